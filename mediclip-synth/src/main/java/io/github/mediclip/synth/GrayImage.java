@@ -1,0 +1,335 @@
+package io.github.mediclip.synth;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.Raster;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Objects;
+import javax.imageio.ImageIO;
+
+/**
+ * An immutable grayscale raster of {@code float} values, stored row-major as a (H, W) grid.
+ *
+ * <p>Images use the 0..255 scale (as 8-bit pixels do); label masks use the same type with values in
+ * [0, 1]. Values are not clamped on construction, so a {@code GrayImage} can also hold intermediate
+ * results; {@link #toBufferedImage()} clamps to 0..255 when converting back.
+ *
+ * <p>Instances are immutable and therefore thread-safe: every factory copies the array it is given and
+ * {@link #toArray()} returns a copy.
+ */
+public final class GrayImage {
+
+  private final int width;
+  private final int height;
+  private final float[] pixels;
+
+  private GrayImage(int width, int height, float[] pixels) {
+    this.width = width;
+    this.height = height;
+    this.pixels = pixels;
+  }
+
+  /**
+   * Creates an image from row-major pixels (index {@code y * width + x}); the array is copied.
+   *
+   * @param width width W in pixels, at least 1
+   * @param height height H in pixels, at least 1
+   * @param pixels W·H values, row-major
+   * @return the image
+   * @throws IllegalArgumentException if a size is not positive or the array length is not W·H
+   */
+  public static GrayImage of(int width, int height, float[] pixels) {
+    Objects.requireNonNull(pixels, "pixels");
+    checkSize(width, height);
+    if ((long) width * height != pixels.length) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT,
+          "pixels.length must be width*height = %d*%d = %d, but was %d",
+          width, height, (long) width * height, pixels.length));
+    }
+    return new GrayImage(width, height, pixels.clone());
+  }
+
+  /** Wraps an array without copying; for use inside this package only, the caller gives up the array. */
+  static GrayImage wrap(int width, int height, float[] pixels) {
+    return new GrayImage(width, height, pixels);
+  }
+
+  /**
+   * Creates an image of constant value.
+   *
+   * @param width width W, at least 1
+   * @param height height H, at least 1
+   * @param value the value of every pixel
+   * @return the image
+   */
+  public static GrayImage filled(int width, int height, float value) {
+    checkSize(width, height);
+    float[] p = new float[width * height];
+    Arrays.fill(p, value);
+    return new GrayImage(width, height, p);
+  }
+
+  private static void checkSize(int width, int height) {
+    if (width < 1 || height < 1) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT,
+          "width and height must be at least 1, but were width=%d, height=%d", width, height));
+    }
+    if ((long) width * height > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT,
+          "image too large: width=%d, height=%d", width, height));
+    }
+  }
+
+  /** @return the width W in pixels */
+  public int width() {
+    return width;
+  }
+
+  /** @return the height H in pixels */
+  public int height() {
+    return height;
+  }
+
+  /** @return the number of pixels W·H */
+  public int size() {
+    return pixels.length;
+  }
+
+  /**
+   * Returns one pixel value.
+   *
+   * @param x column, 0..W-1
+   * @param y row, 0..H-1
+   * @return the value
+   * @throws IndexOutOfBoundsException if the position is outside the image
+   */
+  public float get(int x, int y) {
+    if (x < 0 || x >= width || y < 0 || y >= height) {
+      throw new IndexOutOfBoundsException(String.format(Locale.ROOT,
+          "pixel (x=%d, y=%d) outside image of width=%d, height=%d", x, y, width, height));
+    }
+    return pixels[y * width + x];
+  }
+
+  /** @return a copy of the pixels, row-major (H, W) */
+  public float[] toArray() {
+    return pixels.clone();
+  }
+
+  /** The internal array, not copied; callers in this package must not modify it. */
+  float[] data() {
+    return pixels;
+  }
+
+  /** @return the mean pixel value (computed in double precision) */
+  public double mean() {
+    double s = 0;
+    for (float v : pixels) {
+      s += v;
+    }
+    return s / pixels.length;
+  }
+
+  /** @return the smallest pixel value */
+  public float min() {
+    float m = Float.POSITIVE_INFINITY;
+    for (float v : pixels) {
+      m = Math.min(m, v);
+    }
+    return m;
+  }
+
+  /** @return the largest pixel value */
+  public float max() {
+    float m = Float.NEGATIVE_INFINITY;
+    for (float v : pixels) {
+      m = Math.max(m, v);
+    }
+    return m;
+  }
+
+  /** @return true if every pixel is finite (no NaN or infinity) */
+  public boolean isFinite() {
+    for (float v : pixels) {
+      if (!Float.isFinite(v)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Resizes with bilinear interpolation (pixel centres aligned, as {@code align_corners = false} /
+   * OpenCV {@code INTER_LINEAR}, without antialiasing).
+   *
+   * @param newWidth target width, at least 1
+   * @param newHeight target height, at least 1
+   * @return the resized image ({@code this} if the size is unchanged)
+   */
+  public GrayImage resize(int newWidth, int newHeight) {
+    checkSize(newWidth, newHeight);
+    if (newWidth == width && newHeight == height) {
+      return this;
+    }
+    float[] out = new float[newWidth * newHeight];
+    double sx = (double) width / newWidth;
+    double sy = (double) height / newHeight;
+    int[] x0 = new int[newWidth];
+    int[] x1 = new int[newWidth];
+    float[] wx = new float[newWidth];
+    for (int x = 0; x < newWidth; x++) {
+      double fx = Math.max(0, (x + 0.5) * sx - 0.5);
+      int i0 = Math.min((int) fx, width - 1);
+      x0[x] = i0;
+      x1[x] = Math.min(i0 + 1, width - 1);
+      wx[x] = (float) (fx - i0);
+    }
+    for (int y = 0; y < newHeight; y++) {
+      double fy = Math.max(0, (y + 0.5) * sy - 0.5);
+      int j0 = Math.min((int) fy, height - 1);
+      int j1 = Math.min(j0 + 1, height - 1);
+      float wy = (float) (fy - j0);
+      int r0 = j0 * width;
+      int r1 = j1 * width;
+      int o = y * newWidth;
+      for (int x = 0; x < newWidth; x++) {
+        float a = pixels[r0 + x0[x]] + (pixels[r0 + x1[x]] - pixels[r0 + x0[x]]) * wx[x];
+        float b = pixels[r1 + x0[x]] + (pixels[r1 + x1[x]] - pixels[r1 + x0[x]]) * wx[x];
+        out[o + x] = a + (b - a) * wy;
+      }
+    }
+    return new GrayImage(newWidth, newHeight, out);
+  }
+
+  /**
+   * Converts any {@link BufferedImage} to luminance on the 0..255 scale.
+   *
+   * <p>8-bit gray is taken as is; 16-bit gray is scaled by 255/65535; colour images (RGB, RGBA, BGR,
+   * palette, ...) are converted with the ITU-R BT.601 luma weights 0.299 R + 0.587 G + 0.114 B (as PIL's
+   * {@code convert("L")} and OpenCV do); alpha is ignored.
+   *
+   * @param image the image
+   * @return the grayscale image
+   */
+  public static GrayImage fromBufferedImage(BufferedImage image) {
+    Objects.requireNonNull(image, "image");
+    int w = image.getWidth();
+    int h = image.getHeight();
+    checkSize(w, h);
+    float[] out = new float[w * h];
+    Raster raster = image.getRaster();
+    ColorModel cm = image.getColorModel();
+    int type = image.getType();
+    if (type == BufferedImage.TYPE_BYTE_GRAY || type == BufferedImage.TYPE_USHORT_GRAY
+        || (cm.getNumComponents() == 1 && !(cm instanceof java.awt.image.IndexColorModel)
+            && raster.getNumBands() == 1)) {
+      int bits = cm.getComponentSize(0);
+      int dataType = raster.getDataBuffer().getDataType();
+      double scale;
+      if (dataType == DataBuffer.TYPE_FLOAT || dataType == DataBuffer.TYPE_DOUBLE) {
+        scale = 255.0;
+      } else {
+        scale = 255.0 / ((1L << bits) - 1);
+      }
+      float[] row = new float[w];
+      for (int y = 0; y < h; y++) {
+        raster.getSamples(0, y, w, 1, 0, row);
+        for (int x = 0; x < w; x++) {
+          out[y * w + x] = (float) (row[x] * scale);
+        }
+      }
+      return new GrayImage(w, h, out);
+    }
+    int[] rgb = new int[w];
+    for (int y = 0; y < h; y++) {
+      image.getRGB(0, y, w, 1, rgb, 0, w);
+      for (int x = 0; x < w; x++) {
+        int p = rgb[x];
+        int r = (p >>> 16) & 0xff;
+        int g = (p >>> 8) & 0xff;
+        int b = p & 0xff;
+        out[y * w + x] = (float) (0.299 * r + 0.587 * g + 0.114 * b);
+      }
+    }
+    return new GrayImage(w, h, out);
+  }
+
+  /**
+   * Converts to an 8-bit gray image; values are rounded and clamped to 0..255 (NaN becomes 0).
+   *
+   * @return a new {@link BufferedImage#TYPE_BYTE_GRAY} image
+   */
+  public BufferedImage toBufferedImage() {
+    BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
+    byte[] data = ((java.awt.image.DataBufferByte) img.getRaster().getDataBuffer()).getData();
+    for (int i = 0; i < pixels.length; i++) {
+      float v = pixels[i];
+      int b = v > 0 ? (int) Math.min(255, Math.round(v)) : 0;
+      data[i] = (byte) b;
+    }
+    return img;
+  }
+
+  /**
+   * Reads an image file with ImageIO and converts it with {@link #fromBufferedImage(BufferedImage)}.
+   *
+   * @param file the image file (PNG, JPEG, BMP, GIF, ...)
+   * @return the grayscale image
+   * @throws UncheckedIOException if the file cannot be read or is not a supported image; the message
+   *     names the file
+   */
+  public static GrayImage read(Path file) {
+    Objects.requireNonNull(file, "file");
+    BufferedImage img;
+    try {
+      if (!Files.isRegularFile(file)) {
+        throw new IOException("no such file: " + file);
+      }
+      img = ImageIO.read(file.toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read image " + file + ": " + e.getMessage(), e);
+    }
+    if (img == null) {
+      throw new UncheckedIOException(new IOException(
+          "cannot read image " + file + ": no ImageIO reader for this format"));
+    }
+    return fromBufferedImage(img);
+  }
+
+  /**
+   * Writes the image as an 8-bit gray PNG (see {@link #toBufferedImage()}).
+   *
+   * @param file the output file
+   */
+  public void writePng(Path file) {
+    try {
+      if (!ImageIO.write(toBufferedImage(), "png", file.toFile())) {
+        throw new IOException("no PNG writer");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write image " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof GrayImage g && g.width == width && g.height == height
+        && Arrays.equals(g.pixels, pixels);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * (31 * width + height) + Arrays.hashCode(pixels);
+  }
+
+  @Override
+  public String toString() {
+    return "GrayImage[" + width + "x" + height + "]";
+  }
+}

@@ -1,0 +1,161 @@
+package io.github.mediclip.synth;
+
+import java.util.SplittableRandom;
+
+/**
+ * Deformed hypershapes, as the reference's {@code EitherDeformedHypershapePatchMaker}: an axis-aligned
+ * ellipse or rectangle (probability 1/2 each) whose side per axis is
+ * {@code clip((0.03 + Gamma(2, 0.1)) · S, lb, ub)}, sheared by N(0, 0.2) per axis, rotated by
+ * U(-π/2, π/2) and scaled down if its bounding box exceeds the upper bounds.
+ */
+final class Hypershape {
+  private Hypershape() {}
+
+  /** Geometry needed to intersect rays with the shape edge. Coordinates are (row, col) centred. */
+  static final class Geometry {
+    final boolean ellipse;
+    /** half sizes of the aligned shape (s / 2) */
+    final double half0;
+    final double half1;
+    /** inverse transform, row-major 2x2 */
+    final double i00;
+    final double i01;
+    final double i10;
+    final double i11;
+
+    Geometry(boolean ellipse, double half0, double half1, double[] inv) {
+      this.ellipse = ellipse;
+      this.half0 = half0;
+      this.half1 = half1;
+      this.i00 = inv[0];
+      this.i01 = inv[1];
+      this.i10 = inv[2];
+      this.i11 = inv[3];
+    }
+
+    /**
+     * For a ray origin o' (aligned coordinates) and direction w' (aligned, not normalized), the
+     * parameter s &gt; 0 with o' + s·w' on the edge; +inf if none.
+     */
+    double hit(double o0, double o1, double w0, double w1) {
+      if (ellipse) {
+        double r0 = half0 * half0;
+        double r1 = half1 * half1;
+        double a = w0 * w0 / r0 + w1 * w1 / r1;
+        double b = 2 * (o0 * w0 / r0 + o1 * w1 / r1);
+        double c = o0 * o0 / r0 + o1 * o1 / r1 - 1;
+        double det = b * b - 4 * a * c;
+        if (det < 0 || a == 0) {
+          return Double.POSITIVE_INFINITY;
+        }
+        double sq = Math.sqrt(det);
+        double s1 = (-b + sq) / (2 * a);
+        double s2 = (-b - sq) / (2 * a);
+        double best = Double.POSITIVE_INFINITY;
+        if (s1 >= 0) {
+          best = s1;
+        }
+        if (s2 >= 0 && s2 < best) {
+          best = s2;
+        }
+        return best;
+      }
+      double best = Double.POSITIVE_INFINITY;
+      best = edge(best, half0 - o0, w0);
+      best = edge(best, -half0 - o0, w0);
+      best = edge(best, half1 - o1, w1);
+      best = edge(best, -half1 - o1, w1);
+      return best;
+    }
+
+    private static double edge(double best, double dist, double dir) {
+      if (dir == 0) {
+        return best;
+      }
+      double s = dist / dir;
+      return s >= 0 && s < best ? s : best;
+    }
+  }
+
+  static int sampleSide(SplittableRandom r, int lb, int ub, int imageSide) {
+    double g = (0.03 + Rng.gamma(r, 2, 0.1)) * imageSide;
+    return (int) Math.max(lb, Math.min(ub, g));
+  }
+
+  static Patch make(SplittableRandom r, int lb0, int ub0, int lb1, int ub1, int imgH, int imgW) {
+    boolean ellipse = r.nextBoolean();
+    int s0 = sampleSide(r, lb0, ub0, imgH);
+    int s1 = sampleSide(r, lb1, ub1, imgW);
+    // shear: trans[0][1] and trans[1][0] ~ N(0, 0.2)
+    double t00 = 1;
+    double t01 = 0.2 * Rng.gaussian(r);
+    double t10 = 0.2 * Rng.gaussian(r);
+    double t11 = 1;
+    double ang = Rng.uniform(r, -Math.PI / 2, Math.PI / 2);
+    double c = StrictMath.cos(ang);
+    double s = StrictMath.sin(ang);
+    // M = R @ T, R = [[c, -s], [s, c]]
+    double m00 = c * t00 - s * t10;
+    double m01 = c * t01 - s * t11;
+    double m10 = s * t00 + c * t10;
+    double m11 = s * t01 + c * t11;
+    double w0 = (s0 - 1) / 2.0;
+    double w1 = (s1 - 1) / 2.0;
+    double[] box = box(m00, m01, m10, m11, w0, w1);
+    double f0 = box[2] + 1 - box[0];
+    double f1 = box[3] + 1 - box[1];
+    if (f0 > ub0 || f1 > ub1) {
+      double k = 1 / Math.max(f0 / ub0, f1 / ub1);
+      m00 *= k;
+      m01 *= k;
+      m10 *= k;
+      m11 *= k;
+      box = box(m00, m01, m10, m11, w0, w1);
+    }
+    int min0 = (int) box[0];
+    int min1 = (int) box[1];
+    int h = (int) box[2] + 1 - min0;
+    int w = (int) box[3] + 1 - min1;
+    double det = m00 * m11 - m01 * m10;
+    double[] inv = {m11 / det, -m01 / det, -m10 / det, m00 / det};
+    boolean[] mask = new boolean[h * w];
+    double h0 = s0 / 2.0;
+    double h1 = s1 / 2.0;
+    for (int i = 0; i < h; i++) {
+      double y = min0 + i;
+      for (int j = 0; j < w; j++) {
+        double x = min1 + j;
+        double a0 = inv[0] * y + inv[1] * x;
+        double a1 = inv[2] * y + inv[3] * x;
+        boolean in;
+        if (ellipse) {
+          in = a0 * a0 / (h0 * h0) + a1 * a1 / (h1 * h1) <= 1;
+        } else {
+          in = -h0 <= a0 && a0 <= h0 && -h1 <= a1 && a1 <= h1;
+        }
+        mask[i * w + j] = in;
+      }
+    }
+    return new Patch(h, w, mask, new Geometry(ellipse, h0, h1, inv));
+  }
+
+  /** floor(min) and ceil(max) per axis of the transformed corners (±w0, ±w1). */
+  private static double[] box(double m00, double m01, double m10, double m11, double w0,
+      double w1) {
+    double min0 = Double.POSITIVE_INFINITY;
+    double min1 = Double.POSITIVE_INFINITY;
+    double max0 = Double.NEGATIVE_INFINITY;
+    double max1 = Double.NEGATIVE_INFINITY;
+    for (int a = -1; a <= 1; a += 2) {
+      for (int b = -1; b <= 1; b += 2) {
+        double y = m00 * a * w0 + m01 * b * w1;
+        double x = m10 * a * w0 + m11 * b * w1;
+        min0 = Math.min(min0, y);
+        max0 = Math.max(max0, y);
+        min1 = Math.min(min1, x);
+        max1 = Math.max(max1, x);
+      }
+    }
+    return new double[] {Math.floor(min0), Math.floor(min1), Math.ceil(max0), Math.ceil(max1)};
+  }
+}

@@ -1,0 +1,205 @@
+package io.github.mediclip.synth;
+
+/**
+ * Float-array image operations used by the tasks: separable Gaussian blur (scipy
+ * {@code gaussian_filter}: truncate 4 σ, mode {@code reflect}), exact Euclidean distance transform
+ * (scipy {@code distance_transform_edt}), and bilinear sampling. All arrays are row-major (h, w).
+ */
+final class ImageOps {
+  private ImageOps() {}
+
+  /** Normalized Gaussian kernel of radius int(4σ + 0.5), as scipy's {@code gaussian_filter1d}. */
+  static float[] gaussianKernel(double sigma) {
+    int radius = (int) (4.0 * sigma + 0.5);
+    float[] k = new float[2 * radius + 1];
+    double sum = 0;
+    double[] tmp = new double[k.length];
+    for (int i = -radius; i <= radius; i++) {
+      tmp[i + radius] = Math.exp(-0.5 * i * i / (sigma * sigma));
+      sum += tmp[i + radius];
+    }
+    for (int i = 0; i < k.length; i++) {
+      k[i] = (float) (tmp[i] / sum);
+    }
+    return k;
+  }
+
+  /** scipy 'reflect' (half-sample symmetric) index into [0, n). */
+  static int reflect(int i, int n) {
+    if (n == 1) {
+      return 0;
+    }
+    int period = 2 * n;
+    int m = i % period;
+    if (m < 0) {
+      m += period;
+    }
+    return m < n ? m : period - 1 - m;
+  }
+
+  /**
+   * Separable Gaussian blur with reflect borders.
+   *
+   * @return a new (h, w) array
+   */
+  static float[] gaussianBlur(float[] src, int h, int w, float[] kernel) {
+    int radius = kernel.length / 2;
+    float[] tmp = new float[h * w];
+    float[] padded = new float[Math.max(w, h) + 2 * radius];
+    // horizontal pass
+    for (int y = 0; y < h; y++) {
+      int row = y * w;
+      for (int i = -radius; i < w + radius; i++) {
+        padded[i + radius] = src[row + reflect(i, w)];
+      }
+      for (int x = 0; x < w; x++) {
+        float acc = 0;
+        for (int k = 0; k < kernel.length; k++) {
+          acc += kernel[k] * padded[x + k];
+        }
+        tmp[row + x] = acc;
+      }
+    }
+    // vertical pass: accumulate whole rows so the inner loop runs over contiguous memory
+    float[] out = new float[h * w];
+    for (int y = 0; y < h; y++) {
+      int o = y * w;
+      for (int k = 0; k < kernel.length; k++) {
+        int sy = reflect(y + k - radius, h);
+        float kv = kernel[k];
+        int s = sy * w;
+        for (int x = 0; x < w; x++) {
+          out[o + x] += kv * tmp[s + x];
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Exact Euclidean distance from every true pixel to the nearest false pixel inside the (h, w) grid
+   * (false pixels get 0), as scipy's {@code distance_transform_edt} (Felzenszwalb–Huttenlocher).
+   */
+  static float[] distanceTransform(boolean[] mask, int h, int w) {
+    final double inf = 1e20;
+    double[] f = new double[h * w];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = mask[i] ? inf : 0;
+    }
+    int n = Math.max(h, w);
+    double[] line = new double[n];
+    double[] d = new double[n];
+    int[] v = new int[n];
+    double[] z = new double[n + 1];
+    for (int x = 0; x < w; x++) {
+      for (int y = 0; y < h; y++) {
+        line[y] = f[y * w + x];
+      }
+      edt1d(line, h, d, v, z);
+      for (int y = 0; y < h; y++) {
+        f[y * w + x] = d[y];
+      }
+    }
+    float[] out = new float[h * w];
+    for (int y = 0; y < h; y++) {
+      System.arraycopy(f, y * w, line, 0, w);
+      edt1d(line, w, d, v, z);
+      for (int x = 0; x < w; x++) {
+        out[y * w + x] = (float) Math.sqrt(d[x]);
+      }
+    }
+    return out;
+  }
+
+  private static void edt1d(double[] f, int n, double[] d, int[] v, double[] z) {
+    int k = 0;
+    v[0] = 0;
+    z[0] = Double.NEGATIVE_INFINITY;
+    z[1] = Double.POSITIVE_INFINITY;
+    for (int q = 1; q < n; q++) {
+      double s;
+      while (true) {
+        int p = v[k];
+        s = ((f[q] + (double) q * q) - (f[p] + (double) p * p)) / (2.0 * q - 2.0 * p);
+        if (s <= z[k] && k > 0) {
+          k--;
+        } else {
+          break;
+        }
+      }
+      if (s <= z[k]) {
+        // k == 0 and the new parabola dominates everywhere
+        v[0] = q;
+        z[0] = Double.NEGATIVE_INFINITY;
+        z[1] = Double.POSITIVE_INFINITY;
+        continue;
+      }
+      k++;
+      v[k] = q;
+      z[k] = s;
+      z[k + 1] = Double.POSITIVE_INFINITY;
+    }
+    k = 0;
+    for (int q = 0; q < n; q++) {
+      while (z[k + 1] < q) {
+        k++;
+      }
+      double dq = q - v[k];
+      d[q] = dq * dq + f[v[k]];
+    }
+  }
+
+  /** Bilinear sample at (y, x) with coordinates clamped to the grid (scipy mode 'nearest'). */
+  static float sampleNearest(float[] src, int h, int w, double y, double x) {
+    if (y < 0) {
+      y = 0;
+    } else if (y > h - 1) {
+      y = h - 1;
+    }
+    if (x < 0) {
+      x = 0;
+    } else if (x > w - 1) {
+      x = w - 1;
+    }
+    int y0 = (int) y;
+    int x0 = (int) x;
+    int y1 = Math.min(y0 + 1, h - 1);
+    int x1 = Math.min(x0 + 1, w - 1);
+    float fy = (float) (y - y0);
+    float fx = (float) (x - x0);
+    float a = src[y0 * w + x0] + (src[y0 * w + x1] - src[y0 * w + x0]) * fx;
+    float b = src[y1 * w + x0] + (src[y1 * w + x1] - src[y1 * w + x0]) * fx;
+    return a + (b - a) * fy;
+  }
+
+  /**
+   * Bilinear sample of the window [r0, r0 + wh) × [c0, c0 + ww) of an image at window coordinates
+   * (y, x); neighbours outside the window count as 0 (scipy mode 'grid-constant', cval 0).
+   */
+  static float sampleWindowZero(float[] img, int imgW, int r0, int c0, int wh, int ww, double y,
+      double x) {
+    double fy0 = Math.floor(y);
+    double fx0 = Math.floor(x);
+    if (fy0 < -1 || fy0 > wh - 1 || fx0 < -1 || fx0 > ww - 1) {
+      return 0f;
+    }
+    int y0 = (int) fy0;
+    int x0 = (int) fx0;
+    float fy = (float) (y - y0);
+    float fx = (float) (x - x0);
+    float v00 = at(img, imgW, r0, c0, wh, ww, y0, x0);
+    float v01 = at(img, imgW, r0, c0, wh, ww, y0, x0 + 1);
+    float v10 = at(img, imgW, r0, c0, wh, ww, y0 + 1, x0);
+    float v11 = at(img, imgW, r0, c0, wh, ww, y0 + 1, x0 + 1);
+    float a = v00 + (v01 - v00) * fx;
+    float b = v10 + (v11 - v10) * fx;
+    return a + (b - a) * fy;
+  }
+
+  private static float at(float[] img, int imgW, int r0, int c0, int wh, int ww, int y, int x) {
+    if (y < 0 || y >= wh || x < 0 || x >= ww) {
+      return 0f;
+    }
+    return img[(r0 + y) * imgW + c0 + x];
+  }
+}

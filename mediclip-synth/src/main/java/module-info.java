@@ -1,0 +1,21 @@
+/**
+ * Anomaly synthesis for MediCLIP (MICCAI 2024): the {@link io.github.mediclip.synth.AnomalySynthesizer}
+ * SPI, the six reference tasks, a weighted mixture and a registry by declared name. Pure Java; Guava
+ * is the only dependency.
+ */
+module io.github.mediclip.synth {
+  requires com.google.common;
+  requires java.desktop;
+
+  exports io.github.mediclip.synth;
+
+  uses io.github.mediclip.synth.SynthesizerProvider;
+
+  provides io.github.mediclip.synth.SynthesizerProvider with
+      io.github.mediclip.synth.BuiltinProviders.CutPaste,
+      io.github.mediclip.synth.BuiltinProviders.GaussIntensity,
+      io.github.mediclip.synth.BuiltinProviders.SmoothIntensity,
+      io.github.mediclip.synth.BuiltinProviders.Source,
+      io.github.mediclip.synth.BuiltinProviders.Sink,
+      io.github.mediclip.synth.BuiltinProviders.Identity;
+}
