@@ -115,7 +115,8 @@ public final class AdamOptimizer implements AutoCloseable {
                 continue;
             }
             if (manager == null) {
-                manager = NDManager.newBaseManager(p.getDevice(), "AdamOptimizer");
+                manager = NDManager.newBaseManager(p.getDevice());
+                manager.setName("AdamOptimizer");
             }
             State s = states.get(name);
             if (s == null) {
@@ -131,26 +132,26 @@ public final class AdamOptimizer implements AutoCloseable {
                 NDArray g = p.getGradient();
                 g.attach(scope);
                 // m = b1 m + (1 - b1) g ; v = b2 v + (1 - b2) g^2 (in place on the state)
-                s.m.muli(beta1).addi(scopeMul(g, 1.0 - beta1, scope));
+                s.m.muli((float) beta1).addi(scopeMul(g, 1.0 - beta1, scope));
                 NDArray g2 = g.mul(g);
                 g2.attach(scope);
-                s.v.muli(beta2).addi(scopeMul(g2, 1.0 - beta2, scope));
+                s.v.muli((float) beta2).addi(scopeMul(g2, 1.0 - beta2, scope));
                 double bc1 = 1.0 - Math.pow(beta1, s.step);
                 double bc2 = 1.0 - Math.pow(beta2, s.step);
                 double stepSize = learningRate / bc1;
                 NDArray denom = s.v.sqrt();
                 denom.attach(scope);
-                denom.divi(Math.sqrt(bc2)).addi(epsilon);
+                denom.divi((float) Math.sqrt(bc2)).addi((float) epsilon);
                 NDArray update = s.m.div(denom);
                 update.attach(scope);
-                update.muli(stepSize);
+                update.muli((float) stepSize);
                 p.subi(update);
             }
         }
     }
 
     private static NDArray scopeMul(NDArray a, double factor, NDManager scope) {
-        NDArray r = a.mul(factor);
+        NDArray r = a.mul((float) factor);
         r.attach(scope);
         return r;
     }
@@ -164,7 +165,7 @@ public final class AdamOptimizer implements AutoCloseable {
         for (NDArray p : params.values()) {
             if (p != null && p.hasGradient()) {
                 NDArray g = p.getGradient();
-                g.muli(0);
+                g.muli(0f);
                 g.close();
             }
         }

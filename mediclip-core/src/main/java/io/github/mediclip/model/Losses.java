@@ -13,7 +13,8 @@ import java.util.Objects;
  * {@code gamma = 2}, {@code smooth = 1e-5}, mean reduction, and its {@code BinaryDiceLoss} with smooth 1 and
  * no squares), so that the losses, and their gradients, match the reference within float tolerance.
  *
- * <p>All results are attached to the manager of the first argument; gradients flow into {@code probs}.
+ * <p>Scalars enter the computation as float32 (DJL would promote a 0-d float32 array combined with a Java
+ * {@code double} to float64). All results are attached to the manager of the first argument; gradients flow into {@code probs}.
  */
 public final class Losses {
 
@@ -55,10 +56,10 @@ public final class Losses {
         // Target class per pixel: torch's .long() truncation (floor for non-negative values).
         NDArray idx = masks.stopGradient().floor().toType(DataType.INT64, false);
         NDArray oneHot = idx.oneHot(numClass, DataType.FLOAT32); // (B, H, W, C)
-        oneHot = oneHot.clip(SMOOTH / (numClass - 1), 1.0 - SMOOTH);
+        oneHot = oneHot.clip((float) (SMOOTH / (numClass - 1)), (float) (1.0 - SMOOTH));
         NDArray channelsLast = probs.transpose(0, 2, 3, 1); // (B, H, W, C)
-        NDArray pt = channelsLast.mul(oneHot).sum(new int[] {3}).add(SMOOTH);
-        NDArray loss = pt.log().mul(pt.neg().add(1.0).pow(GAMMA)).neg();
+        NDArray pt = channelsLast.mul(oneHot).sum(new int[] {3}).add((float) SMOOTH);
+        NDArray loss = pt.log().mul(pt.neg().add(1f).pow((float) GAMMA)).neg();
         return loss.mean().reshape(1);
     }
 
@@ -83,9 +84,9 @@ public final class Losses {
         NDArray p = anomalyProb.reshape(n, -1);
         NDArray t = masks.stopGradient().reshape(n, -1);
         NDArray inter = p.mul(t).sum(new int[] {1});
-        NDArray den = p.sum(new int[] {1}).add(t.sum(new int[] {1})).add(DICE_SMOOTH);
-        NDArray diceCoeff = inter.mul(2.0).add(DICE_SMOOTH).div(den);
-        return diceCoeff.sum().div((double) n).neg().add(1.0).reshape(1);
+        NDArray den = p.sum(new int[] {1}).add(t.sum(new int[] {1})).add((float) DICE_SMOOTH);
+        NDArray diceCoeff = inter.mul(2f).add((float) DICE_SMOOTH).div(den);
+        return diceCoeff.sum().div((float) n).neg().add(1f).reshape(1);
     }
 
     /**
