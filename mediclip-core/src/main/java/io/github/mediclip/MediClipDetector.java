@@ -1,0 +1,366 @@
+package io.github.mediclip;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import io.github.mediclip.bundle.BundleManifest;
+import io.github.mediclip.bundle.DetectorBundle;
+import io.github.mediclip.clip.ClipModel;
+import io.github.mediclip.model.MediClipHeads;
+import io.github.mediclip.synth.GrayImage;
+import io.github.mediclip.train.GrayTensors;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * A trained MediCLIP anomaly detector: frozen CLIP backbone + trained heads + operating point. Obtain one
+ * from {@link MediClip#fit} or {@link MediClip#load}.
+ *
+ * <p>Inference (MediCLIP, MICCAI 2024): image → grayscale → bilinear resize to S×S → (1, 3, S, S)
+ * normalised → frozen CLIP → adapters → similarity with the cached text features (D, 2) → mean over
+ * layers → bilinear upsample to S×S → softmax; channel 1 is the anomaly map (S, S); image score = its
+ * maximum. The map is then resized bilinearly to the input's size, thresholded with the pixel
+ * threshold into a mask, and the score normalised with the {@link OperatingPoint}.
+ *
+ * <p>Thread-safe: any number of threads may call the {@code predict} methods concurrently. The text
+ * features are computed once at construction; each call works in its own NDManager scope that is closed
+ * before it returns, and the returned {@link Prediction} holds only Java arrays. {@link #close()} waits
+ * for running predictions.
+ */
+public final class MediClipDetector implements AutoCloseable {
+
+  private final ClipModel clip;
+  private final boolean ownsClip;
+  private final Path backboneFolder;
+  private final MediClipHeads heads;
+  private final BundleManifest manifest;
+  private final NDManager manager;
+  private final NDArray textFeatures;
+  private final int imageSize;
+  private final ReadWriteLock lock = new ReentrantReadWriteLock();
+  private boolean closed;
+
+  /**
+   * Assembles a detector (used by {@link MediClip}).
+   *
+   * @param clip the backbone
+   * @param ownsClip whether {@link #close()} closes the backbone
+   * @param backboneFolder the backbone's model folder, or {@code null} when unknown (random or
+   *     user-supplied backbone)
+   * @param heads trained heads (closed by {@link #close()})
+   * @param manifest the bundle manifest describing this detector
+   */
+  MediClipDetector(
+      ClipModel clip,
+      boolean ownsClip,
+      Path backboneFolder,
+      MediClipHeads heads,
+      BundleManifest manifest) {
+    this.clip = Objects.requireNonNull(clip, "clip");
+    this.ownsClip = ownsClip;
+    this.backboneFolder = backboneFolder;
+    this.heads = Objects.requireNonNull(heads, "heads");
+    this.manifest = Objects.requireNonNull(manifest, "manifest");
+    this.imageSize = clip.config().vision().imageSize();
+    for (NDArray p : heads.parameters().values()) {
+      if (p.hasGradient()) {
+        p.setRequiresGradient(false);
+      }
+    }
+    this.manager = NDManager.newBaseManager(clip.device(), "MediClipDetector");
+    boolean grad = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try {
+      NDArray t = heads.textFeatures(clip, manager);
+      t.attach(manager);
+      this.textFeatures = t;
+    } finally {
+      JniUtils.setGradMode(grad);
+    }
+  }
+
+  /**
+   * Scores one image.
+   *
+   * @param image any size and type (converted to grayscale luminance)
+   * @return the prediction at the image's resolution
+   */
+  public Prediction predict(BufferedImage image) {
+    Objects.requireNonNull(image, "image");
+    return predictGray(List.of(GrayImage.fromBufferedImage(image))).get(0);
+  }
+
+  /**
+   * Reads and scores one image file.
+   *
+   * @param imageFile a PNG/JPEG/TIFF/BMP/GIF file
+   * @return the prediction at the image's resolution
+   * @throws java.io.UncheckedIOException naming the file when it cannot be read
+   */
+  public Prediction predict(Path imageFile) {
+    Objects.requireNonNull(imageFile, "imageFile");
+    return predictGray(List.of(GrayImage.read(imageFile))).get(0);
+  }
+
+  /**
+   * Scores one grayscale image.
+   *
+   * @param image (H, W) on the 0..255 scale
+   * @return the prediction at (H, W)
+   */
+  public Prediction predict(GrayImage image) {
+    Objects.requireNonNull(image, "image");
+    return predictGray(List.of(image)).get(0);
+  }
+
+  /**
+   * Scores a batch in one forward pass (faster than one call per image for batch sizes up to ~8 on
+   * CPU).
+   *
+   * @param images images of any sizes
+   * @return one prediction per image, in order
+   */
+  public List<Prediction> predictBatch(List<BufferedImage> images) {
+    Objects.requireNonNull(images, "images");
+    List<GrayImage> gray = new ArrayList<>(images.size());
+    for (int i = 0; i < images.size(); i++) {
+      BufferedImage b = images.get(i);
+      if (b == null) {
+        throw new NullPointerException("images[" + i + "] is null");
+      }
+      gray.add(GrayImage.fromBufferedImage(b));
+    }
+    return predictGray(gray);
+  }
+
+  /**
+   * Scores a batch of grayscale images in one forward pass.
+   *
+   * @param images images of any sizes (0..255 scale)
+   * @return one prediction per image, in order
+   */
+  public List<Prediction> predictGray(List<GrayImage> images) {
+    Objects.requireNonNull(images, "images");
+    if (images.isEmpty()) {
+      return List.of();
+    }
+    int s = imageSize;
+    int px = s * s;
+    int b = images.size();
+    float[] chw = new float[b * 3 * px];
+    for (int i = 0; i < b; i++) {
+      GrayImage g = images.get(i);
+      if (g == null) {
+        throw new NullPointerException("images[" + i + "] is null");
+      }
+      GrayTensors.writeChw(GrayTensors.toSize(g, s), chw, i * 3 * px);
+    }
+    float[] maps;
+    float[] scores;
+    lock.readLock().lock();
+    try {
+      ensureOpen();
+      try (NDManager m = manager.newSubManager()) {
+        NDArray x = m.create(chw, new Shape(b, 3, s, s));
+        NDList out = forward(x);
+        maps = out.get(0).toFloatArray();
+        scores = out.get(1).toFloatArray();
+      }
+    } finally {
+      lock.readLock().unlock();
+    }
+    List<Prediction> result = new ArrayList<>(b);
+    for (int i = 0; i < b; i++) {
+      float[] map = new float[px];
+      System.arraycopy(maps, i * px, map, 0, px);
+      GrayImage g = images.get(i);
+      result.add(toPrediction(map, scores[i], g.width(), g.height()));
+    }
+    return result;
+  }
+
+  /**
+   * The tensor-level forward pass (used by the DJL block): normalised images (B, 3, S, S) → NDList of
+   * anomaly maps (B, S, S) float32 and image scores (B) float32, attached to the manager of {@code
+   * images}. Runs without gradient recording.
+   *
+   * @param images (B, 3, S, S) normalised as {@link GrayTensors} does
+   * @return [maps (B, S, S), scores (B)]
+   */
+  public NDList forward(NDArray images) {
+    Shape shape = images.getShape();
+    if (shape.dimension() != 4 || shape.get(1) != 3 || shape.get(2) != imageSize
+        || shape.get(3) != imageSize) {
+      throw new IllegalArgumentException(
+          "images must be (B, 3, " + imageSize + ", " + imageSize + "), got " + shape);
+    }
+    boolean grad = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try {
+      NDArray x = images.getDevice().equals(clip.device()) ? images : images.toDevice(clip.device(), false);
+      MediClipHeads.HeadsOutput out = heads.forward(clip, x, textFeatures);
+      NDArray maps = out.anomalyMap().get(":, 1, :, :").toType(DataType.FLOAT32, false);
+      NDArray scores = out.imageScores().toType(DataType.FLOAT32, false);
+      if (!maps.getDevice().equals(images.getDevice())) {
+        maps = maps.toDevice(images.getDevice(), false);
+        scores = scores.toDevice(images.getDevice(), false);
+      }
+      maps.attach(images.getManager());
+      scores.attach(images.getManager());
+      return new NDList(maps, scores);
+    } finally {
+      JniUtils.setGradMode(grad);
+    }
+  }
+
+  /**
+   * Builds a prediction from a model-resolution map: resizes it to (height, width), thresholds and
+   * normalises with the operating point.
+   *
+   * @param mapS anomaly map (S, S) row-major, values in [0, 1]
+   * @param score raw image score (max of the map)
+   * @param width input width
+   * @param height input height
+   * @return the prediction
+   */
+  public Prediction toPrediction(float[] mapS, double score, int width, int height) {
+    OperatingPoint op = manifest.operatingPoint();
+    GrayImage map = GrayImage.of(imageSize, imageSize, mapS);
+    if (width != imageSize || height != imageSize) {
+      map = map.resize(width, height);
+    }
+    float[] m = map.toArray();
+    float[] mask = new float[m.length];
+    float thr = (float) op.pixelThreshold();
+    for (int i = 0; i < m.length; i++) {
+      float v = Math.max(0f, Math.min(1f, m[i]));
+      m[i] = v;
+      mask[i] = v >= thr ? 1f : 0f;
+    }
+    return new Prediction(
+        score,
+        op.normalizeImageScore(score),
+        op.isAnomalous(score),
+        GrayImage.of(width, height, m),
+        GrayImage.of(width, height, mask));
+  }
+
+  /**
+   * Saves the detector as a bundle folder (atomically), or as a zip when the path ends in {@code .zip}.
+   *
+   * @param bundle target folder or {@code .zip} file
+   */
+  public void save(Path bundle) {
+    Objects.requireNonNull(bundle, "bundle");
+    lock.readLock().lock();
+    try {
+      ensureOpen();
+      if (bundle.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".zip")) {
+        Path abs = bundle.toAbsolutePath();
+        Path tmp = abs.resolveSibling("." + abs.getFileName() + ".dir-" + System.nanoTime());
+        try {
+          DetectorBundle.write(tmp, relocated(tmp), heads.parameters());
+          DetectorBundle.zip(tmp, abs);
+        } finally {
+          MediClip.deleteTree(tmp);
+        }
+      } else {
+        DetectorBundle.write(bundle, relocated(bundle), heads.parameters());
+      }
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  // The backbone path in the manifest is stored relative to the bundle's parent folder.
+  private BundleManifest relocated(Path bundleDir) {
+    return MediClip.withBackbonePath(manifest, backboneFolder, bundleDir);
+  }
+
+  /**
+   * Returns the backbone's model folder.
+   *
+   * @return the folder, or {@code null} for a random or user-supplied backbone
+   */
+  public Path backboneFolder() {
+    return backboneFolder;
+  }
+
+  /**
+   * Returns the operating point.
+   *
+   * @return thresholds and normalisation statistics
+   */
+  public OperatingPoint operatingPoint() {
+    return manifest.operatingPoint();
+  }
+
+  /**
+   * Returns the manifest (configuration, provenance, training summary).
+   *
+   * @return the manifest
+   */
+  public BundleManifest manifest() {
+    return manifest;
+  }
+
+  /**
+   * Returns the backbone.
+   *
+   * @return the frozen CLIP model
+   */
+  public ClipModel backbone() {
+    return clip;
+  }
+
+  /**
+   * Returns the trained heads (do not modify them while predictions run).
+   *
+   * @return the heads
+   */
+  public MediClipHeads heads() {
+    return heads;
+  }
+
+  /**
+   * Returns the model input size.
+   *
+   * @return S
+   */
+  public int imageSize() {
+    return imageSize;
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("MediClipDetector is closed");
+    }
+  }
+
+  /** Frees the native memory (waits for running predictions); closes the backbone if owned. */
+  @Override
+  public void close() {
+    lock.writeLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      manager.close();
+      heads.close();
+      if (ownsClip) {
+        clip.close();
+      }
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+}

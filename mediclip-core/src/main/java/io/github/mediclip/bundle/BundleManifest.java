@@ -1,0 +1,190 @@
+package io.github.mediclip.bundle;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import io.github.mediclip.OperatingPoint;
+import io.github.mediclip.train.TrainingSummary;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The JSON manifest of a detector bundle ({@code manifest.json}): what the detector is, what it was
+ * trained on and how, and its operating point. Written and read with Gson; unknown fields are ignored
+ * on read so that newer writers stay readable.
+ *
+ * @param format always {@value #FORMAT}
+ * @param formatVersion manifest layout version ({@value #FORMAT_VERSION})
+ * @param provenance library, DJL and engine versions, device, seed, time
+ * @param backbone the CLIP backbone the heads were trained on (with its weights' SHA-256)
+ * @param heads configuration of the heads (layers, n_ctx, prompts, ...)
+ * @param imageSize model input size S (images are resized to S×S)
+ * @param training training settings, data provenance and summary
+ * @param operatingPoint thresholds and normalisation statistics
+ * @param validationMetrics metrics of the kept heads on the validation data
+ */
+public record BundleManifest(
+    String format,
+    int formatVersion,
+    Provenance provenance,
+    Backbone backbone,
+    Heads heads,
+    int imageSize,
+    Training training,
+    OperatingPoint operatingPoint,
+    Map<String, Double> validationMetrics) {
+
+  /** Value of {@link #format()}. */
+  public static final String FORMAT = "mediclip-detector";
+  /** Current manifest layout version. */
+  public static final int FORMAT_VERSION = 1;
+
+  private static final Gson GSON =
+      new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+
+  /** Checks required parts. */
+  public BundleManifest {
+    Objects.requireNonNull(format, "format");
+    Objects.requireNonNull(backbone, "backbone");
+    Objects.requireNonNull(heads, "heads");
+    Objects.requireNonNull(operatingPoint, "operatingPoint");
+    validationMetrics = validationMetrics == null ? Map.of() : Map.copyOf(validationMetrics);
+  }
+
+  /**
+   * Where and with what the bundle was produced.
+   *
+   * @param libraryVersion MediCLIP for Java version
+   * @param djlVersion DJL version
+   * @param engine engine name (PyTorch)
+   * @param engineVersion engine version (e.g. 2.7.1)
+   * @param device device trained on, e.g. {@code cpu()} or {@code gpu(0)}
+   * @param seed the training seed
+   * @param createdAt ISO-8601 instant of writing
+   */
+  public record Provenance(
+      String libraryVersion,
+      String djlVersion,
+      String engine,
+      String engineVersion,
+      String device,
+      long seed,
+      String createdAt) {}
+
+  /**
+   * The backbone reference.
+   *
+   * @param kind {@code folder} (a model folder on disk) or {@code random} (random weights made from
+   *     a preset and seed, for tests and demos)
+   * @param path for {@code folder}: the folder relative to the bundle's parent folder (portable when
+   *     both move together); {@code null} for {@code random} or when unknown
+   * @param absolutePath for {@code folder}: the absolute folder at save time (tried second); may be
+   *     {@code null}
+   * @param preset for {@code random}: the preset name
+   * @param randomSeed for {@code random}: the weight seed
+   * @param sha256 hex SHA-256 of the weights (checked at load time)
+   * @param openClipConfig the CLIP configuration as open_clip JSON text
+   */
+  public record Backbone(
+      String kind,
+      String path,
+      String absolutePath,
+      String preset, long randomSeed, String sha256, String openClipConfig) {
+    /** Checks the kind. */
+    public Backbone {
+      if (!"folder".equals(kind) && !"random".equals(kind)) {
+        throw new IllegalArgumentException("backbone.kind must be 'folder' or 'random', got " + kind);
+      }
+      Objects.requireNonNull(sha256, "sha256");
+    }
+  }
+
+  /**
+   * Heads configuration (mirrors {@code io.github.mediclip.model.HeadsConfig}).
+   *
+   * @param layers 1-based backbone blocks whose residual streams feed the adapters
+   * @param nCtx learnable context vectors per prompt
+   * @param normalPrompts normal prompt phrases
+   * @param abnormalPrompts abnormal prompt phrases
+   * @param position class-token position (END, MIDDLE, FRONT)
+   * @param classSpecificContext CoOp CSC
+   * @param promptCausalMask causal mask in the prompt encoder
+   * @param truncatePrompts prompts cut to the longest one
+   */
+  public record Heads(
+      List<Integer> layers,
+      int nCtx,
+      List<String> normalPrompts,
+      List<String> abnormalPrompts,
+      String position,
+      boolean classSpecificContext,
+      boolean promptCausalMask,
+      boolean truncatePrompts) {}
+
+  /**
+   * Training settings, data and outcome.
+   *
+   * @param k number of normal training images
+   * @param shotIds ids (file names) of the k images, in sampling order
+   * @param trainingFingerprint hex SHA-256 over ids and pixels of the k images
+   * @param synthesis synthesizer names and weights (empty for a custom, unnamed synthesizer)
+   * @param synthesisDescription {@code toString()} of the synthesizer
+   * @param epochs maximum epochs
+   * @param batchSize batch size
+   * @param learningRate Adam learning rate
+   * @param patience early-stop patience (0 = off)
+   * @param thresholdPolicy threshold policy, e.g. {@code AUTO}
+   * @param summary what happened
+   */
+  public record Training(
+      int k,
+      List<String> shotIds,
+      String trainingFingerprint,
+      Map<String, Double> synthesis,
+      String synthesisDescription,
+      int epochs,
+      int batchSize,
+      double learningRate,
+      int patience,
+      String thresholdPolicy,
+      TrainingSummary summary) {}
+
+  /**
+   * Serialises to pretty JSON.
+   *
+   * @return the JSON text
+   */
+  public String toJson() {
+    return GSON.toJson(this);
+  }
+
+  /**
+   * Parses a manifest.
+   *
+   * @param json the text of {@code manifest.json}
+   * @param source file name for error messages
+   * @return the manifest
+   * @throws io.github.mediclip.MediClipException when the JSON is malformed or not a detector manifest
+   */
+  public static BundleManifest fromJson(String json, String source) {
+    BundleManifest m;
+    try {
+      m = GSON.fromJson(json, BundleManifest.class);
+    } catch (JsonParseException | IllegalArgumentException | NullPointerException e) {
+      throw new io.github.mediclip.MediClipException(
+          "Malformed bundle manifest " + source + ": " + e.getMessage(), e);
+    }
+    if (m == null || !FORMAT.equals(m.format())) {
+      throw new io.github.mediclip.MediClipException(
+          "Not a MediCLIP detector manifest: " + source + " (format is "
+              + (m == null ? "missing" : m.format()) + ", expected " + FORMAT + ")");
+    }
+    if (m.formatVersion() > FORMAT_VERSION) {
+      throw new io.github.mediclip.MediClipException(
+          "Bundle manifest " + source + " has format version " + m.formatVersion()
+              + " but this library reads up to " + FORMAT_VERSION + "; upgrade MediCLIP for Java");
+    }
+    return m;
+  }
+}

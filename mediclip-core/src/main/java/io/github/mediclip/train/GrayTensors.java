@@ -1,0 +1,55 @@
+package io.github.mediclip.train;
+
+import io.github.mediclip.synth.GrayImage;
+
+/**
+ * The one preprocessing path shared by training and inference, so that both see identical inputs:
+ * grayscale image (0..255) → bilinear resize to S×S ({@link GrayImage#resize}) → [0, 1] → replicated
+ * to 3 channels → OpenAI CLIP mean/std normalisation → CHW float32.
+ *
+ * <p>MediCLIP synthesizes anomalies on grayscale images, so color is not used: color inputs are
+ * converted to luminance first ({@link GrayImage#fromBufferedImage}).
+ */
+public final class GrayTensors {
+
+  /** OpenAI CLIP normalisation mean per RGB channel. */
+  public static final float[] MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
+  /** OpenAI CLIP normalisation standard deviation per RGB channel. */
+  public static final float[] STD = {0.26862954f, 0.26130258f, 0.27577711f};
+
+  private GrayTensors() {}
+
+  /**
+   * Resizes when needed.
+   *
+   * @param image any size
+   * @param size S
+   * @return the image at S×S (the same instance when already S×S)
+   */
+  public static GrayImage toSize(GrayImage image, int size) {
+    if (image.width() == size && image.height() == size) {
+      return image;
+    }
+    return image.resize(size, size);
+  }
+
+  /**
+   * Writes the normalised (3, S, S) tensor of a S×S gray image into {@code dest} at {@code offset}.
+   *
+   * @param image S×S image on the 0..255 scale
+   * @param dest destination, row-major (B, 3, S, S)
+   * @param offset index of the first element of this image's (3, S, S) block
+   */
+  public static void writeChw(GrayImage image, float[] dest, int offset) {
+    float[] px = image.toArray();
+    int n = px.length;
+    for (int c = 0; c < 3; c++) {
+      float scale = 1f / (255f * STD[c]);
+      float shift = MEAN[c] / STD[c];
+      int base = offset + c * n;
+      for (int i = 0; i < n; i++) {
+        dest[base + i] = px[i] * scale - shift;
+      }
+    }
+  }
+}
