@@ -1,0 +1,47 @@
+package io.github.mediclip.eval.data;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A few-shot anomaly-detection dataset: a pool of normal training images and a labelled test set.
+ *
+ * @param name dataset name (the folder name, or the single {@code clsname} of a MediCLIP layout)
+ * @param train normal images to draw the k shots from
+ * @param test normal and anomalous test images, some with masks
+ */
+public record Dataset(String name, List<Sample> train, List<Sample> test) {
+
+  /** Copies the lists. */
+  public Dataset {
+    Objects.requireNonNull(name, "name");
+    train = List.copyOf(train);
+    test = List.copyOf(test);
+  }
+
+  /** Number of anomalous test images. */
+  public long testAnomalous() {
+    return test.stream().filter(Sample::anomalous).count();
+  }
+
+  /** Number of normal test images. */
+  public long testNormal() {
+    return test.size() - testAnomalous();
+  }
+
+  /** Number of test images with a mask. */
+  public long testMasks() {
+    return test.stream().filter(s -> s.mask() != null).count();
+  }
+
+  /** Whether every anomalous test image has a mask, so that pixel metrics can be computed. */
+  public boolean hasPixelGroundTruth() {
+    return testAnomalous() > 0 && test.stream().filter(Sample::anomalous).allMatch(s -> s.mask() != null);
+  }
+
+  /** One line such as {@code brainmri: train 52 normal, test 35 normal + 141 anomalous, 0 masks}. */
+  public String describe() {
+    return name + ": train " + train.size() + " normal, test " + testNormal() + " normal + " + testAnomalous()
+        + " anomalous, " + testMasks() + " masks";
+  }
+}

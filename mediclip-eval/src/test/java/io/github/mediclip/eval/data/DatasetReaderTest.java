@@ -1,0 +1,179 @@
+package io.github.mediclip.eval.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DatasetReaderTest {
+
+  @TempDir
+  Path root;
+
+  private Path png(String rel) throws Exception {
+    Path p = root.resolve(rel);
+    Files.createDirectories(p.getParent());
+    BufferedImage img = new BufferedImage(8, 6, BufferedImage.TYPE_BYTE_GRAY);
+    img.getRaster().setSample(2, 3, 0, 255);
+    ImageIO.write(img, "png", p.toFile());
+    return p;
+  }
+
+  private Path junk(String rel) throws Exception {
+    Path p = root.resolve(rel);
+    Files.createDirectories(p.getParent());
+    Files.writeString(p, "not an image");
+    return p;
+  }
+
+  @Test
+  void readsThePlainLayoutInNaturalOrderWithMasks() throws Exception {
+    png("train/normal/img10.png");
+    png("train/normal/img9.png");
+    png("train/normal/img2.png");
+    png("test/normal/n1.png");
+    png("test/abnormal/a1.jpg"); // a PNG behind a lying extension
+    png("test/abnormal/a2.png");
+    png("ground_truth/abnormal/a1.png");
+    png("ground_truth/abnormal/a2_mask.png");
+    Dataset d = DatasetReader.read(root, Layout.AUTO);
+    assertThat(d.train()).extracting(s -> s.image().getFileName().toString())
+        .containsExactly("img2.png", "img9.png", "img10.png");
+    assertThat(d.test()).hasSize(3);
+    assertThat(d.test().get(1).mask()).isEqualTo(root.resolve("ground_truth/abnormal/a1.png"));
+    assertThat(d.test().get(2).mask()).isEqualTo(root.resolve("ground_truth/abnormal/a2_mask.png"));
+    assertThat(d.hasPixelGroundTruth()).isTrue();
+    assertThat(d.describe()).endsWith("train 3 normal, test 1 normal + 2 anomalous, 2 masks");
+  }
+
+  @Test
+  void readsTheMvtecLayout() throws Exception {
+    png("train/good/000.png");
+    png("test/good/000.png");
+    png("test/crack/000.png");
+    png("test/crack/001.png");
+    png("test/hole/000.png");
+    png("ground_truth/crack/000_mask.png");
+    png("ground_truth/crack/001_mask.png");
+    png("ground_truth/hole/000_mask.png");
+    Dataset d = DatasetReader.read(root, Layout.AUTO);
+    assertThat(DatasetReader.detect(root)).isEqualTo(Layout.MVTEC);
+    assertThat(d.testAnomalous()).isEqualTo(3);
+    assertThat(d.testMasks()).isEqualTo(3);
+  }
+
+  @Test
+  void readsTheMediClipLayout() throws Exception {
+    png("images/train/normal/image_0.jpg");
+    png("images/train/normal/image_1.jpg");
+    png("images/test/normal/image_2.jpg");
+    png("images/test/abnormal/image_3.jpg");
+    png("images/test/ground_true/mask_3.jpg");
+    Files.createDirectories(root.resolve("samples"));
+    Files.writeString(root.resolve("samples/train.json"),
+        "{\"filename\": \"train/normal/image_0.jpg\", \"label\": 0, \"label_name\": \"normal\", \"clsname\": \"brainmri\"}\n"
+            + "{\"filename\": \"train/normal/image_1.jpg\", \"label\": 0, \"label_name\": \"normal\", \"clsname\": \"brainmri\"}\n");
+    Files.writeString(root.resolve("samples/test.json"),
+        "{\"filename\": \"test/normal/image_2.jpg\", \"label\": 0, \"clsname\": \"brainmri\"}\n\n"
+            + "{\"filename\": \"test/abnormal/image_3.jpg\", \"label\": 1, \"clsname\": \"brainmri\","
+            + " \"mask\": \"test/ground_true/mask_3.jpg\"}\n");
+    Dataset d = DatasetReader.read(root, Layout.AUTO);
+    assertThat(d.name()).isEqualTo("brainmri");
+    assertThat(d.train()).hasSize(2);
+    assertThat(d.test()).extracting(Sample::label).containsExactly(0, 1);
+    assertThat(d.test().get(1).mask()).isEqualTo(root.resolve("images/test/ground_true/mask_3.jpg"));
+  }
+
+  @Test
+  void collectsEveryProblemThenFails() throws Exception {
+    png("train/normal/a.png");
+    Path bad1 = junk("train/normal/b.png");
+    png("test/normal/c.png");
+    Path bad2 = junk("test/abnormal/d.jpg");
+    png("test/abnormal/e.png");
+    Files.createDirectories(root.resolve("ground_truth/abnormal"));
+    assertThatThrownBy(() -> DatasetReader.read(root, Layout.PLAIN))
+        .isInstanceOf(DatasetException.class)
+        .hasMessageStartingWith("3 problems reading dataset " + root + " (layout PLAIN)")
+        .hasMessageContaining(bad1 + ": not an image that ImageIO can decode (first bytes: 6e 6f 74 20 61 6e 20 69)")
+        .hasMessageContaining(bad2.toString())
+        .hasMessageContaining(root.resolve("test/abnormal/e.png") + ": no mask in " + root.resolve(
+            "ground_truth/abnormal") + " (expected e.<ext>)")
+        .satisfies(e -> assertThat(((DatasetException) e).problems()).extracting(DatasetProblem::path)
+            .containsExactly(bad1, bad2, root.resolve("test/abnormal/e.png")));
+  }
+
+  @Test
+  void skipsWithAWarningWhenAsked() throws Exception {
+    png("train/normal/a.png");
+    junk("train/normal/b.png");
+    png("test/normal/c.png");
+    png("test/abnormal/e.png");
+    List<String> warnings = new ArrayList<>();
+    Dataset d = DatasetReader.read(root, Layout.PLAIN, DatasetReader.Options.skipUnreadable()
+        .withWarnings(warnings::add).withFullDecode(true));
+    assertThat(d.train()).hasSize(1);
+    assertThat(warnings).singleElement().asString()
+        .startsWith("skipping " + root.resolve("train/normal/b.png") + ": not an image");
+  }
+
+  @Test
+  void missingFoldersAndUnknownLayouts() throws Exception {
+    assertThatThrownBy(() -> DatasetReader.read(root, Layout.AUTO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("cannot detect the layout of " + root + ": found none of samples/train.json (MEDICLIP),"
+            + " train/good (MVTEC), train/normal (PLAIN)");
+    png("train/normal/a.png");
+    assertThatThrownBy(() -> DatasetReader.read(root, Layout.PLAIN, DatasetReader.Options.skipUnreadable()))
+        .isInstanceOf(DatasetException.class)
+        .hasMessageContaining(root.resolve("test") + ": test folder is missing");
+    assertThatThrownBy(() -> DatasetReader.read(root.resolve("nope"), Layout.PLAIN))
+        .hasMessage("dataset folder " + root.resolve("nope") + " does not exist or is not a folder");
+  }
+
+  @Test
+  void badJsonLinesNameTheLine() throws Exception {
+    png("images/x.png");
+    Files.createDirectories(root.resolve("samples"));
+    Files.writeString(root.resolve("samples/train.json"), "{\"filename\": \"x.png\"}\n{oops\n");
+    Files.writeString(root.resolve("samples/test.json"), "{\"filename\": \"x.png\", \"label\": 3}\n");
+    assertThatThrownBy(() -> DatasetReader.read(root, Layout.MEDICLIP))
+        .isInstanceOf(DatasetException.class)
+        .hasMessageContaining(root.resolve("samples/train.json") + ": line 2 is not valid JSON")
+        .hasMessageContaining(root.resolve("samples/test.json") + ": line 1 has label 3; it must be 0 or 1");
+  }
+
+  @Test
+  void kShotSamplingIsSeededAndValidated() throws Exception {
+    List<Sample> pool = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      pool.add(new Sample(root.resolve("n" + i + ".png"), 0, null));
+    }
+    List<Sample> a = KShotSampler.sample(pool, 5, 1);
+    List<Sample> reversed = new ArrayList<>(pool);
+    java.util.Collections.reverse(reversed);
+    assertThat(KShotSampler.sample(reversed, 5, 1)).isEqualTo(a);
+    assertThat(KShotSampler.sample(pool, 5, 2)).isNotEqualTo(a);
+    assertThat(a).doesNotHaveDuplicates().hasSize(5);
+    assertThat(KShotSampler.sample(pool, 20, 3)).containsExactlyInAnyOrderElementsOf(pool);
+    assertThatThrownBy(() -> KShotSampler.sample(pool, 21, 1))
+        .hasMessage("k is 21 but the pool has 20 images; k must be in [1, 20]");
+    Path list = root.resolve("out/shots.txt");
+    KShotSampler.writeList(list, root, a);
+    assertThat(Files.readAllLines(list)).hasSize(5).allMatch(l -> l.matches("n\\d+\\.png"));
+  }
+
+  @Test
+  void naturalOrder() {
+    assertThat(DatasetReader.naturalCompare("a2", "a10")).isNegative();
+    assertThat(DatasetReader.naturalCompare("Y10", "Y9")).isPositive();
+    assertThat(DatasetReader.naturalCompare("a01", "a1")).isNotZero();
+  }
+}

@@ -1,0 +1,50 @@
+package io.github.mediclip.eval.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Reads the real, messy datasets in the shared folder (skipped when it is absent) and checks the README counts. */
+class RealDataTest {
+
+  private static Path dataDir(String name) {
+    String shared = System.getProperty("mediclip.shared.dir");
+    Path dir = shared == null ? null : Path.of(shared, "data", name);
+    boolean present = dir != null && Files.isDirectory(dir);
+    if (!present && "true".equals(System.getenv("CI"))) {
+      throw new AssertionError("CI=true but the shared dataset " + name + " is missing (mediclip.shared.dir = "
+          + shared + ")");
+    }
+    Assumptions.assumeTrue(present, "shared dataset " + name + " not found (system property mediclip.shared.dir ="
+        + " " + shared + "); skipping the real-data reader test");
+    return dir;
+  }
+
+  @ParameterizedTest
+  @CsvSource({"brainmri, 52, 35, 141, 0", "lgg-mri, 66, 44, 88, 88"})
+  void countsMatchTheReadme(String name, int train, int testNormal, int testAbnormal, int masks) {
+    Path dir = dataDir(name);
+    Dataset d = DatasetReader.read(dir, Layout.AUTO, DatasetReader.Options.strict().withFullDecode(true));
+    assertThat(d.train()).hasSize(train);
+    assertThat(d.testNormal()).isEqualTo(testNormal);
+    assertThat(d.testAnomalous()).isEqualTo(testAbnormal);
+    assertThat(d.testMasks()).isEqualTo(masks);
+    // every file decodes (JPEG, PNG gray/RGB/RGBA/palette behind lying extensions, TIFF) and has a luminance
+    Sample first = d.test().get(d.test().size() - 1);
+    BufferedImage img = ImageFiles.read(first.image());
+    assertThat(ImageFiles.luminance(img)).hasSize(img.getWidth() * img.getHeight());
+    if (first.mask() != null) {
+      byte[] mask = ImageFiles.readMask(first.mask(), 224, 224);
+      int on = 0;
+      for (byte b : mask) {
+        on += b;
+      }
+      assertThat(on).isPositive();
+    }
+  }
+}
