@@ -30,7 +30,10 @@ import javax.imageio.stream.ImageInputStream;
  * linearly ({@code v / 255} resp. {@code v / 65535}; no gamma is applied, unlike Java2D's linear-gray colour space,
  * and 16-bit samples are not clipped at 255 as PIL's {@code convert("RGB")} does). Palette, RGB and every other
  * sRGB-based type are read through their colour model. <b>Alpha is dropped</b> (the stored colour is kept, not
- * composited on any background), which is what PIL's {@code convert("RGB")} in the reference pipeline does.
+ * composited on any background), which is what PIL's {@code convert("RGB")} in the reference pipeline does. CMYK
+ * JPEGs, which JDK 17's reader decodes as Adobe-style (inverted) CMYK, are converted by their colour model without
+ * colour management (tested with JDK-written files only); a JPEG that the reader cannot decode (e.g. YCCK on some
+ * JDKs) gives an error naming the file.
  *
  * <p><b>Resize.</b> PIL's {@code Image.resize(..., BILINEAR)} algorithm (what torchvision's {@code Resize} runs on PIL
  * images): a separable triangle filter on pixel centres ({@code align_corners = false}) whose support is widened by
@@ -263,10 +266,8 @@ public final class ImagePreprocessor {
                 p[2][i] = (v & 0xff) / 255f;
             }
         }
-        if (cm.hasAlpha() && !cm.isAlphaPremultiplied() && !(cm instanceof IndexColorModel)) {
-            // getRGB keeps non-premultiplied colour as stored, so alpha is simply dropped (PIL convert("RGB")).
-            return p;
-        }
+        // getRGB returns the stored (un-premultiplied) colour; its alpha byte is ignored above, so alpha is
+        // dropped as PIL's convert("RGB") drops it.
         return p;
     }
 
