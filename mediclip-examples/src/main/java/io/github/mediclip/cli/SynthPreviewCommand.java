@@ -1,33 +1,102 @@
 package io.github.mediclip.cli;
 
+import io.github.mediclip.synth.AnomalySynthesizer;
+import io.github.mediclip.synth.GrayImage;
+import io.github.mediclip.synth.SynthesizedSample;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code mediclip synth-preview}: Writes a PNG grid of synthesized anomalies (image and mask) for one task. */
-@Command(name = "synth-preview", mixinStandardHelpOptions = true, description = {"Writes a PNG grid of synthesized anomalies (image and mask) for one task."})
+/** {@code mediclip synth-preview}: a PNG grid of synthesized anomalies and their masks. */
+@Command(name = "synth-preview", mixinStandardHelpOptions = true,
+        description = {"Writes a PNG grid: the first row shows n synthesized anomalies of one task applied to the "
+                + "image (resized to S x S, grayscale), the second row their masks (white = anomalous). Prints one "
+                + "JSON line with the file and the mask area of each sample."})
 final class SynthPreviewCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--image", required = true, description = "A normal image.")
+    @Option(names = "--image", required = true, description = "A normal image (any format ImageIO reads).")
     Path image;
 
-    @Option(names = "--task", required = true, description = "Synthesizer name, or mixture.")
+    @Option(names = "--support", arity = "1..*", description = "Other normal images that tasks such as CutpasteTask "
+            + "copy from (default: the image itself).")
+    List<Path> support;
+
+    @Option(names = "--task", required = true, description = "Synthesizer name, 'mixture', or a mixture spec.")
     String task;
 
     @Option(names = "--n", defaultValue = "8", description = "Number of samples (default: ${DEFAULT-VALUE}).")
     int n;
 
+    @Option(names = "--size", defaultValue = "224", description = "Image size S (default: ${DEFAULT-VALUE}).")
+    int size;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
     @Option(names = "--out", required = true, description = "PNG file to write.")
     Path out;
 
     @Override
-    public Integer call() {
-        throw CliException.notAvailableYet("'synth-preview'");
+    public Integer call() throws IOException {
+        Check.range("--n", n, 1, 64);
+        Check.range("--size", size, 8, 2048);
+        AnomalySynthesizer synth = Synth.create(task);
+        GrayImage normal = GrayImage.read(image).resize(size, size);
+        List<GrayImage> sup = new ArrayList<>();
+        if (support == null || support.isEmpty()) {
+            sup.add(normal);
+        } else {
+            for (Path p : support) {
+                sup.add(GrayImage.read(p).resize(size, size));
+            }
+        }
+        int gap = 4;
+        BufferedImage grid = new BufferedImage(n * (size + gap) + gap, 2 * (size + gap) + gap,
+                BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = grid.createGraphics();
+        g.setColor(new Color(40, 40, 48));
+        g.fillRect(0, 0, grid.getWidth(), grid.getHeight());
+        SplittableRandom root = new SplittableRandom(seed);
+        List<Double> areas = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            SynthesizedSample s = synth.synthesize(normal, root.split(), sup);
+            areas.add(s.maskArea());
+            int x = gap + i * (size + gap);
+            g.drawImage(s.image().toBufferedImage(), x, gap, null);
+            float[] m = s.mask().toArray();
+            for (int j = 0; j < m.length; j++) {
+                m[j] *= 255f;
+            }
+            g.drawImage(GrayImage.of(size, size, m).toBufferedImage(), x, 2 * gap + size, null);
+        }
+        g.dispose();
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        if (!ImageIO.write(grid, "png", out.toFile())) {
+            throw new CliException("no PNG writer available to write " + out);
+        }
+        Map<String, Object> o = Json.object();
+        o.put("out", out.toString());
+        o.put("task", task);
+        o.put("n", n);
+        o.put("mask_areas", areas);
+        spec.commandLine().getOut().println(Json.line(o));
+        return MediClipCli.EXIT_OK;
     }
 }
