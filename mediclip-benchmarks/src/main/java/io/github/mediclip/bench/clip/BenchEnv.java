@@ -71,6 +71,27 @@ public final class BenchEnv {
         return "unknown";
     }
 
+    /**
+     * @return CPU time used by this process so far, in nanoseconds (all threads), or -1 where unavailable; used to
+     *     express throughput per CPU-second, which stays meaningful when other processes share the cores
+     */
+    static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getProcessCpuTime();
+        }
+        return -1;
+    }
+
+    /** @return the 1-minute load average, or NaN where /proc is absent */
+    static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
     /** @return peak resident set size of this process in MiB (VmHWM), or -1 where /proc is absent */
     static double peakRssMiB() {
         return statusKiB("VmHWM:") / 1024.0;

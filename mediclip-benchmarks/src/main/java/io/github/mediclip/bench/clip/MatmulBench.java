@@ -36,6 +36,7 @@ public final class MatmulBench {
         BenchEnv.configureThreads(threads);
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             BenchEnv.printSettings();
+            System.out.printf(Locale.ROOT, "load average %.2f%n", BenchEnv.loadAverage());
             report("matMul fp32 " + size + "²", squareGflops(manager, size, DataType.FLOAT32, seconds));
             // ViT-B-16 at batch 8: M = 8 * 197 tokens, widths 768 / 3072; ViT-L-14: 8 * 257, 1024 / 4096.
             report("linear fp32 (1576x768)·(3072x768)ᵀ", linearGflops(manager, 1576, 768, 3072, DataType.FLOAT32, seconds));
@@ -50,8 +51,9 @@ public final class MatmulBench {
         System.out.printf(Locale.ROOT, "peak RSS %.0f MiB%n", BenchEnv.peakRssMiB());
     }
 
-    private static void report(String what, double gflops) {
-        System.out.printf(Locale.ROOT, "%-40s %7.1f GFLOP/s%n", what, gflops);
+    private static void report(String what, double[] gflops) {
+        System.out.printf(Locale.ROOT, "%-40s %7.1f GFLOP/s (best call), %7.1f GFLOP per CPU-second%n", what, gflops[0],
+                gflops[1]);
     }
 
     /**
@@ -61,9 +63,9 @@ public final class MatmulBench {
      * @param n matrix size
      * @param type FLOAT32 or BFLOAT16
      * @param seconds how long to time, after a warm-up
-     * @return best-of-runs GFLOP/s (2·n³ floating point operations per product)
+     * @return {best-of-runs GFLOP/s (2·n³ floating point operations per product), GFLOP per CPU-second}
      */
-    public static double squareGflops(NDManager manager, int n, DataType type, double seconds) {
+    public static double[] squareGflops(NDManager manager, int n, DataType type, double seconds) {
         try (NDManager m = manager.newSubManager()) {
             NDArray a = m.randomUniform(-1, 1, new Shape(n, n)).toType(type, false);
             NDArray b = m.randomUniform(-1, 1, new Shape(n, n)).toType(type, false);
@@ -74,9 +76,9 @@ public final class MatmulBench {
     /**
      * Measures {@code Linear.linear(x (M, K), W (N, K))}, the shape of a transformer's projections.
      *
-     * @return best-of-runs GFLOP/s (2·M·K·N per call)
+     * @return {best-of-runs GFLOP/s (2·M·K·N per call), GFLOP per CPU-second}
      */
-    public static double linearGflops(NDManager manager, int rows, int in, int out, DataType type, double seconds) {
+    public static double[] linearGflops(NDManager manager, int rows, int in, int out, DataType type, double seconds) {
         try (NDManager m = manager.newSubManager()) {
             NDArray x = m.randomUniform(-1, 1, new Shape(rows, in)).toType(type, false);
             NDArray w = m.randomUniform(-1, 1, new Shape(out, in)).toType(type, false);
@@ -85,7 +87,7 @@ public final class MatmulBench {
         }
     }
 
-    private static double time(NDManager m, java.util.function.Supplier<NDArray> op, double flops, double seconds) {
+    private static double[] time(NDManager m, java.util.function.Supplier<NDArray> op, double flops, double seconds) {
         for (int i = 0; i < 2; i++) { // warm-up: first calls pick kernels and fault in pages
             try (NDManager s = m.newSubManager()) {
                 NDArray r = op.get();
@@ -93,6 +95,8 @@ public final class MatmulBench {
             }
         }
         double best = 0;
+        int calls = 0;
+        long cpu0 = BenchEnv.processCpuNanos();
         long end = System.nanoTime() + (long) (seconds * 1e9);
         while (System.nanoTime() < end) {
             try (NDManager s = m.newSubManager()) {
@@ -101,8 +105,10 @@ public final class MatmulBench {
                 r.tempAttach(s);
                 long t1 = System.nanoTime();
                 best = Math.max(best, flops / (t1 - t0));
+                calls++;
             }
         }
-        return best;
+        double cpuSeconds = (BenchEnv.processCpuNanos() - cpu0) / 1e9;
+        return new double[] {best, flops * calls / 1e9 / cpuSeconds};
     }
 }
