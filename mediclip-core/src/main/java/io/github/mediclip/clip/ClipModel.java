@@ -70,8 +70,10 @@ import java.util.stream.Stream;
  * the visual positional-embedding grid is interpolated as open_clip's {@code resize_pos_embed} does
  * (bicubic, align_corners false, antialias, class token kept).
  *
- * <p>Precision: {@link Loader#optDataType} keeps the frozen weights and runs the towers in float16 or
- * bfloat16 (meant for GPUs); features are always returned as float32.
+ * <p>Precision: {@link Loader#optDataType} keeps the frozen weights and runs the towers in float16
+ * (meant for GPUs); features are always returned as float32. bfloat16 weight files are read (widened
+ * to float32), but bfloat16 compute is not offered: DJL 0.36's PyTorch engine cannot create bfloat16
+ * tensors.
  */
 public final class ClipModel implements AutoCloseable {
 
@@ -216,16 +218,22 @@ public final class ClipModel implements AutoCloseable {
         }
 
         /**
-         * Sets the precision of the frozen towers: {@code FLOAT32} (default), {@code FLOAT16} or {@code
-         * BFLOAT16} (GPU; bfloat16 also runs on CPU). Features are returned as float32 either way.
+         * Sets the precision of the frozen towers: {@code FLOAT32} (default) or {@code FLOAT16} (meant for
+         * GPUs; it also runs, slowly, on CPU). Features are returned as float32 either way. {@code
+         * BFLOAT16} is rejected: DJL 0.36's PyTorch engine aborts the process when it creates a bfloat16
+         * tensor.
          *
          * @param dataType the compute type
          * @return this
          */
         public Loader optDataType(DataType dataType) {
             Objects.requireNonNull(dataType, "dataType");
-            if (dataType != DataType.FLOAT32 && dataType != DataType.FLOAT16 && dataType != DataType.BFLOAT16) {
-                throw new IllegalArgumentException("dataType must be FLOAT32, FLOAT16 or BFLOAT16, got " + dataType);
+            if (dataType == DataType.BFLOAT16) {
+                throw new IllegalArgumentException("dataType BFLOAT16 is not supported: DJL 0.36's PyTorch engine "
+                        + "cannot create bfloat16 tensors; use FLOAT16 (GPU) or FLOAT32");
+            }
+            if (dataType != DataType.FLOAT32 && dataType != DataType.FLOAT16) {
+                throw new IllegalArgumentException("dataType must be FLOAT32 or FLOAT16, got " + dataType);
             }
             this.dataType = dataType;
             return this;

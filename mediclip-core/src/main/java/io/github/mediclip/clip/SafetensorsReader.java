@@ -149,7 +149,8 @@ public final class SafetensorsReader implements AutoCloseable {
     }
 
     /**
-     * Reads a tensor in its stored dtype onto the device of {@code manager}.
+     * Reads a tensor in its stored dtype (BF16 as float32, see {@link #read(String, NDManager, DataType)})
+     * onto the device of {@code manager}.
      *
      * @param name the tensor name
      * @param manager the manager that will own the array (the data is copied; the file can be closed)
@@ -162,7 +163,8 @@ public final class SafetensorsReader implements AutoCloseable {
     /**
      * Reads a tensor, converting it to {@code dataType} (for example F16/BF16 to {@code FLOAT32}), onto
      * the device of {@code manager}. Only the tensor's byte range is mapped; the result owns native memory
-     * of its own.
+     * of its own. BF16 tensors are always widened to float32 (or converted on to {@code dataType}):
+     * DJL 0.36's PyTorch engine cannot create bfloat16 arrays.
      *
      * @param name the tensor name
      * @param manager the manager that will own the array
@@ -173,8 +175,12 @@ public final class SafetensorsReader implements AutoCloseable {
         Objects.requireNonNull(manager, "manager");
         Entry e = entry(name);
         DataType stored = toDataType(e.dtype());
-        DataType target = dataType == null ? stored : dataType;
+        DataType target = dataType == null ? (stored == DataType.BFLOAT16 ? DataType.FLOAT32 : stored) : dataType;
         Shape shape = new Shape(e.shape());
+        if (shape.size() > Integer.MAX_VALUE) {
+            throw new ClipWeightsException("safetensors file " + file + ", tensor '" + name + "': " + shape.size()
+                    + " elements, more than one DJL array holds (2^31 - 1)");
+        }
         long len = e.end() - e.begin();
         if (len == 0) {
             return manager.zeros(shape, target);
@@ -187,6 +193,9 @@ public final class SafetensorsReader implements AutoCloseable {
                     + ": " + ex.getMessage(), ex);
         }
         buf.order(ByteOrder.LITTLE_ENDIAN);
+        if (stored == DataType.BFLOAT16) {
+            return readBfloat16(name, buf, shape, target, manager);
+        }
         // The array created from the mapped buffer shares its (read-only) memory; convert or copy it
         // into memory owned by libtorch before the mapping goes away.
         try (NDManager tmp = manager.newSubManager(Device.cpu())) {
@@ -196,6 +205,33 @@ public final class SafetensorsReader implements AutoCloseable {
                 owned = owned.toDevice(manager.getDevice(), true);
             } else if (owned == mapped) {
                 owned = mapped.duplicate();
+            }
+            owned.attach(manager);
+            return owned;
+        }
+    }
+
+    /**
+     * DJL 0.36's PyTorch engine aborts the process when it creates a bfloat16 tensor, so bfloat16 data is
+     * widened to float32 here (exact: the bf16 bits are the upper half of the float32 bits), in a direct
+     * buffer outside the Java heap.
+     */
+    private NDArray readBfloat16(String name, ByteBuffer src, Shape shape, DataType target, NDManager manager) {
+        if (target == DataType.BFLOAT16) {
+            throw new IllegalArgumentException("tensor '" + name + "' of safetensors file " + file + " is BF16, "
+                    + "which DJL's PyTorch engine cannot hold; read it as FLOAT32 or FLOAT16");
+        }
+        int count = Math.toIntExact(shape.size());
+        ByteBuffer f32 = ByteBuffer.allocateDirect(count * 4).order(ByteOrder.nativeOrder());
+        for (int i = 0; i < count; i++) {
+            f32.putInt((src.getShort() & 0xffff) << 16);
+        }
+        f32.flip();
+        try (NDManager tmp = manager.newSubManager(Device.cpu())) {
+            NDArray wide = tmp.create(f32, shape, DataType.FLOAT32);
+            NDArray owned = target != DataType.FLOAT32 ? wide.toType(target, false) : wide.duplicate();
+            if (!manager.getDevice().equals(Device.cpu())) {
+                owned = owned.toDevice(manager.getDevice(), true);
             }
             owned.attach(manager);
             return owned;
@@ -311,9 +347,6 @@ public final class SafetensorsReader implements AutoCloseable {
                 if (end - begin != expected) {
                     throw new ClipWeightsException(where + ": " + (end - begin) + " bytes in the file but shape "
                             + shapeJson + " of " + dtype + " needs " + expected + " bytes");
-                }
-                if (count > Integer.MAX_VALUE) {
-                    throw new ClipWeightsException(where + ": " + count + " elements, more than one array holds");
                 }
                 entries.put(name, new Entry(dtype, shape, begin, end));
             } catch (ClipWeightsException ex) {
