@@ -6,6 +6,7 @@
 module io.github.mediclip.synth {
   requires com.google.common;
   requires java.desktop;
+  requires java.management;
 
   exports io.github.mediclip.synth;
 

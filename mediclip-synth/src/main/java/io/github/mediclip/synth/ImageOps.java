@@ -38,40 +38,53 @@ final class ImageOps {
   }
 
   /**
-   * Separable Gaussian blur with reflect borders.
+   * Separable Gaussian blur with reflect borders. Both passes run the kernel taps in the outer loop
+   * and the pixels in the inner loop (contiguous, so the JIT vectorizes it), using the kernel's symmetry.
    *
    * @return a new (h, w) array
    */
   static float[] gaussianBlur(float[] src, int h, int w, float[] kernel) {
     int radius = kernel.length / 2;
     float[] tmp = new float[h * w];
-    float[] padded = new float[Math.max(w, h) + 2 * radius];
+    float[] padded = new float[w + 2 * radius];
+    float[] acc = new float[w];
     // horizontal pass
     for (int y = 0; y < h; y++) {
       int row = y * w;
       for (int i = -radius; i < w + radius; i++) {
         padded[i + radius] = src[row + reflect(i, w)];
       }
+      float k0 = kernel[radius];
       for (int x = 0; x < w; x++) {
-        float acc = 0;
-        for (int k = 0; k < kernel.length; k++) {
-          acc += kernel[k] * padded[x + k];
-        }
-        tmp[row + x] = acc;
+        acc[x] = k0 * padded[x + radius];
       }
+      for (int k = 1; k <= radius; k++) {
+        float kv = kernel[radius + k];
+        int lo = radius - k;
+        int hi = radius + k;
+        for (int x = 0; x < w; x++) {
+          acc[x] += kv * (padded[x + lo] + padded[x + hi]);
+        }
+      }
+      System.arraycopy(acc, 0, tmp, row, w);
     }
-    // vertical pass: accumulate whole rows so the inner loop runs over contiguous memory
+    // vertical pass: whole rows at a time
     float[] out = new float[h * w];
     for (int y = 0; y < h; y++) {
       int o = y * w;
-      for (int k = 0; k < kernel.length; k++) {
-        int sy = reflect(y + k - radius, h);
-        float kv = kernel[k];
-        int s = sy * w;
+      float k0 = kernel[radius];
+      for (int x = 0; x < w; x++) {
+        acc[x] = k0 * tmp[o + x];
+      }
+      for (int k = 1; k <= radius; k++) {
+        float kv = kernel[radius + k];
+        int a = reflect(y - k, h) * w;
+        int b = reflect(y + k, h) * w;
         for (int x = 0; x < w; x++) {
-          out[o + x] += kv * tmp[s + x];
+          acc[x] += kv * (tmp[a + x] + tmp[b + x]);
         }
       }
+      System.arraycopy(acc, 0, out, o, w);
     }
     return out;
   }
