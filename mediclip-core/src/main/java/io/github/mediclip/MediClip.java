@@ -251,7 +251,7 @@ public final class MediClip {
           throw new MediClipException(
               "Detector bundle " + bundle + " has no " + DetectorBundle.HEADS);
         }
-        try (NDManager tmp = NDManager.newBaseManager(dev, "bundle-load");
+        try (NDManager tmp = NDManager.newBaseManager(dev, "PyTorch");
             SafetensorsReader reader = SafetensorsReader.open(headsFile)) {
           Map<String, NDArray> params = new LinkedHashMap<>();
           for (String name : reader.names()) {
@@ -347,8 +347,12 @@ public final class MediClip {
       cfg = cfg.withImageSize(imageSize);
     }
     ClipModel model;
-    try (NDManager tmp = NDManager.newBaseManager(Device.cpu(), "random-backbone")) {
-      Map<String, NDArray> w = ClipWeights.randomInit(cfg, seed, tmp);
+    try (NDManager tmp = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+      Map<String, NDArray> w = new LinkedHashMap<>(ClipWeights.randomInit(cfg, seed, tmp));
+      // Arrays made by NDManager.create(float[]) wrap a Java direct buffer (torch from_blob). The
+      // loader's same-device "copy" may alias them, and the buffer is garbage-collected once tmp is
+      // closed; clones own torch-allocated, reference-counted storage and stay valid.
+      w.replaceAll((k, v) -> v.duplicate());
       ClipModel.Loader loader =
           ClipModel.loader().optDevice(device).optTokenizer(ClipTokenizer.byteLevel());
       if (half && device.isGpu()) {

@@ -75,7 +75,7 @@ public final class MediClipDetector implements AutoCloseable {
         p.setRequiresGradient(false);
       }
     }
-    this.manager = NDManager.newBaseManager(clip.device(), "MediClipDetector");
+    this.manager = NDManager.newBaseManager(clip.device(), "PyTorch");
     boolean grad = JniUtils.isGradMode();
     JniUtils.setGradMode(false);
     try {

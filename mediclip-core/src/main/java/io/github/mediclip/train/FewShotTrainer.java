@@ -201,7 +201,7 @@ public final class FewShotTrainer {
     double lastLoss = Double.NaN;
 
     listener.onTrainingStart(config.epochs(), stepsPerEpoch);
-    try (NDManager manager = NDManager.newBaseManager(clip.device(), "FewShotTrainer");
+    try (NDManager manager = NDManager.newBaseManager(clip.device(), "PyTorch");
         AdamOptimizer optimizer =
             new AdamOptimizer(
                 config.learningRate(),
