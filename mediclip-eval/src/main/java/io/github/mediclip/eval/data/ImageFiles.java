@@ -94,7 +94,10 @@ public final class ImageFiles {
 
   /**
    * Luminance of an image in 0..255, as PIL's {@code convert("L")} (ITU-R 601-2: 0.299 R + 0.587 G + 0.114 B,
-   * alpha ignored), row-major.
+   * alpha ignored), row-major. Gray images (8 or 16 bit) give their stored values (16-bit scaled by 1/257), not
+   * the gamma-converted values of {@link BufferedImage#getRGB}; 8-bit RGB(A) images are read from the raster
+   * directly (fast for the TIFF and JPEG types ImageIO returns); anything else (palette, other colour spaces)
+   * goes through {@code getRGB}.
    *
    * @param image any image type (gray, 16-bit gray, RGB, RGBA, palette)
    * @return (H * W) luminance
@@ -103,6 +106,35 @@ public final class ImageFiles {
     int w = image.getWidth();
     int h = image.getHeight();
     float[] out = new float[w * h];
+    java.awt.image.ColorModel cm = image.getColorModel();
+    java.awt.image.Raster raster = image.getRaster();
+    int bands = raster.getNumBands();
+    boolean component = cm instanceof java.awt.image.ComponentColorModel;
+    int csType = cm.getColorSpace().getType();
+    if (component && csType == java.awt.color.ColorSpace.TYPE_GRAY && (bands == 1 || bands == 2)) {
+      int bits = cm.getComponentSize(0);
+      float scale = bits == 8 ? 1f : 255f / ((1 << bits) - 1);
+      int[] row = new int[w];
+      for (int y = 0; y < h; y++) {
+        raster.getSamples(0, y, w, 1, 0, row);
+        for (int x = 0; x < w; x++) {
+          out[y * w + x] = row[x] * scale;
+        }
+      }
+      return out;
+    }
+    if (component && cm.getColorSpace().isCS_sRGB() && bands >= 3 && cm.getComponentSize(0) == 8
+        && cm.getComponentSize(1) == 8 && cm.getComponentSize(2) == 8) {
+      int[] px = new int[w * bands];
+      for (int y = 0; y < h; y++) {
+        raster.getPixels(0, y, w, 1, px);
+        for (int x = 0; x < w; x++) {
+          int o = x * bands;
+          out[y * w + x] = (px[o] * 299 + px[o + 1] * 587 + px[o + 2] * 114) / 1000f;
+        }
+      }
+      return out;
+    }
     int[] row = new int[w];
     for (int y = 0; y < h; y++) {
       image.getRGB(0, y, w, 1, row, 0, w);

@@ -2,10 +2,16 @@ package io.github.mediclip.eval.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.mediclip.eval.EvaluationResult;
+import io.github.mediclip.eval.Evaluator;
+import io.github.mediclip.eval.ImageScorer;
+import io.github.mediclip.eval.ScoredImage;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -46,5 +52,31 @@ class RealDataTest {
       }
       assertThat(on).isPositive();
     }
+  }
+
+  @TempDir
+  Path tmp;
+
+  @Test
+  void evaluatesRealMasksWithABrightnessBaseline() {
+    Dataset d = DatasetReader.read(dataDir("lgg-mri"), Layout.PLAIN);
+    // FLAIR lesions are hyperintense: luminance itself is a (weak) anomaly map; the score is its mean
+    ImageScorer brightness = image -> {
+      float[] lum = ImageFiles.luminance(image);
+      double sum = 0;
+      for (float v : lum) {
+        sum += v;
+      }
+      return new ScoredImage(sum / lum.length, lum, image.getWidth(), image.getHeight());
+    };
+    EvaluationResult r = Evaluator.builder().optBootstrap(0, 0).optOverlayCases(1).build()
+        .evaluate(brightness, d, tmp.resolve("report"));
+    assertThat(r.samples()).hasSize(132);
+    assertThat(r.pixel().positives() + r.pixel().negatives()).isEqualTo(132L * 224 * 224);
+    assertThat(r.pixel().positives()).isPositive();
+    assertThat(r.pixel().auroc()).isBetween(0.0, 1.0);
+    assertThat(tmp.resolve("report/overlays.png")).exists();
+    System.out.printf(java.util.Locale.ROOT, "lgg-mri brightness baseline: image AUROC %.4f, pixel AUROC %.4f,"
+        + " AUPRO %.4f%n", r.image().auroc(), r.pixel().auroc(), r.aupro());
   }
 }
