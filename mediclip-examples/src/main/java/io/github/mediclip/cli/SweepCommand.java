@@ -1,30 +1,119 @@
 package io.github.mediclip.cli;
 
+import io.github.mediclip.MediClip;
+import io.github.mediclip.eval.KShotSweep;
+import io.github.mediclip.eval.data.Dataset;
+import io.github.mediclip.train.TrainingListener;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code mediclip sweep}: Trains and evaluates over several k and seeds; prints one JSON line per run and a summary. */
-@Command(name = "sweep", mixinStandardHelpOptions = true, description = {"Trains and evaluates over several k and seeds; prints one JSON line per run and a summary."})
+/** {@code mediclip sweep}: train and evaluate over several k and seeds. */
+@Command(name = "sweep", mixinStandardHelpOptions = true,
+        description = {"Trains and evaluates one detector per (k, seed): the k shots are drawn from the training "
+                + "split with the seed. Writes table.md, table.csv, runs.csv and shots/ to --out; prints one JSON "
+                + "line per run and a last line with the mean and standard deviation per k."})
 final class SweepCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Option(names = "--data", required = true, description = "Dataset root folder.")
     Path data;
 
+    @Option(names = "--layout", defaultValue = "auto",
+            description = "mediclip, mvtec, plain or auto (default: ${DEFAULT-VALUE}).")
+    String layout;
+
     @Option(names = "--backbone", required = true, description = "CLIP model folder.")
     Path backbone;
+
+    @Option(names = "--k", split = ",", defaultValue = "1,2,4,8,16",
+            description = "Shot counts, comma-separated (default: ${DEFAULT-VALUE}).")
+    int[] ks;
+
+    @Option(names = "--seeds", split = ",", defaultValue = "0,1,2",
+            description = "Seeds, comma-separated (default: ${DEFAULT-VALUE}).")
+    long[] seeds;
+
+    @Option(names = "--epochs", description = "Maximum epochs per run (default: the library's, 200).")
+    Integer epochs;
+
+    @Option(names = "--image-size", description = "Model input size S (default: the backbone's).")
+    Integer imageSize;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu, gpu:N or auto (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--reports", description = "Also write a full report folder per run.")
+    boolean reports;
 
     @Option(names = "--out", required = true, description = "Output folder.")
     Path out;
 
     @Override
     public Integer call() {
-        throw CliException.notAvailableYet("'sweep'");
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Check.directory("--backbone", backbone);
+        for (int k : ks) {
+            Check.range("--k", k, 1, 100_000);
+        }
+        Dataset ds = Datasets.read(data, Cli.layout(layout), err);
+        if (Backbones.isRandom(backbone)) {
+            err.println("mediclip: WARNING: the backbone " + backbone + " is " + Backbones.WARNING);
+        }
+        var dev = Cli.device(device);
+        KShotSweep.Result result = KShotSweep.builder()
+                .setDataset(ds)
+                .setFactory(KShotSweep.mediClip(seed -> {
+                    MediClip.Builder b = MediClip.builder().setBackbone(backbone).optSeed(seed).optDevice(dev)
+                            .optListener(TrainingListener.silent());
+                    if (epochs != null) {
+                        b.optEpochs(epochs);
+                    }
+                    if (imageSize != null) {
+                        b.optImageSize(imageSize);
+                    }
+                    return b.build();
+                }))
+                .optShots(ks)
+                .optSeeds(seeds)
+                .optReports(reports)
+                .optListener(run -> {
+                    Map<String, Object> o = Results.metrics(run.result());
+                    o.put("k", run.k());
+                    o.put("seed", run.seed());
+                    o.put("fit_seconds", run.fitSeconds());
+                    stdout.println(Json.line(o));
+                    stdout.flush();
+                })
+                .build()
+                .run(out);
+        List<Map<String, Object>> rows = new java.util.ArrayList<>();
+        for (KShotSweep.Row row : result.rows()) {
+            Map<String, Object> r = Json.object();
+            r.put("k", row.k());
+            r.put("runs", row.runs());
+            r.put("image_auroc_mean", row.imageAuroc().mean());
+            r.put("image_auroc_std", row.imageAuroc().std());
+            if (row.pixelAuroc() != null) {
+                r.put("pixel_auroc_mean", row.pixelAuroc().mean());
+                r.put("pixel_auroc_std", row.pixelAuroc().std());
+            }
+            rows.add(r);
+        }
+        Map<String, Object> summary = Json.object();
+        summary.put("dataset", ds.name());
+        summary.put("rows", rows);
+        summary.put("out", out.toString());
+        stdout.println(Json.line(summary));
+        err.print(result.markdown());
+        err.flush();
+        return MediClipCli.EXIT_OK;
     }
 }

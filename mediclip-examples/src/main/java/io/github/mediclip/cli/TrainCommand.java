@@ -1,26 +1,38 @@
 package io.github.mediclip.cli;
 
+import io.github.mediclip.MediClip;
+import io.github.mediclip.MediClipDetector;
+import io.github.mediclip.bundle.BundleManifest;
+import io.github.mediclip.eval.data.Dataset;
+import io.github.mediclip.eval.data.Sample;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code mediclip train}: Trains MediCLIP heads on k normal images of a dataset and saves a detector bundle. */
-@Command(name = "train", mixinStandardHelpOptions = true, description = {"Trains MediCLIP heads on k normal images of a dataset and saves a detector bundle."})
+/** {@code mediclip train}: trains MediCLIP heads on k normal images and saves a detector bundle. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Trains MediCLIP heads on k normal images of a dataset's training split (the other normal "
+                + "training images, if any, are held out for validation together with synthesized anomalies) and "
+                + "saves a detector bundle. Unreadable images are skipped, each reported on standard error with "
+                + "its path and reason. Prints one JSON line."})
 final class TrainCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Option(names = "--data", required = true, description = "Dataset root folder.")
     Path data;
 
-    @Option(names = "--layout", defaultValue = "auto", description = "mediclip, mvtec, plain or auto (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--layout", defaultValue = "auto",
+            description = "mediclip, mvtec, plain or auto (default: ${DEFAULT-VALUE}).")
     String layout;
 
-    @Option(names = "--backbone", required = true, description = "CLIP model folder.")
+    @Option(names = "--backbone", required = true, description = "CLIP model folder (see init-backbone).")
     Path backbone;
 
     @Option(names = "--k", defaultValue = "16", description = "Number of normal shots (default: ${DEFAULT-VALUE}).")
@@ -29,10 +41,26 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--epochs", description = "Training epochs (default: the library default).")
+    @Option(names = "--epochs", description = "Maximum epochs (default: the library's, 200).")
     Integer epochs;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu or gpu (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", description = "Batch size (default: the library's, 8).")
+    Integer batchSize;
+
+    @Option(names = "--lr", description = "Adam learning rate (default: the library's, 1e-3).")
+    Double lr;
+
+    @Option(names = "--image-size", description = "Model input size S (default: the backbone's).")
+    Integer imageSize;
+
+    @Option(names = "--synthesis", description = "Synthesis mixture, e.g. CutpasteTask:0.5,IdentityTask:0.5 "
+            + "(default: the reference mixture).")
+    String synthesis;
+
+    @Option(names = "--patience", description = "Early stop after this many epochs without improvement.")
+    Integer patience;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu, gpu:N or auto (default: ${DEFAULT-VALUE}).")
     String device;
 
     @Option(names = "--out", required = true, description = "Bundle folder to write.")
@@ -40,6 +68,66 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw CliException.notAvailableYet("'train'");
+        PrintWriter err = spec.commandLine().getErr();
+        Check.range("--k", k, 1, 100_000);
+        Check.directory("--backbone", backbone);
+        Dataset ds = Datasets.read(data, Cli.layout(layout), err);
+        List<Path> normals = new ArrayList<>();
+        for (Sample s : ds.train()) {
+            if (!s.anomalous()) {
+                normals.add(s.image());
+            }
+        }
+        if (normals.size() < k) {
+            throw new CliException("--k " + k + " but " + data + " has only " + normals.size()
+                    + " readable normal training images");
+        }
+        if (Backbones.isRandom(backbone)) {
+            err.println("mediclip: WARNING: the backbone " + backbone + " is " + Backbones.WARNING);
+        }
+        MediClip.Builder b = MediClip.builder()
+                .setBackbone(backbone)
+                .optShots(k)
+                .optSeed(seed)
+                .optDevice(Cli.device(device))
+                .optListener(Cli.progress(err, ""));
+        if (epochs != null) {
+            b.optEpochs(epochs);
+        }
+        if (batchSize != null) {
+            b.optBatchSize(batchSize);
+        }
+        if (lr != null) {
+            b.optLearningRate(lr);
+        }
+        if (imageSize != null) {
+            b.optImageSize(imageSize);
+        }
+        if (patience != null) {
+            b.optPatience(patience);
+        }
+        if (synthesis != null) {
+            b.optSynthesis(Synth.create(synthesis));
+        }
+        MediClip mediclip = b.build();
+        try (MediClipDetector detector = mediclip.fit(normals)) {
+            detector.save(out);
+            BundleManifest m = detector.manifest();
+            Map<String, Object> o = Json.object();
+            o.put("bundle", out.toString());
+            o.put("dataset", ds.name());
+            o.put("k", k);
+            o.put("seed", seed);
+            o.put("train_pool", normals.size());
+            o.put("epochs_run", m.training().summary().epochsRun());
+            o.put("best_epoch", m.training().summary().bestEpoch());
+            o.put("selection_metric", m.training().summary().selectionMetric());
+            o.put("best_metric", m.training().summary().bestMetric());
+            o.put("seconds", m.training().summary().seconds());
+            o.put("device", m.provenance().device());
+            o.put("random_backbone", Backbones.isRandom(backbone));
+            spec.commandLine().getOut().println(Json.line(o));
+        }
+        return MediClipCli.EXIT_OK;
     }
 }
