@@ -63,6 +63,7 @@ public final class VisionBench {
         int threads = Integer.parseInt(BenchEnv.arg(args, "threads", "2"));
         double seconds = Double.parseDouble(BenchEnv.arg(args, "seconds", "20"));
         DataType dtype = DataType.valueOf(BenchEnv.arg(args, "dtype", "float32").toUpperCase(Locale.ROOT));
+        String profile = BenchEnv.arg(args, "profile", null);
         BenchEnv.configureThreads(threads);
         List<String> rows = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
@@ -75,15 +76,18 @@ public final class VisionBench {
             for (String model : models) {
                 ClipConfig cfg = ClipConfig.preset(model);
                 int[] layers = layers(cfg);
-                ClipModel clip;
-                try (NDManager init = manager.newSubManager()) {
-                    Map<String, NDArray> w = ClipWeights.randomInit(cfg, 42, init);
-                    clip = ClipModel.loader().optDevice(Device.cpu()).optDataType(dtype).fromWeights(cfg, w);
-                }
+                // Random weights in libtorch-owned memory (not Java buffers), kept open while the model lives:
+                // fromWeights may alias them rather than copy.
+                NDManager init = manager.newSubManager();
+                ClipModel clip = ClipModel.loader().optDevice(Device.cpu()).optDataType(dtype)
+                        .fromWeights(cfg, randomWeights(cfg, init));
                 System.gc();
                 System.out.printf(Locale.ROOT, "%s loaded (%s), layers %s, RSS %.0f MiB%n", model, dtype,
                         Arrays.toString(layers), BenchEnv.rssMiB());
                 try (clip) {
+                    if (profile != null) {
+                        profile(clip, manager, batches[batches.length - 1], layers, profile + "-" + model + ".json");
+                    }
                     for (int b : batches) {
                         double[] r = run(clip, manager, b, layers, seconds);
                         double gflops = r[0] * gflopPerImage(model);
@@ -98,6 +102,8 @@ public final class VisionBench {
                         System.out.println(row);
                         rows.add(row);
                     }
+                } finally {
+                    init.close();
                 }
             }
             double[] after = MatmulBench.squareGflops(manager, 2048, DataType.FLOAT32, 3);
@@ -106,6 +112,31 @@ public final class VisionBench {
         }
         System.out.println();
         rows.forEach(System.out::println);
+    }
+
+    /**
+     * Random float32 weights with CLIP's names and shapes, created by libtorch (N(0, 0.02), LayerNorm weights 1,
+     * biases 0, logit scale ln(1/0.07)); the values do not matter for speed, only that they stay finite.
+     */
+    static Map<String, NDArray> randomWeights(ClipConfig cfg, NDManager m) {
+        Map<String, NDArray> w = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, long[]> e : ClipWeights.expectedShapes(cfg).entrySet()) {
+            String n = e.getKey();
+            Shape shape = new Shape(e.getValue());
+            NDArray a;
+            if (n.equals("logit_scale")) {
+                a = m.full(shape, (float) Math.log(1 / 0.07));
+            } else if (n.matches(".*(ln_1|ln_2|ln_pre|ln_post|ln_final)\\.weight")) {
+                a = m.ones(shape);
+            } else if (n.endsWith("bias")) {
+                a = m.zeros(shape);
+            } else {
+                a = m.randomNormal(0, 0.02f, shape, DataType.FLOAT32);
+            }
+            a.setName(n);
+            w.put(n, a);
+        }
+        return w;
     }
 
     /** @return {mean images/s over the timed calls, images/s of the fastest call, images per CPU-second} */
@@ -128,6 +159,21 @@ public final class VisionBench {
             double cpu = (BenchEnv.processCpuNanos() - cpu0) / 1e9;
             return new double[] {batch * calls / total, batch / (best / 1e9), batch * calls / cpu};
         }
+    }
+
+    /**
+     * Writes libtorch's profiler trace (chrome trace JSON) of one forward call and prints the time per operator.
+     */
+    static void profile(ClipModel clip, NDManager manager, int batch, int[] layers, String file) {
+        int size = clip.config().vision().imageSize();
+        try (NDManager m = manager.newSubManager()) {
+            NDArray images = m.randomNormal(new Shape(batch, 3, size, size));
+            forward(clip, images, layers); // warm-up
+            ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false);
+            forward(clip, images, layers);
+            ai.djl.pytorch.jni.JniUtils.stopProfile(file);
+        }
+        ProfileSummary.print(java.nio.file.Path.of(file));
     }
 
     private static void forward(ClipModel clip, NDArray images, int[] layers) {
