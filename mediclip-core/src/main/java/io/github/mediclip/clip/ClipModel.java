@@ -396,7 +396,9 @@ public final class ClipModel implements AutoCloseable {
                         w.put(name, resizePositionalEmbedding(a, cfg.vision().gridSize(), m).toType(dataType, false));
                         continue;
                     }
-                    NDArray c = a.toDevice(dev, true);
+                    // A real copy: DJL's toDevice/toType(..., copy=true) return an alias of the caller's
+                    // memory when nothing changes, and the caller may close its arrays after this call.
+                    NDArray c = a.getDevice().equals(dev) ? a.duplicate() : a.toDevice(dev, true);
                     c.attach(m);
                     if (c.getDataType() != dataType) {
                         NDArray t = c.toType(dataType, false);

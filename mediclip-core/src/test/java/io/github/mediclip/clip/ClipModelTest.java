@@ -134,7 +134,12 @@ class ClipModelTest {
             ClipTokenizer tok = ClipTokenizer.byteLevel();
             NDArray ids = m.create(tok.tokenizeAll(List.of("x x tumor"), 16), new Shape(1, 16));
             NDArray emb = model.tokenEmbedding(ids);
-            NDArray weightsOut = m.randomNormal(new Shape(1, 16)); // fixed projection of the output
+            SplittableRandom r = new SplittableRandom(3);
+            float[] wo = new float[16];
+            for (int i = 0; i < wo.length; i++) {
+                wo[i] = (float) r.nextGaussian();
+            }
+            NDArray weightsOut = m.create(wo, new Shape(1, 16)); // fixed weights of the scalar loss
             emb.setRequiresGradient(true);
             float[] grad;
             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
@@ -145,7 +150,7 @@ class ClipModelTest {
             assertThat(model.weights().values()).allMatch(w -> !w.hasGradient());
             int idx = 2 * 32 + 5; // token 2, channel 5
             float[] base = emb.toFloatArray();
-            float eps = 1e-2f;
+            float eps = 1e-3f; // embeddings are ~0.02 in size: a larger step leaves the linear regime
             double[] val = new double[2];
             for (int s = 0; s < 2; s++) {
                 float[] p = base.clone();
@@ -154,9 +159,9 @@ class ClipModelTest {
                 val[s] = model.encodeTextEmbeddings(e2, ids).mul(weightsOut).sum().getFloat();
             }
             double fd = (val[0] - val[1]) / (2 * eps);
-            assertThat(Math.abs(grad[idx])).isGreaterThan(1e-4f);
+            assertThat(Math.abs(grad[idx])).isGreaterThan(0.1f);
             assertThat(grad[idx]).isCloseTo((float) fd, org.assertj.core.data.Offset.offset(
-                    (float) (2e-2 * Math.abs(fd) + 1e-4)));
+                    (float) (1e-2 * Math.abs(fd))));
         }
     }
 
@@ -308,6 +313,25 @@ class ClipModelTest {
         assertThat(model.weights().values()).allMatch(w -> !w.hasGradient());
         NDArray any = model.weights().get("visual.proj");
         assertThatThrownBy(() -> any.add(1f)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void modelOwnsCopiesSoCallerMayCloseItsWeights() {
+        NDArray img;
+        float[] before;
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+                NDManager src = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            Map<String, NDArray> w = ClipWeights.randomInit(SMALL, 7L, src);
+            try (ClipModel copy = ClipModel.fromWeights(SMALL, w, Device.cpu())) {
+                img = images(m, 1, 32, 9);
+                before = copy.encodeImage(img).pooled().toFloatArray();
+                src.close(); // the caller frees its arrays (and their Java-side buffers)
+                System.gc();
+                NDArray ids = m.create(ClipTokenizer.byteLevel().tokenize("ab", 16), new Shape(1, 16));
+                assertThat(copy.tokenEmbedding(ids).sub(model.tokenEmbedding(ids)).abs().max().getFloat()).isZero();
+                assertThat(copy.encodeImage(img).pooled().toFloatArray()).containsExactly(before);
+            }
+        }
     }
 
     static String sha256(Path f) throws Exception {
