@@ -53,6 +53,7 @@ public final class DetectorBundle {
 
   private static final String SERVING_TEXT =
       "# Lets DJL load this MediCLIP detector bundle: Criteria.builder().optModelPath(<this folder>)\n"
+          + "# .optTranslatorFactory(new io.github.mediclip.zoo.MediClipTranslatorFactory())\n"
           + "engine=PyTorch\n"
           + "blockFactory=io.github.mediclip.zoo.MediClipBlockFactory\n"
           + "translatorFactory=io.github.mediclip.zoo.MediClipTranslatorFactory\n"
