@@ -213,9 +213,9 @@ public final class Evaluator {
     prSeries.add(new Plots.Series(fmt("image AP %.3f", r.image().averagePrecision()), pr.recall(), pr.precision(),
         true));
     if (pm != null) {
-      RocCurve proc = pm.rocCurve();
+      RocCurve proc = pm.rocCurve(4000);
       rocSeries.add(new Plots.Series(fmt("pixel AUROC %.3f", r.pixel().auroc()), proc.fpr(), proc.tpr(), false));
-      PrCurve ppr = pm.prCurve();
+      PrCurve ppr = pm.prCurve(4000);
       prSeries.add(new Plots.Series(fmt("pixel AP %.3f", r.pixel().averagePrecision()), ppr.recall(),
           ppr.precision(), true));
     }

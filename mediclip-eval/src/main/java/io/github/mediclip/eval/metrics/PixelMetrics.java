@@ -187,6 +187,10 @@ public final class PixelMetrics {
   }
 
   private Sweep sweep(boolean record) {
+    return sweep(record, 0);
+  }
+
+  private Sweep sweep(boolean record, long step) {
     if (images == 0) {
       throw new IllegalStateException("no anomaly maps were added");
     }
@@ -196,7 +200,7 @@ public final class PixelMetrics {
     for (int i = 0; i < posSize; i++) {
       posKeys[i] = (int) (pos[i] >> 32);
     }
-    Sweep sweep = new Sweep(posSize, negSize, record);
+    Sweep sweep = new Sweep(posSize, negSize, record, step);
     Sweep.walk(posKeys, posSize, neg, negSize, sweep);
     return sweep;
   }
@@ -235,6 +239,35 @@ public final class PixelMetrics {
    */
   public RocCurve rocCurve() {
     return sweep(true).rocCurve(true);
+  }
+
+  /**
+   * A subsample of the pixel ROC curve for plotting: a point is kept only after at least
+   * {@code pixelCount() / maxPoints} pixels have passed the threshold since the previous one (the last point is
+   * always kept). Every kept point lies exactly on the full curve.
+   *
+   * @param maxPoints about how many points to keep, at least 2
+   * @return the curve (at most about {@code maxPoints + 2} points)
+   */
+  public RocCurve rocCurve(int maxPoints) {
+    return sweep(true, step(maxPoints)).rocCurve(false);
+  }
+
+  /**
+   * A subsample of the pixel precision-recall curve for plotting, chosen as in {@link #rocCurve(int)}.
+   *
+   * @param maxPoints about how many points to keep, at least 2
+   * @return the curve
+   */
+  public PrCurve prCurve(int maxPoints) {
+    return sweep(true, step(maxPoints)).prCurve();
+  }
+
+  private long step(int maxPoints) {
+    if (maxPoints < 2) {
+      throw new IllegalArgumentException("maxPoints is " + maxPoints + "; it must be at least 2");
+    }
+    return Math.max(1, pixelCount() / maxPoints);
   }
 
   /**

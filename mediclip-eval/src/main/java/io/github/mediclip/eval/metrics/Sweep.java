@@ -29,15 +29,26 @@ final class Sweep {
   private long bestFp;
 
   private final boolean record;
+  private final long recordStep;
+  private long lastRecorded;
   private long[] fps;
   private long[] tps;
   private double[] thresholds;
   private int size;
 
   Sweep(long positives, long negatives, boolean record) {
+    this(positives, negatives, record, 0);
+  }
+
+  /**
+   * A sweep that records a curve point only after at least {@code recordStep} samples have passed since the
+   * last recorded point (and always the last point), to bound curve sizes for plotting; 0 records all points.
+   */
+  Sweep(long positives, long negatives, boolean record, long recordStep) {
     this.positives = positives;
     this.negatives = negatives;
     this.record = record;
+    this.recordStep = recordStep;
     if (record) {
       fps = new long[16];
       tps = new long[16];
@@ -59,7 +70,8 @@ final class Sweep {
       bestTp = tp;
       bestFp = fp;
     }
-    if (record) {
+    if (record && (recordStep == 0 || tp + fp - lastRecorded >= recordStep || tp + fp == positives + negatives)) {
+      lastRecorded = tp + fp;
       if (size == fps.length) {
         int cap = size * 2;
         fps = Arrays.copyOf(fps, cap);

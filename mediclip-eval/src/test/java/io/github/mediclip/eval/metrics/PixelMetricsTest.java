@@ -124,6 +124,22 @@ class PixelMetricsTest {
     assertThat(pm.auroc()).isEqualTo(Metrics.auroc(flat, labels));
     assertThat(pm.averagePrecision()).isCloseTo(Metrics.averagePrecision(flat, labels), within(1e-12));
     assertThat(pm.aupro()).isBetween(0.0, 1.0);
+    // the plotting subsample keeps points of the exact curve and its ends
+    RocCurve full = pm.rocCurve();
+    RocCurve small = pm.rocCurve(100);
+    assertThat(small.size()).isBetween(10, 103);
+    assertThat(small.fpr()[small.size() - 1]).isEqualTo(1.0);
+    assertThat(small.area()).isCloseTo(full.area(), within(0.01));
+    java.util.Map<Double, Double> tprAt = new java.util.HashMap<>();
+    RocCurve all = pm.rocCurve(2 * n * 5);
+    for (int i = 0; i < all.size(); i++) {
+      tprAt.put(all.thresholds()[i], all.tpr()[i]);
+    }
+    for (int i = 1; i < small.size(); i++) {
+      assertThat(small.tpr()[i]).isEqualTo(tprAt.get(small.thresholds()[i]));
+    }
+    PrCurve pr = pm.prCurve(50);
+    assertThat(pr.recall()[0]).isEqualTo(1.0);
   }
 
   @Test
