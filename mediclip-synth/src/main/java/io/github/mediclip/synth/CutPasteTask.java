@@ -63,14 +63,23 @@ public final class CutPasteTask extends PatchTask {
 
   @Override
   List<GrayImage> pool(GrayImage normal, List<GrayImage> support) {
+    // the normal image first, then the support set as given; a support image is checked and
+    // resized only when it is drawn (see source()), so large support sets cost nothing per sample
     List<GrayImage> pool = new ArrayList<>(support.size() + 1);
     pool.add(normal);
     for (int i = 0; i < support.size(); i++) {
-      GrayImage s = Objects.requireNonNull(support.get(i), "support[" + i + "]");
-      Checks.requireFinite(s, "support[" + i + "]");
-      pool.add(s.resize(normal.width(), normal.height()));
+      pool.add(Objects.requireNonNull(support.get(i), "support[" + i + "]"));
     }
     return pool;
+  }
+
+  private static GrayImage source(Work work, int index) {
+    GrayImage s = work.pool.get(index);
+    if (index > 0) {
+      Checks.requireFinite(s, "support[" + (index - 1) + "]");
+      s = s.resize(work.w, work.h);
+    }
+    return s;
   }
 
   @Override
@@ -81,7 +90,7 @@ public final class CutPasteTask extends PatchTask {
   @Override
   void augment(Work work, Patch p, int r0, int c0) {
     SplittableRandom r = work.random;
-    GrayImage source = work.pool.get(r.nextInt(work.pool.size()));
+    GrayImage source = source(work, r.nextInt(work.pool.size()));
     float[] src = source.data();
     float srcMin = Float.POSITIVE_INFINITY;
     float srcMax = Float.NEGATIVE_INFINITY;
@@ -150,7 +159,7 @@ public final class CutPasteTask extends PatchTask {
   }
 
   @Override
-  float[] label(Work work, boolean[] union) {
+  float[] label(Work work, float[] union) {
     return Labeller.flippedGaussian(work.img, work.orig, union, work.h, work.w, labelStd);
   }
 }

@@ -18,6 +18,8 @@ public final class GaussIntensityChangeTask extends PatchTask {
   private static final GaussIntensityChangeTask INSTANCE = new GaussIntensityChangeTask();
   private static final float[] KERNEL_4 = ImageOps.gaussianKernel(4);
   private static final float[] KERNEL_7 = ImageOps.gaussianKernel(7);
+  private static final float[][] TABLES_4 = ImageOps.binaryTables(KERNEL_4);
+  private static final float[][] TABLES_7 = ImageOps.binaryTables(KERNEL_7);
 
   private GaussIntensityChangeTask() {
     super(NAME, 0.3, 0.8);
@@ -40,16 +42,13 @@ public final class GaussIntensityChangeTask extends PatchTask {
     int w = work.w;
     int n = h * w;
     // texture: binary noise (P = 1/2), blurred, min-max scaled, times u0
-    float[] noise = new float[n];
-    for (int i = 0; i < n; i += 64) {
-      long bits = r.nextLong();
-      int end = Math.min(64, n - i);
-      for (int b = 0; b < end; b++) {
-        noise[i + b] = (float) ((bits >>> b) & 1L);
-      }
+    long[] noise = new long[(n + 63) / 64];
+    for (int i = 0; i < noise.length; i++) {
+      noise[i] = r.nextLong();
     }
-    float[] kernel = r.nextBoolean() ? KERNEL_4 : KERNEL_7;
-    float[] tex = ImageOps.gaussianBlur(noise, h, w, kernel);
+    boolean small = r.nextBoolean();
+    float[] tex = ImageOps.gaussianBlurBinary(noise, h, w, small ? KERNEL_4 : KERNEL_7,
+        small ? TABLES_4 : TABLES_7);
     float lo = Float.POSITIVE_INFINITY;
     float hi = Float.NEGATIVE_INFINITY;
     for (float v : tex) {
@@ -61,11 +60,15 @@ public final class GaussIntensityChangeTask extends PatchTask {
     float span = hi - lo;
     float texScale = span > 0 ? (float) (u0 / span) : 0f;
     // feathering: the blob mask blurred with sigma in U(1, 4), reflect borders over the patch
-    float[] m = new float[p.h * p.w];
-    for (int i = 0; i < m.length; i++) {
-      m[i] = p.mask[i] ? 1f : 0f;
+    long[] maskBits = new long[(p.h * p.w + 63) / 64];
+    for (int i = 0; i < p.mask.length; i++) {
+      if (p.mask[i]) {
+        maskBits[i >>> 6] |= 1L << (i & 63);
+      }
     }
-    float[] geo = ImageOps.gaussianBlur(m, p.h, p.w, ImageOps.gaussianKernel(Rng.uniform(r, 1, 4)));
+    float[] geoKernel = ImageOps.gaussianKernel(Rng.uniform(r, 1, 4));
+    float[] geo = ImageOps.gaussianBlurBinary(maskBits, p.h, p.w, geoKernel,
+        ImageOps.binaryTables(geoKernel));
     float[] img = work.img;
     for (int y = 0; y < p.h; y++) {
       int row = (r0 + y) * w + c0;

@@ -22,11 +22,16 @@ final class Hypershape {
     final double i01;
     final double i10;
     final double i11;
+    /** 1 / half0², 1 / half1² */
+    final double inv0;
+    final double inv1;
 
     Geometry(boolean ellipse, double half0, double half1, double[] inv) {
       this.ellipse = ellipse;
       this.half0 = half0;
       this.half1 = half1;
+      this.inv0 = 1 / (half0 * half0);
+      this.inv1 = 1 / (half1 * half1);
       this.i00 = inv[0];
       this.i01 = inv[1];
       this.i10 = inv[2];
@@ -39,11 +44,9 @@ final class Hypershape {
      */
     double hit(double o0, double o1, double w0, double w1) {
       if (ellipse) {
-        double r0 = half0 * half0;
-        double r1 = half1 * half1;
-        double a = w0 * w0 / r0 + w1 * w1 / r1;
-        double b = 2 * (o0 * w0 / r0 + o1 * w1 / r1);
-        double c = o0 * o0 / r0 + o1 * o1 / r1 - 1;
+        double a = w0 * w0 * inv0 + w1 * w1 * inv1;
+        double b = 2 * (o0 * w0 * inv0 + o1 * w1 * inv1);
+        double c = o0 * o0 * inv0 + o1 * o1 * inv1 - 1;
         double det = b * b - 4 * a * c;
         if (det < 0 || a == 0) {
           return Double.POSITIVE_INFINITY;

@@ -89,6 +89,87 @@ final class ImageOps {
     return out;
   }
 
+  /** Lookup tables for blurring binary rows: table[g][v] = sum of kernel taps 8g..8g+7 set in v. */
+  static float[][] binaryTables(float[] kernel) {
+    int groups = (kernel.length + 7) / 8;
+    float[][] t = new float[groups][256];
+    for (int g = 0; g < groups; g++) {
+      for (int v = 0; v < 256; v++) {
+        double acc = 0;
+        for (int b = 0; b < 8; b++) {
+          int tap = 8 * g + b;
+          if (tap < kernel.length && ((v >>> b) & 1) != 0) {
+            acc += kernel[tap];
+          }
+        }
+        t[g][v] = (float) acc;
+      }
+    }
+    return t;
+  }
+
+  /**
+   * Gaussian blur (reflect borders) of a binary image, bit i of {@code bits[i / 64]} being pixel i
+   * (row-major). The horizontal pass looks up 8 taps at a time in {@code tables}
+   * ({@link #binaryTables}); the vertical pass is as in {@link #gaussianBlur}. Equal to
+   * {@code gaussianBlur} up to float rounding.
+   *
+   * @return a new (h, w) array
+   */
+  static float[] gaussianBlurBinary(long[] bits, int h, int w, float[] kernel, float[][] tables) {
+    int radius = kernel.length / 2;
+    int groups = tables.length;
+    int span = w + 8 * groups;
+    int[] pb = new int[span + 8];
+    int[] idx = new int[span];
+    float[] tmp = new float[h * w];
+    for (int y = 0; y < h; y++) {
+      int row = y * w;
+      for (int i = 0; i < w + 2 * radius; i++) {
+        int p = row + reflect(i - radius, w);
+        pb[i] = (int) ((bits[p >>> 6] >>> (p & 63)) & 1L);
+      }
+      for (int i = w + 2 * radius; i < pb.length; i++) {
+        pb[i] = 0;
+      }
+      int v = 0;
+      for (int t = 0; t < 8; t++) {
+        v |= pb[t] << t;
+      }
+      int last = w + 8 * (groups - 1);
+      for (int i = 0; i < last; i++) {
+        idx[i] = v;
+        v = (v >>> 1) | (pb[i + 8] << 7);
+      }
+      for (int x = 0; x < w; x++) {
+        float acc = 0;
+        for (int g = 0; g < groups; g++) {
+          acc += tables[g][idx[x + 8 * g]];
+        }
+        tmp[row + x] = acc;
+      }
+    }
+    float[] out = new float[h * w];
+    float[] acc = new float[w];
+    for (int y = 0; y < h; y++) {
+      int o = y * w;
+      float k0 = kernel[radius];
+      for (int x = 0; x < w; x++) {
+        acc[x] = k0 * tmp[o + x];
+      }
+      for (int k = 1; k <= radius; k++) {
+        float kv = kernel[radius + k];
+        int a = reflect(y - k, h) * w;
+        int b = reflect(y + k, h) * w;
+        for (int x = 0; x < w; x++) {
+          acc[x] += kv * (tmp[a + x] + tmp[b + x]);
+        }
+      }
+      System.arraycopy(acc, 0, out, o, w);
+    }
+    return out;
+  }
+
   /**
    * Exact Euclidean distance from every true pixel to the nearest false pixel inside the (h, w) grid
    * (false pixels get 0), as scipy's {@code distance_transform_edt} (Felzenszwalb–Huttenlocher).

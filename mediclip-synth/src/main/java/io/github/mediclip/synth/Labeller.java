@@ -10,10 +10,15 @@ package io.github.mediclip.synth;
 final class Labeller {
   private Labeller() {}
 
-  static float[] flippedGaussian(float[] aug, float[] orig, boolean[] mask, int h, int w,
+  static float[] flippedGaussian(float[] aug, float[] orig, float[] union, int h, int w,
       double std) {
     int n = h * w;
-    float[] label = new float[n];
+    boolean[] mask = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      mask[i] = union[i] > 0f;
+    }
+    float[] label = union;
+    java.util.Arrays.fill(label, 0f);
     double k = 1.0 / (2 * std * std);
     for (int i = 0; i < n; i++) {
       if (mask[i]) {

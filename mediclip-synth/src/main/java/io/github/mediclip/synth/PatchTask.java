@@ -83,7 +83,7 @@ abstract class PatchTask implements AnomalySynthesizer {
     float[] orig = normal.data();
     float[] img = normal.toArray();
     Work work = new Work(h, w, orig, img, pool, random);
-    boolean[] union = new boolean[h * w];
+    float[] union = new float[h * w];
     for (int i = 0; i < 2; i++) {
       Patch p = shape(random, lbH, ubH, lbW, ubW, h, w);
       if (p.h > h || p.w > w) {
@@ -98,7 +98,7 @@ abstract class PatchTask implements AnomalySynthesizer {
         int dst = (r0 + y) * w + c0;
         for (int x = 0; x < p.w; x++) {
           if (p.mask[src + x]) {
-            union[dst + x] = true;
+            union[dst + x] = 1f;
           }
         }
       }
@@ -121,15 +121,12 @@ abstract class PatchTask implements AnomalySynthesizer {
   /** Applies the anomaly in place to {@code work.img} at corner (r0, c0). */
   abstract void augment(Work work, Patch p, int r0, int c0);
 
-  /** The label mask; default: the binary union of the shapes. */
-  float[] label(Work work, boolean[] union) {
-    float[] m = new float[union.length];
-    for (int i = 0; i < m.length; i++) {
-      if (union[i]) {
-        m[i] = 1f;
-      }
-    }
-    return m;
+  /**
+   * The label mask from the union of the shapes (1 inside, 0 outside); default: the union itself.
+   * May modify and return {@code union}.
+   */
+  float[] label(Work work, float[] union) {
+    return union;
   }
 
   @Override

@@ -45,29 +45,34 @@ final class PerlinShape {
       double cos = StrictMath.cos(theta);
       double sin = StrictMath.sin(theta);
       int count = 0;
+      double invH = 1.0 / h;
+      double invW = 1.0 / w;
+      double maxI = h - 1;
+      double maxJ = w - 1;
       for (int i = 0; i < h; i++) {
         double di = i - ch;
-        for (int j = 0; j < w; j++) {
-          double dj = j - cw;
-          // inverse rotation: where in the unrotated noise image this output pixel comes from
-          double si = ch + cos * di - sin * dj;
-          double sj = cw + sin * di + cos * dj;
+        // source position (si, sj) of output pixel (i, j) is linear in j
+        double si = ch + cos * di + sin * cw;
+        double sj = cw + sin * di - cos * cw;
+        int row = i * w;
+        for (int j = 0; j < w; j++, si -= sin, sj += cos) {
           boolean in = false;
-          if (si >= 0 && si <= h - 1 && sj >= 0 && sj <= w - 1) {
-            double u = si / h;
-            double v = sj / w;
+          if (si >= 0 && si <= maxI && sj >= 0 && sj <= maxJ) {
+            double u = si * invH;
+            double v = sj * invW;
+            double um = u - 1;
+            double vm = v - 1;
             double n00 = g00u * u + g00v * v;
-            double n10 = g10u * (u - 1) + g10v * v;
-            double n01 = g01u * u + g01v * (v - 1);
-            double n11 = g11u * (u - 1) + g11v * (v - 1);
-            double tu = fade(u);
-            double tv = fade(v);
+            double n10 = g10u * um + g10v * v;
+            double n01 = g01u * u + g01v * vm;
+            double n11 = g11u * um + g11v * vm;
+            double tu = u * u * u * (u * (u * 6 - 15) + 10);
+            double tv = v * v * v * (v * (v * 6 - 15) + 10);
             double x0 = n00 + (n10 - n00) * tu;
             double x1 = n01 + (n11 - n01) * tu;
-            double val = sqrt2 * (x0 + (x1 - x0) * tv);
-            in = val > THRESHOLD;
+            in = sqrt2 * (x0 + (x1 - x0) * tv) > THRESHOLD;
           }
-          mask[i * w + j] = in;
+          mask[row + j] = in;
           if (in) {
             count++;
           }
@@ -80,9 +85,5 @@ final class PerlinShape {
     throw new IllegalStateException(String.format(Locale.ROOT,
         "%s: no Perlin shape of %dx%d pixels covered %.0f %% of its patch in %d tries; "
             + "use larger images", task, h, w, MIN_FILL * 100, MAX_TRIES));
-  }
-
-  private static double fade(double t) {
-    return t * t * t * (t * (t * 6 - 15) + 10);
   }
 }

@@ -74,6 +74,32 @@ class ImageOpsTest {
   }
 
   @Test
+  void binaryBlurEqualsFloatBlur() {
+    SplittableRandom r = new SplittableRandom(5);
+    for (int[] hw : new int[][] {{17, 29}, {64, 64}, {5, 70}}) {
+      int h = hw[0];
+      int w = hw[1];
+      long[] bits = new long[(h * w + 63) / 64];
+      for (int i = 0; i < bits.length; i++) {
+        bits[i] = r.nextLong();
+      }
+      float[] f = new float[h * w];
+      for (int i = 0; i < f.length; i++) {
+        f[i] = (bits[i >>> 6] >>> (i & 63) & 1L) == 1L ? 1f : 0f;
+      }
+      for (double sigma : new double[] {4, 7}) {
+        float[] k = ImageOps.gaussianKernel(sigma);
+        float[] a = ImageOps.gaussianBlur(f, h, w, k);
+        float[] b = ImageOps.gaussianBlurBinary(bits, h, w, k, ImageOps.binaryTables(k));
+        for (int i = 0; i < a.length; i++) {
+          assertThat(b[i]).as("pixel %d of %dx%d, sigma %s", i, w, h, sigma)
+              .isCloseTo(a[i], within(1e-5f));
+        }
+      }
+    }
+  }
+
+  @Test
   void holeFillingFillsEnclosedMinimaOnly() {
     // a ring of 1 with a 0 inside, and a 0 gap touching the border
     float[] f = {

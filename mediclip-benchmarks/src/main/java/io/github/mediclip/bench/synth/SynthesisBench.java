@@ -75,8 +75,8 @@ public final class SynthesisBench {
       tasks.put(name, Synthesizers.create(name));
     }
     tasks.put("reference mixture", SynthesisMixture.reference());
-    System.out.printf(Locale.ROOT, "%-26s %10s %10s %8s %8s %7s %7s %7s %7s %19s%n", "task",
-        "wall img/s", "cpu img/s", "ref", "x ref", "p10", "p50", "p90", "empty", "Δp10/Δp50/Δp90");
+    System.out.printf(Locale.ROOT, "%-26s %10s %10s %8s %8s %8s %7s %7s %7s %7s %19s%n", "task",
+        "wall img/s", "cpu img/s", "ref", "wall/ref", "cpu/ref", "p10", "p50", "p90", "empty", "Δp10/Δp50/Δp90");
     List<String> json = new ArrayList<>();
     int row = 0;
     for (Map.Entry<String, AnomalySynthesizer> e : tasks.entrySet()) {
@@ -94,8 +94,9 @@ public final class SynthesisBench {
       Object[] ref = REFERENCE[row++];
       double refRate = (double) ref[1];
       System.out.printf(Locale.ROOT,
-          "%-26s %10.0f %10.0f %8.0f %7.1fx %7.3f %7.3f %7.3f %6.0f%% %+6.3f/%+6.3f/%+6.3f%n",
+          "%-26s %10.0f %10.0f %8.0f %7.1fx %7.1fx %7.3f %7.3f %7.3f %6.0f%% %+6.3f/%+6.3f/%+6.3f%n",
           e.getKey(), best.imagesPerSecond(), bestCpu, refRate, best.imagesPerSecond() / refRate,
+          bestCpu / refRate,
           best.p10(), best.p50(), best.p90(), best.emptyShare() * 100, best.p10() - (double) ref[2],
           best.p50() - (double) ref[3], best.p90() - (double) ref[4]);
       json.add("{\"task\":\"" + e.getKey() + "\",\"bestCpuImagesPerSecond\":"
