@@ -75,6 +75,20 @@ public final class Evaluator {
   }
 
   /**
+   * Evaluates a detector and writes a report folder; the detector stays open (the caller owns it).
+   *
+   * @param detector a trained detector
+   * @param dataset the dataset; its test split is scored
+   * @param reportDir the folder to write, or {@code null}
+   * @return the metrics
+   */
+  public EvaluationResult evaluate(io.github.mediclip.MediClipDetector detector, Dataset dataset,
+      Path reportDir) {
+    // ImageScorer.of(detector) would close the detector on close(); it is deliberately not closed here
+    return evaluate(ImageScorer.of(detector), dataset, reportDir);
+  }
+
+  /**
    * Evaluates without writing a report.
    *
    * @param scorer the scorer (not closed)
