@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.Map;
 
 /**
@@ -33,11 +34,22 @@ final class ResidualBlock {
     private final int heads;
     private final boolean quickGelu;
 
+    /**
+     * Creates the block. The 1/sqrt(d) query scaling is folded into the q rows of the in-projection here,
+     * once, instead of scaling q on every call (same result up to float rounding, ~1e-7 relative).
+     * Must run before the weights' manager is capped: the folded in-projection is a new array in it.
+     */
     ResidualBlock(Map<String, NDArray> w, String prefix, int width, int heads, boolean quickGelu) {
         this.ln1w = w.get(prefix + "ln_1.weight");
         this.ln1b = w.get(prefix + "ln_1.bias");
-        this.inW = w.get(prefix + "attn.in_proj_weight");
-        this.inB = w.get(prefix + "attn.in_proj_bias");
+        NDArray inWeight = w.get(prefix + "attn.in_proj_weight"); // (3W, W)
+        NDArray inBias = w.get(prefix + "attn.in_proj_bias"); // (3W)
+        float scale = (float) (1.0 / Math.sqrt((double) width / heads));
+        NDArray rowScale = inWeight.getManager().ones(new Shape(3L * width), inWeight.getDataType());
+        rowScale.set(new ai.djl.ndarray.index.NDIndex(":{}", width), scale);
+        this.inW = inWeight.mul(rowScale.reshape(3L * width, 1));
+        this.inB = inBias.mul(rowScale);
+        rowScale.close();
         this.outW = w.get(prefix + "attn.out_proj.weight");
         this.outB = w.get(prefix + "attn.out_proj.bias");
         this.ln2w = w.get(prefix + "ln_2.weight");
@@ -61,15 +73,24 @@ final class ResidualBlock {
      */
     NDArray forward(NDArray x, NDArray mask) {
         NDManager outer = x.getManager();
+        // In-place ops on tensors that autograd saves for backward would break gradients, so QuickGELU
+        // reuses its buffer only when libtorch records no gradients on this thread (outside a
+        // GradientCollector). The residual additions are in place on fresh linear outputs, which backward
+        // never needs, so they are always safe.
+        boolean grad = JniUtils.isGradMode();
         try (NDManager scope = outer.newSubManager()) {
             scope.tempAttachAll(x);
             NDArray h = layerNorm(x, ln1w, ln1b);
-            NDArray y = x.add(attention(h, mask));
+            NDArray y = attention(h, mask).addi(x); // x + attn(ln_1(x))
             h = layerNorm(y, ln2w, ln2b);
             h = Linear.linear(h, fcW, fcB).singletonOrThrow();
-            h = quickGelu ? h.mul(Activation.sigmoid(h.mul(1.702f))) : Activation.gelu(h);
-            h = Linear.linear(h, projW, projB).singletonOrThrow();
-            NDArray out = y.add(h);
+            if (quickGelu) {
+                NDArray s = Activation.sigmoid(h.mul(1.702f)); // QuickGELU: h * sigmoid(1.702 h)
+                h = grad ? h.mul(s) : s.muli(h);
+            } else {
+                h = Activation.gelu(h); // exact (erf) GELU
+            }
+            NDArray out = Linear.linear(h, projW, projB).singletonOrThrow().addi(y); // y + mlp(ln_2(y))
             out.attach(outer);
             return out;
         }
@@ -83,7 +104,7 @@ final class ResidualBlock {
         NDArray qkv = Linear.linear(x, inW, inB).singletonOrThrow() // (B, N, 3W)
                 .reshape(b, n, 3, heads, d)
                 .transpose(2, 0, 3, 1, 4); // (3, B, H, N, d)
-        NDArray q = qkv.get(0).mul((float) (1.0 / Math.sqrt(d)));
+        NDArray q = qkv.get(0); // already scaled by 1/sqrt(d) through the folded in-projection
         NDArray k = qkv.get(1);
         NDArray v = qkv.get(2);
         NDArray att = q.matMul(k.transpose(0, 1, 3, 2)); // (B, H, N, N)

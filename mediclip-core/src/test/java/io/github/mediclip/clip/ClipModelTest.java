@@ -166,6 +166,37 @@ class ClipModelTest {
     }
 
     @Test
+    void gradientsReachLearnableContextInsideConcatenatedPrompt() {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            NDArray ids = m.create(ClipTokenizer.byteLevel().tokenizeAll(List.of("x x ab"), 16), new Shape(1, 16));
+            NDArray emb = model.tokenEmbedding(ids);
+            NDArray ctx = emb.get(":, 1:3, :").duplicate(); // CoOp-style learnable context, a leaf
+            ctx.setRequiresGradient(true);
+            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                NDArray prompt = ai.djl.ndarray.NDArrays.concat(
+                        new ai.djl.ndarray.NDList(emb.get(":, :1, :"), ctx, emb.get(":, 3:, :")), 1);
+                gc.backward(model.encodeTextEmbeddings(prompt, ids).sum());
+            }
+            assertThat(ctx.getGradient().abs().sum().getFloat()).isGreaterThan(0f);
+            assertThat(model.weights().values()).allMatch(w -> !w.hasGradient());
+        }
+    }
+
+    @Test
+    void geluModelUsesExactErfGelu() {
+        ClipConfig gelu = new ClipConfig(SMALL.embedDim(), SMALL.vision(), SMALL.text(), false);
+        try (ClipModel g = ClipModel.fromWeights(gelu, weights, Device.cpu());
+                NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            NDArray img = images(m, 1, 32, 6);
+            assertThat(g.encodeImage(img).pooled().sub(model.encodeImage(img).pooled()).abs().max().getFloat())
+                    .isGreaterThan(1e-4f);
+            NDArray x = m.create(new float[] {-3f, -1f, -0.25f, 0f, 0.5f, 2f});
+            NDArray erfGelu = x.mul(0.5f).mul(x.div((float) Math.sqrt(2)).erf().add(1f));
+            assertThat(ai.djl.nn.Activation.gelu(x).sub(erfGelu).abs().max().getFloat()).isLessThan(1e-6f);
+        }
+    }
+
+    @Test
     void folderRoundTripReproducesOutputsAndHash() throws Exception {
         Path folder = tmp.resolve("model");
         model.writeFolder(folder, ClipTokenizer.byteLevel());
