@@ -210,7 +210,7 @@ public final class GrayImage {
   /**
    * Converts any {@link BufferedImage} to luminance on the 0..255 scale.
    *
-   * <p>8-bit gray is taken as is; 16-bit gray is scaled by 255/65535; colour images (RGB, RGBA, BGR,
+   * <p>8-bit gray (also with alpha) is taken as is; 16-bit gray is scaled by 255/65535; colour images (RGB, RGBA, BGR,
    * palette, ...) are converted with the ITU-R BT.601 luma weights 0.299 R + 0.587 G + 0.114 B (as PIL's
    * {@code convert("L")} and OpenCV do); alpha is ignored.
    *
@@ -226,9 +226,11 @@ public final class GrayImage {
     Raster raster = image.getRaster();
     ColorModel cm = image.getColorModel();
     int type = image.getType();
+    // gray (with or without alpha): take the gray samples as they are; getRGB would convert the
+    // linear gray colour space to sRGB and change the values
     if (type == BufferedImage.TYPE_BYTE_GRAY || type == BufferedImage.TYPE_USHORT_GRAY
-        || (cm.getNumComponents() == 1 && !(cm instanceof java.awt.image.IndexColorModel)
-            && raster.getNumBands() == 1)) {
+        || (!(cm instanceof java.awt.image.IndexColorModel)
+            && cm.getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_GRAY)) {
       int bits = cm.getComponentSize(0);
       int dataType = raster.getDataBuffer().getDataType();
       double scale;

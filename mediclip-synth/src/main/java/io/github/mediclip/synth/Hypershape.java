@@ -124,19 +124,22 @@ final class Hypershape {
     boolean[] mask = new boolean[h * w];
     double h0 = s0 / 2.0;
     double h1 = s1 / 2.0;
+    double e0 = 1 / (h0 * h0);
+    double e1 = 1 / (h1 * h1);
     for (int i = 0; i < h; i++) {
       double y = min0 + i;
-      for (int j = 0; j < w; j++) {
-        double x = min1 + j;
-        double a0 = inv[0] * y + inv[1] * x;
-        double a1 = inv[2] * y + inv[3] * x;
+      // aligned coordinates are linear in x: a = inv @ (y, x)
+      double a0 = inv[0] * y + inv[1] * min1;
+      double a1 = inv[2] * y + inv[3] * min1;
+      int row = i * w;
+      for (int j = 0; j < w; j++, a0 += inv[1], a1 += inv[3]) {
         boolean in;
         if (ellipse) {
-          in = a0 * a0 / (h0 * h0) + a1 * a1 / (h1 * h1) <= 1;
+          in = a0 * a0 * e0 + a1 * a1 * e1 <= 1;
         } else {
           in = -h0 <= a0 && a0 <= h0 && -h1 <= a1 && a1 <= h1;
         }
-        mask[i * w + j] = in;
+        mask[row + j] = in;
       }
     }
     return new Patch(h, w, mask, new Geometry(ellipse, h0, h1, inv));

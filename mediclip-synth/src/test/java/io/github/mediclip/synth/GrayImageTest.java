@@ -69,6 +69,16 @@ class GrayImageTest {
     bgr.setRGB(0, 0, 0x102030);
     assertThat(GrayImage.fromBufferedImage(bgr).get(0, 0)).isCloseTo(luma, within(1e-4f));
 
+    // gray + alpha, as ImageIO reads a gray-alpha PNG
+    java.awt.color.ColorSpace cs = java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_GRAY);
+    java.awt.image.ComponentColorModel gaModel = new java.awt.image.ComponentColorModel(cs, true,
+        false, java.awt.Transparency.TRANSLUCENT, java.awt.image.DataBuffer.TYPE_BYTE);
+    BufferedImage ga = new BufferedImage(gaModel, gaModel.createCompatibleWritableRaster(1, 1),
+        false, null);
+    ga.getRaster().setSample(0, 0, 0, 100);
+    ga.getRaster().setSample(0, 0, 1, 255);
+    assertThat(GrayImage.fromBufferedImage(ga).get(0, 0)).isEqualTo(100f);
+
     byte[] r = {0, (byte) 255};
     byte[] gg = {0, 0};
     byte[] b = {0, 0};

@@ -128,6 +128,16 @@ class ImageOpsTest {
   }
 
   @Test
+  void perlinRedrawsAreBounded() {
+    // a 1x1 patch samples the noise at a lattice corner, where it is 0: never inside
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> PerlinShape.make(new SplittableRandom(1), 1, 2, 1, 2, "SomeTask"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("SomeTask: no Perlin shape of 1x1 pixels covered 20 % of its patch in 100 "
+            + "tries; use larger images");
+  }
+
+  @Test
   void hypershapesContainTheirCentreAndRespectUpperBounds() {
     SplittableRandom r = new SplittableRandom(1);
     for (int i = 0; i < 200; i++) {
