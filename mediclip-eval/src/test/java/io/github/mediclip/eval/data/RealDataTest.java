@@ -69,10 +69,10 @@ class RealDataTest {
       }
       return new ScoredImage(sum / lum.length, lum, image.getWidth(), image.getHeight());
     };
-    EvaluationResult r = Evaluator.builder().optBootstrap(0, 0).optOverlayCases(1).build()
+    EvaluationResult r = Evaluator.builder().optBootstrap(0, 0).optOverlayCases(1).optPixelSize(128).build()
         .evaluate(brightness, d, tmp.resolve("report"));
     assertThat(r.samples()).hasSize(132);
-    assertThat(r.pixel().positives() + r.pixel().negatives()).isEqualTo(132L * 224 * 224);
+    assertThat(r.pixel().positives() + r.pixel().negatives()).isEqualTo(132L * 128 * 128);
     assertThat(r.pixel().positives()).isPositive();
     assertThat(r.pixel().auroc()).isBetween(0.0, 1.0);
     assertThat(tmp.resolve("report/overlays.png")).exists();
