@@ -599,6 +599,7 @@ public final class MediClip {
     private TrainingListener listener;
     private List<LabeledImage> validation = List.of();
     private boolean legacyTestSet;
+    private boolean userValidation;
     private ThresholdPolicy thresholdPolicy = ThresholdPolicy.auto();
     private int validationAnomalies = TrainingConfig.DEFAULT_VALIDATION_ANOMALIES;
 
@@ -630,6 +631,7 @@ public final class MediClip {
       c.listener = listener;
       c.validation = validation;
       c.legacyTestSet = legacyTestSet;
+      c.userValidation = userValidation;
       c.thresholdPolicy = thresholdPolicy;
       c.validationAnomalies = validationAnomalies;
       return c;
@@ -981,6 +983,7 @@ public final class MediClip {
         throw new IllegalStateException("validation: legacy test-set selection was already set");
       }
       validation = List.copyOf(data);
+      userValidation = true;
       return this;
     }
 
@@ -995,7 +998,7 @@ public final class MediClip {
      */
     public Builder optLegacyTestSetSelection(List<LabeledImage> testSet) {
       Objects.requireNonNull(testSet, "testSet");
-      if (!validation.isEmpty()) {
+      if (userValidation) {
         throw new IllegalStateException("testSet: validation data was already set");
       }
       validation = List.copyOf(testSet);

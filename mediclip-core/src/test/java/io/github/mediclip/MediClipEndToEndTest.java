@@ -39,6 +39,8 @@ class MediClipEndToEndTest {
         MediClip.builder()
             .setRandomBackbone("tiny", 3)
             .optEpochs(2)
+            .optPrompts(List.of("normal", "healthy"), List.of("abnormal", "lesion"))
+            .optFastPromptEncoder(true)
             .optBatchSize(4)
             .optShots(4)
             .optSeed(11)

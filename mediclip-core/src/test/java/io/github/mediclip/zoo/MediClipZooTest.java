@@ -48,6 +48,8 @@ class MediClipZooTest {
         MediClip.builder()
             .setRandomBackbone("tiny", 1)
             .optEpochs(1)
+            .optPrompts(List.of("normal"), List.of("abnormal"))
+            .optFastPromptEncoder(true)
             .optBatchSize(4)
             .optWorkers(1)
             .optValidationAnomalies(2)

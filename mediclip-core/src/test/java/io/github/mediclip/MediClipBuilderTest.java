@@ -1,0 +1,65 @@
+package io.github.mediclip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.mediclip.train.LabeledImage;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Builder validation: each bad value is rejected at once, naming the field and value. */
+class MediClipBuilderTest {
+
+  @Test
+  void settersRejectBadValuesNamingTheField() {
+    MediClip.Builder b = MediClip.builder();
+    assertThatThrownBy(() -> b.optEpochs(0)).hasMessage("epochs must be >= 1, got 0");
+    assertThatThrownBy(() -> b.optBatchSize(0)).hasMessage("batchSize must be in [1, 1024], got 0");
+    assertThatThrownBy(() -> b.optLearningRate(-1))
+        .hasMessage("learningRate must be in (0, 1], got -1.0");
+    assertThatThrownBy(() -> b.optShots(-2)).hasMessage("shots must be >= 0 (0 = all), got -2");
+    assertThatThrownBy(() -> b.optImageSize(8)).hasMessage("imageSize must be in [16, 4096], got 8");
+    assertThatThrownBy(() -> b.optLayers(0, 2)).hasMessage("layers must be >= 1 (1-based), got [0, 2]");
+    assertThatThrownBy(() -> b.optLayers(2, 2)).hasMessage("layers must be distinct, got [2, 2]");
+    assertThatThrownBy(() -> b.optNCtx(0)).hasMessage("nCtx must be in [1, 32], got 0");
+    assertThatThrownBy(() -> b.optPrompts(List.of("ok"), List.of(" ")))
+        .hasMessage("abnormalPrompts[0] must not be blank");
+    assertThatThrownBy(() -> b.setBackbone(Path.of("no/such/folder")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("backbone folder does not exist: no/such/folder");
+    assertThatThrownBy(() -> b.setRandomBackbone("ViT-X", 1))
+        .hasMessageStartingWith("preset: unknown CLIP preset 'ViT-X'; known: ");
+  }
+
+  @Test
+  void buildChecksRequiredAndCrossFieldRules() {
+    assertThatThrownBy(() -> MediClip.builder().build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("backbone is required");
+    assertThatThrownBy(() -> MediClip.builder().setRandomBackbone("tiny", 1).optLayers(2, 7).build())
+        .hasMessage("layers [2, 7]: block 7 exceeds the backbone depth 6");
+    assertThatThrownBy(() -> MediClip.builder().setRandomBackbone("tiny", 1).optImageSize(60).build())
+        .hasMessage("imageSize 60 must be a multiple of the backbone's patch size 8");
+    assertThatThrownBy(() -> MediClip.builder().setRandomBackbone("tiny", 1).setRandomBackbone("tiny", 2))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("backbone was already set (random preset tiny); set it only once");
+    assertThatThrownBy(
+            () -> MediClip.builder().optValidation(List.of()).optLegacyTestSetSelection(List.<LabeledImage>of()))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void defaultsFollowTheReference() {
+    MediClip mc = MediClip.builder().setRandomBackbone("tiny", 1).build();
+    assertThat(mc.trainingConfig().epochs()).isEqualTo(200);
+    assertThat(mc.trainingConfig().batchSize()).isEqualTo(8);
+    assertThat(mc.trainingConfig().learningRate()).isEqualTo(1e-3);
+    assertThat(mc.headsConfig().layers1Based()).containsExactly(2, 4, 6);
+    assertThat(mc.headsConfig().nCtx()).isEqualTo(8);
+    assertThat(MediClip.Builder.defaultLayers(24)).containsExactly(12, 18, 24);
+    assertThat(MediClip.Builder.defaultLayers(12)).containsExactly(6, 9, 12);
+    MediClip sized = MediClip.builder().setRandomBackbone("tiny", 1).optImageSize(96).build();
+    assertThat(sized.clipConfig().vision().imageSize()).isEqualTo(96);
+  }
+}
