@@ -301,54 +301,78 @@ public final class ClipModel implements AutoCloseable {
             ClipTokenizer tok = tokenizer != null ? tokenizer
                     : ClipTokenizer.existsIn(folder) ? ClipTokenizer.load(folder) : null;
             Device dev = device();
-            try (NDManager staging = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-                Map<String, NDArray> tensors;
-                List<Path> files;
-                if (!safetensors.isEmpty()) {
-                    files = pickSafetensors(safetensors);
-                    tensors = new LinkedHashMap<>();
+            if (!safetensors.isEmpty()) {
+                List<Path> files = pickSafetensors(safetensors);
+                String source = files.size() == 1 ? files.get(0).toString() : files.toString();
+                List<SafetensorsReader> readers = new ArrayList<>();
+                try {
+                    Map<String, SafetensorsReader> byName = new LinkedHashMap<>();
+                    Map<String, long[]> shapes = new LinkedHashMap<>();
                     for (Path f : files) {
-                        try (SafetensorsReader r = SafetensorsReader.open(f)) {
-                            for (String name : r.names()) {
-                                DataType stored = SafetensorsReader.toDataType(r.dtype(name));
-                                DataType want = ClipWeights.isFloating(stored) ? DataType.FLOAT32 : null;
-                                NDArray a = r.read(name, staging, want);
-                                if (tensors.put(name, a) != null) {
-                                    throw new ClipWeightsException("tensor '" + name + "' appears in more than one"
-                                            + " safetensors file of " + folder + ": " + files);
-                                }
+                        SafetensorsReader r = SafetensorsReader.open(f);
+                        readers.add(r);
+                        for (String name : r.names()) {
+                            if (byName.put(name, r) != null) {
+                                throw new ClipWeightsException("tensor '" + name + "' appears in more than one"
+                                        + " safetensors file of " + folder + ": " + files);
                             }
+                            shapes.put(name, r.shape(name));
                         }
                     }
-                    String source = files.size() == 1 ? files.get(0).toString() : files.toString();
-                    if (HuggingFaceWeights.isHuggingFace(tensors.keySet())) {
+                    if (HuggingFaceWeights.isHuggingFace(shapes.keySet())) {
                         if (cfg == null) {
                             throw new ClipWeightsException("CLIP model folder " + folder + " holds Hugging Face "
                                     + "weights but no config.json (or open_clip_config.json) to say the architecture");
                         }
-                        tensors = HuggingFaceWeights.toOpenClip(cfg, tensors, staging, source);
-                    } else if (cfg == null) {
-                        cfg = TorchScriptWeights.inferConfig(tensors);
+                        // The name mapping needs arrays (q/k/v concatenation, transposes): stage them on CPU.
+                        try (NDManager staging = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+                            Map<String, NDArray> hf = new LinkedHashMap<>();
+                            for (Map.Entry<String, SafetensorsReader> e : byName.entrySet()) {
+                                hf.put(e.getKey(), readFloat(e.getValue(), e.getKey(), staging));
+                            }
+                            Map<String, NDArray> tensors = HuggingFaceWeights.toOpenClip(cfg, hf, staging, source);
+                            validateAndFix(cfg, tensors, source);
+                            ClipConfig run = imageSize > 0 ? cfg.withImageSize(imageSize) : cfg;
+                            return build(run, copyFrom(tensors, dev), dev, tok, files);
+                        }
                     }
-                    validateAndFix(cfg, tensors, source);
-                } else if (!pts.isEmpty()) {
-                    if (pts.size() > 1) {
-                        throw new ClipWeightsException("CLIP model folder " + folder + " has several .pt files "
-                                + pts + "; keep one");
+                    if (cfg == null) {
+                        cfg = TorchScriptWeights.inferConfig(shapes, source);
                     }
-                    files = pts;
-                    tensors = TorchScriptWeights.read(pts.get(0), cfg, staging);
+                    // open_clip names: validate from the headers, then read every tensor straight into the
+                    // model's manager (no staging copy: peak memory stays near the model size).
+                    validateShapes(cfg, shapes, source);
+                    ClipConfig run = imageSize > 0 ? cfg.withImageSize(imageSize) : cfg;
+                    return build(run, (name, m) -> {
+                        SafetensorsReader r = byName.get(name);
+                        return r == null ? null : readFloat(r, name, m);
+                    }, dev, tok, files);
+                } finally {
+                    readers.forEach(SafetensorsReader::close);
+                }
+            }
+            if (!pts.isEmpty()) {
+                if (pts.size() > 1) {
+                    throw new ClipWeightsException("CLIP model folder " + folder + " has several .pt files "
+                            + pts + "; keep one");
+                }
+                try (NDManager staging = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+                    Map<String, NDArray> tensors = TorchScriptWeights.read(pts.get(0), cfg, staging);
                     if (cfg == null) {
                         cfg = TorchScriptWeights.inferConfig(tensors);
                     }
                     validateAndFix(cfg, tensors, pts.get(0).toString());
-                } else {
-                    throw new ClipWeightsException("CLIP model folder " + folder + " has no weights: expected "
-                            + ClipWeights.WEIGHTS_FILE + " (or another *.safetensors) or an OpenAI *.pt archive");
+                    ClipConfig run = imageSize > 0 ? cfg.withImageSize(imageSize) : cfg;
+                    return build(run, copyFrom(tensors, dev), dev, tok, pts);
                 }
-                ClipConfig run = imageSize > 0 ? cfg.withImageSize(imageSize) : cfg;
-                return build(run, tensors, dev, tok, files, files.toString());
             }
+            throw new ClipWeightsException("CLIP model folder " + folder + " has no weights: expected "
+                    + ClipWeights.WEIGHTS_FILE + " (or another *.safetensors) or an OpenAI *.pt archive");
+        }
+
+        private static NDArray readFloat(SafetensorsReader r, String name, NDManager m) {
+            DataType stored = SafetensorsReader.toDataType(r.dtype(name));
+            return r.read(name, m, ClipWeights.isFloating(stored) ? DataType.FLOAT32 : null);
         }
 
         /**
@@ -363,43 +387,60 @@ public final class ClipModel implements AutoCloseable {
             Objects.requireNonNull(tensors, "tensors");
             ClipConfig run = imageSize > 0 ? config.withImageSize(imageSize) : config;
             validateAndFix(run, tensors, "given to fromWeights");
-            return build(run, tensors, device(), tokenizer, List.of(), "given to fromWeights");
+            Device dev = device();
+            return build(run, copyFrom(tensors, dev), dev, tokenizer, List.of());
         }
 
         private void validateAndFix(ClipConfig cfg, Map<String, NDArray> tensors, String source) {
             Map<String, long[]> shapes = new LinkedHashMap<>();
             tensors.forEach((k, a) -> shapes.put(k, a.getShape().getShape()));
+            validateShapes(cfg, shapes, source);
+        }
+
+        private void validateShapes(ClipConfig cfg, Map<String, long[]> shapes, String source) {
             ClipConfig target = imageSize > 0 ? cfg.withImageSize(imageSize) : cfg;
             ClipWeights.validate(target, shapes, source, strict);
+        }
+
+        /** Gives a fresh array owned by a manager for a tensor name, or null when absent. */
+        private interface TensorSource {
+            NDArray take(String name, NDManager owner);
+        }
+
+        /** Copies arrays of a map: a real copy (duplicate), since DJL's toDevice/toType(copy = true) alias
+         * the caller's memory when nothing changes, and the caller may close its arrays afterwards. */
+        private static TensorSource copyFrom(Map<String, NDArray> tensors, Device dev) {
+            return (name, owner) -> {
+                NDArray a = tensors.get(name);
+                if (a == null) {
+                    return null;
+                }
+                NDArray c = a.getDevice().equals(dev) ? a.duplicate() : a.toDevice(dev, true);
+                c.attach(owner);
+                return c;
+            };
         }
 
         private Device device() {
             return device != null ? device : Engine.getEngine("PyTorch").defaultDevice();
         }
 
-        private ClipModel build(ClipConfig cfg, Map<String, NDArray> src, Device dev, ClipTokenizer tok,
-                List<Path> files, String source) {
+        private ClipModel build(ClipConfig cfg, TensorSource src, Device dev, ClipTokenizer tok, List<Path> files) {
             NDManager m = NDManager.newBaseManager(dev, "PyTorch");
             try {
                 Map<String, NDArray> w = new LinkedHashMap<>();
                 Map<String, long[]> expected = ClipWeights.expectedShapes(cfg);
                 for (String name : expected.keySet()) {
-                    NDArray a = src.get(name);
-                    if (a == null) { // only logit_scale may be absent (validated)
-                        a = m.create((float) Math.log(1 / 0.07));
-                        a = a.toType(dataType, false);
-                        w.put(name, a);
-                        continue;
+                    NDArray c = src.take(name, m);
+                    if (c == null) { // only logit_scale may be absent (validated)
+                        c = m.create((float) Math.log(1 / 0.07)).toDevice(dev, false);
                     }
                     if (name.equals("visual.positional_embedding")
-                            && !Arrays.equals(a.getShape().getShape(), expected.get(name))) {
-                        w.put(name, resizePositionalEmbedding(a, cfg.vision().gridSize(), m).toType(dataType, false));
-                        continue;
+                            && !Arrays.equals(c.getShape().getShape(), expected.get(name))) {
+                        NDArray r = resizePositionalEmbedding(c, cfg.vision().gridSize(), m).toDevice(dev, false);
+                        c.close();
+                        c = r;
                     }
-                    // A real copy: DJL's toDevice/toType(..., copy=true) return an alias of the caller's
-                    // memory when nothing changes, and the caller may close its arrays after this call.
-                    NDArray c = a.getDevice().equals(dev) ? a.duplicate() : a.toDevice(dev, true);
-                    c.attach(m);
                     if (c.getDataType() != dataType) {
                         NDArray t = c.toType(dataType, false);
                         c.close();

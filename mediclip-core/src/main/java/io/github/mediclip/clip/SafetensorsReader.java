@@ -9,6 +9,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import io.github.mediclip.internal.Unmapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -193,21 +194,25 @@ public final class SafetensorsReader implements AutoCloseable {
                     + ": " + ex.getMessage(), ex);
         }
         buf.order(ByteOrder.LITTLE_ENDIAN);
-        if (stored == DataType.BFLOAT16) {
-            return readBfloat16(name, buf, shape, target, manager);
-        }
-        // The array created from the mapped buffer shares its (read-only) memory; convert or copy it
-        // into memory owned by libtorch before the mapping goes away.
-        try (NDManager tmp = manager.newSubManager(Device.cpu())) {
-            NDArray mapped = tmp.create(buf, shape, stored);
-            NDArray owned = target != stored ? mapped.toType(target, false) : mapped;
-            if (!manager.getDevice().equals(Device.cpu())) {
-                owned = owned.toDevice(manager.getDevice(), true);
-            } else if (owned == mapped) {
-                owned = mapped.duplicate();
+        try {
+            if (stored == DataType.BFLOAT16) {
+                return readBfloat16(name, buf, shape, target, manager);
             }
-            owned.attach(manager);
-            return owned;
+            // The array created from the mapped buffer shares its (read-only) memory; convert or copy it
+            // into memory owned by libtorch, and free that array, before the mapping is released.
+            try (NDManager tmp = manager.newSubManager(Device.cpu())) {
+                NDArray mapped = tmp.create(buf, shape, stored);
+                NDArray owned = target != stored ? mapped.toType(target, false) : mapped;
+                if (!manager.getDevice().equals(Device.cpu())) {
+                    owned = owned.toDevice(manager.getDevice(), true);
+                } else if (owned == mapped) {
+                    owned = mapped.duplicate();
+                }
+                owned.attach(manager);
+                return owned;
+            }
+        } finally {
+            Unmapper.unmap(buf);
         }
     }
 
