@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
         description = {"Evaluates a detector bundle on the test split of a dataset and writes a report folder "
                 + "(metrics.json, scores.csv, roc.png, pr.png, overlays.png, index.html). Unreadable images are "
                 + "skipped, each reported on standard error with its path and reason. Prints one JSON line with "
-                + "the metrics: image_auroc (with a bootstrap 95 % interval), image_ap, image_f1max and, when "
+                + "the metrics: image_auroc (with a bootstrap 95 %% interval), image_ap, image_f1max and, when "
                 + "every anomalous test image has a mask, pixel_auroc, pixel_ap, pixel_f1max, pixel_aupro."})
 final class EvaluateCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
