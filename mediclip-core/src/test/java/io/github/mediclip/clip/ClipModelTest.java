@@ -220,6 +220,70 @@ class ClipModelTest {
     }
 
     @Test
+    void folderWithHuggingFaceNamedWeightsLoadsLikeOpenClipNames() throws Exception {
+        Path folder = Files.createDirectories(tmp.resolve("hf"));
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            Map<String, NDArray> hf = new LinkedHashMap<>();
+            long w = SMALL.vision().width();
+            for (Map.Entry<String, NDArray> e : weights.entrySet()) {
+                String name = e.getKey();
+                NDArray a = e.getValue();
+                String hfName = HuggingFaceWeights.huggingFaceName(name);
+                if (name.endsWith("attn.in_proj_weight") || name.endsWith("attn.in_proj_bias")) {
+                    long width = a.getShape().get(0) / 3;
+                    String[] qkv = {"q_proj", "k_proj", "v_proj"};
+                    for (int i = 0; i < 3; i++) {
+                        hf.put(hfName.replace("q_proj", qkv[i]),
+                                a.get(m, new ai.djl.ndarray.index.NDIndex("{}:{}", i * width, (i + 1) * width)));
+                    }
+                } else if (name.equals("visual.proj") || name.equals("text_projection")) {
+                    hf.put(hfName, a.transpose().duplicate());
+                } else {
+                    hf.put(hfName, a);
+                }
+            }
+            assertThat(w).isEqualTo(32);
+            SafetensorsWriter.write(folder.resolve("model.safetensors"), hf);
+        }
+        Files.writeString(folder.resolve("open_clip_config.json"), SMALL.toOpenClipJson());
+        try (ClipModel loaded = ClipModel.load(folder, Device.cpu());
+                NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            NDArray img = images(m, 1, 32, 8);
+            // same numbers up to float rounding (the re-transposed projections may take another GEMM path)
+            assertThat(loaded.encodeImage(img).pooled().sub(model.encodeImage(img).pooled()).abs().max().getFloat())
+                    .isLessThan(1e-6f);
+            NDArray ids = m.create(ClipTokenizer.byteLevel().tokenize("hf", 16), new Shape(1, 16));
+            assertThat(loaded.encodeText(ids).sub(model.encodeText(ids)).abs().max().getFloat()).isLessThan(1e-6f);
+            assertThat(loaded.tokenizer()).isNull();
+        }
+    }
+
+    @Test
+    void concurrentCallsGiveTheSameResults() throws Exception {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            NDArray img = images(m, 2, 32, 12);
+            float[] ref = model.encodeImage(img, 2).layers().get(0).toFloatArray();
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+            try {
+                List<java.util.concurrent.Future<float[]>> futures = new java.util.ArrayList<>();
+                for (int t = 0; t < 6; t++) {
+                    futures.add(pool.submit(() -> {
+                        try (NDManager local = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+                            NDArray x = local.create(img.toFloatArray(), img.getShape());
+                            return model.encodeImage(x, 2).layers().get(0).toFloatArray();
+                        }
+                    }));
+                }
+                for (var f : futures) {
+                    assertThat(f.get()).containsExactly(ref);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void randomInitIsDeterministicPerSeed() {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             Map<String, NDArray> a = ClipWeights.randomInit(SMALL, 7L, m);
