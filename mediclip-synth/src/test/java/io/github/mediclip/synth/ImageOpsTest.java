@@ -128,6 +128,31 @@ class ImageOpsTest {
   }
 
   @Test
+  void separableMinMaxEqualsTheThreeByThreeWindow() {
+    SplittableRandom r = new SplittableRandom(6);
+    int h = 7;
+    int w = 9;
+    float[] f = new float[h * w];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = (float) r.nextDouble();
+    }
+    for (boolean max : new boolean[] {true, false}) {
+      float[] out = Labeller.filter3x3(f, h, w, max);
+      for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+          float v = f[y * w + x];
+          for (int yy = Math.max(0, y - 1); yy <= Math.min(h - 1, y + 1); yy++) {
+            for (int xx = Math.max(0, x - 1); xx <= Math.min(w - 1, x + 1); xx++) {
+              v = max ? Math.max(v, f[yy * w + xx]) : Math.min(v, f[yy * w + xx]);
+            }
+          }
+          assertThat(out[y * w + x]).isEqualTo(v);
+        }
+      }
+    }
+  }
+
+  @Test
   void perlinRedrawsAreBounded() {
     // a 1x1 patch samples the noise at a lattice corner, where it is 0: never inside
     org.assertj.core.api.Assertions.assertThatThrownBy(
