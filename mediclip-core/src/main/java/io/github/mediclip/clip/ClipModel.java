@@ -85,6 +85,7 @@ public final class ClipModel implements AutoCloseable {
      *     W) including the class token at index 0, float32
      */
     public record VisionOutput(NDArray pooled, List<NDArray> layers) {
+        // pooled is null only internally, for encodeImageLayers
         /** Copies the list. */
         public VisionOutput {
             layers = List.copyOf(layers);
@@ -624,6 +625,23 @@ public final class ClipModel implements AutoCloseable {
      *     {@code images}
      */
     public VisionOutput encodeImage(NDArray images, int... layers1Based) {
+        return vision(images, layers1Based, true);
+    }
+
+    /**
+     * Runs the vision tower only up to the deepest requested block and returns the residual streams
+     * after the requested blocks (no pooled embedding: the remaining blocks are skipped).
+     *
+     * @param images normalized images (B, 3, S, S), S the configured image size, float32
+     * @param layers1Based blocks after which to return the residual stream, 1-based (1..layers)
+     * @return one (B, 1 + g·g, W) float32 array per requested block, in request order, attached to the
+     *     manager of {@code images}
+     */
+    public List<NDArray> encodeImageLayers(NDArray images, int... layers1Based) {
+        return vision(images, layers1Based, false).layers();
+    }
+
+    private VisionOutput vision(NDArray images, int[] layers1Based, boolean withPooled) {
         Objects.requireNonNull(images, "images");
         Objects.requireNonNull(layers1Based, "layers1Based");
         ClipConfig.VisionConfig v = config.vision();
@@ -653,7 +671,8 @@ public final class ClipModel implements AutoCloseable {
             x = ResidualBlock.layerNorm(x, lnPreW, lnPreB);
             NDArray[] kept = new NDArray[layers1Based.length];
             boolean prevKept = false;
-            for (int i = 0; i < visualBlocks.size(); i++) {
+            int depth = withPooled ? visualBlocks.size() : Arrays.stream(layers1Based).max().orElse(0);
+            for (int i = 0; i < depth; i++) {
                 NDArray prev = x;
                 x = visualBlocks.get(i).forward(x, null);
                 boolean keep = false;
@@ -668,10 +687,13 @@ public final class ClipModel implements AutoCloseable {
                 }
                 prevKept = keep;
             }
-            NDArray pooled = ResidualBlock.layerNorm(x.get(":, 0, :"), lnPostW, lnPostB).matMul(visualProj)
-                    .toType(DataType.FLOAT32, false);
-            pooled = pooled.toDevice(outer.getDevice(), false);
-            pooled.attach(outer);
+            NDArray pooled = null;
+            if (withPooled) {
+                pooled = ResidualBlock.layerNorm(x.get(":, 0, :"), lnPostW, lnPostB).matMul(visualProj)
+                        .toType(DataType.FLOAT32, false);
+                pooled = pooled.toDevice(outer.getDevice(), false);
+                pooled.attach(outer);
+            }
             List<NDArray> out = new ArrayList<>(kept.length);
             for (NDArray k : kept) {
                 NDArray o = k.toDevice(outer.getDevice(), false);

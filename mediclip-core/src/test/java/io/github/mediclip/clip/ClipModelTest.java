@@ -81,6 +81,18 @@ class ClipModelTest {
     }
 
     @Test
+    void layersOnlyPathStopsAtDeepestRequestedBlockWithSameValues() {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            NDArray img = images(m, 2, 32, 13);
+            ClipModel.VisionOutput full = model.encodeImage(img, 2, 1);
+            List<NDArray> layers = model.encodeImageLayers(img, 2, 1);
+            assertThat(layers).hasSize(2);
+            assertThat(layers.get(0).contentEquals(full.layers().get(0))).isTrue();
+            assertThat(layers.get(1).contentEquals(full.layers().get(1))).isTrue();
+        }
+    }
+
+    @Test
     void batchElementsAreIndependent() {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             NDArray img = images(m, 3, 32, 2);
