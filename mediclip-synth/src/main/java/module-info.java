@@ -13,10 +13,10 @@ module io.github.mediclip.synth {
   uses io.github.mediclip.synth.SynthesizerProvider;
 
   provides io.github.mediclip.synth.SynthesizerProvider with
-      io.github.mediclip.synth.BuiltinProviders.CutPaste,
-      io.github.mediclip.synth.BuiltinProviders.GaussIntensity,
-      io.github.mediclip.synth.BuiltinProviders.SmoothIntensity,
-      io.github.mediclip.synth.BuiltinProviders.Source,
-      io.github.mediclip.synth.BuiltinProviders.Sink,
-      io.github.mediclip.synth.BuiltinProviders.Identity;
+      io.github.mediclip.synth.internal.BuiltinProviders.CutPaste,
+      io.github.mediclip.synth.internal.BuiltinProviders.GaussIntensity,
+      io.github.mediclip.synth.internal.BuiltinProviders.SmoothIntensity,
+      io.github.mediclip.synth.internal.BuiltinProviders.Source,
+      io.github.mediclip.synth.internal.BuiltinProviders.Sink,
+      io.github.mediclip.synth.internal.BuiltinProviders.Identity;
 }

@@ -1,5 +1,6 @@
 package io.github.mediclip.synth;
 
+import io.github.mediclip.synth.internal.BuiltinProviders;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,17 +1,28 @@
-package io.github.mediclip.synth;
+package io.github.mediclip.synth.internal;
+
+import io.github.mediclip.synth.AnomalySynthesizer;
+import io.github.mediclip.synth.CutPasteTask;
+import io.github.mediclip.synth.GaussIntensityChangeTask;
+import io.github.mediclip.synth.IdentityTask;
+import io.github.mediclip.synth.SinkDeformationTask;
+import io.github.mediclip.synth.SmoothIntensityChangeTask;
+import io.github.mediclip.synth.SourceDeformationTask;
+import io.github.mediclip.synth.SynthesizerProvider;
 
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The providers of the six reference tasks. Public only because {@link java.util.ServiceLoader} needs
- * public provider classes; use {@link Synthesizers} instead.
+ * The providers of the six reference tasks (not exported; public only because
+ * {@link java.util.ServiceLoader} needs public provider classes on the class path). Use
+ * {@code io.github.mediclip.synth.Synthesizers}.
  */
 public final class BuiltinProviders {
 
   private BuiltinProviders() {}
 
-  static List<SynthesizerProvider> all() {
+  /** @return one provider per reference task */
+  public static List<SynthesizerProvider> all() {
     return List.of(new CutPaste(), new GaussIntensity(), new SmoothIntensity(), new Source(),
         new Sink(), new Identity());
   }
