@@ -280,6 +280,7 @@ public record ClipConfig(int embedDim, VisionConfig vision, TextConfig text, boo
         try {
             JsonObject v = object(root, "vision_cfg", source);
             JsonObject t = object(root, "text_cfg", source);
+            rejectUnsupported(v, t, source);
             int visionWidth = integer(v, "width", -1, source, "vision_cfg.");
             VisionConfig vision = new VisionConfig(
                     integer(v, "image_size", -1, source, "vision_cfg."),
@@ -298,6 +299,40 @@ public record ClipConfig(int embedDim, VisionConfig vision, TextConfig text, boo
             return new ClipConfig(integer(root, "embed_dim", -1, source, ""), vision, text, quick);
         } catch (IllegalArgumentException | IllegalStateException | ClassCastException e) {
             throw new ClipWeightsException("invalid CLIP config " + source + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * open_clip options of architectures that this implementation does not build (timm / Hugging Face
+     * towers, layer scale, attentional pooling, other pooling, no ln_pre, projection biases, ...): a clear
+     * error instead of a later list of unexpected tensors.
+     */
+    private static void rejectUnsupported(JsonObject v, JsonObject t, String source) {
+        String[][] rules = {
+            {"vision_cfg", "timm_model_name"}, {"vision_cfg", "ls_init_value"}, {"vision_cfg", "attentional_pool"},
+            {"vision_cfg", "no_ln_pre"}, {"vision_cfg", "final_ln_after_pool"}, {"vision_cfg", "input_patchnorm"},
+            {"vision_cfg", "output_tokens"}, {"text_cfg", "hf_model_name"}, {"text_cfg", "ls_init_value"},
+            {"text_cfg", "proj_bias"}, {"text_cfg", "embed_cls"}, {"text_cfg", "no_causal_mask"},
+            {"text_cfg", "final_ln_after_pool"}};
+        for (String[] r : rules) {
+            JsonObject o = r[0].equals("vision_cfg") ? v : t;
+            JsonElement e = o.get(r[1]);
+            boolean set = e != null && !e.isJsonNull()
+                    && !(e.isJsonPrimitive() && e.getAsJsonPrimitive().isBoolean() && !e.getAsBoolean());
+            if (set) {
+                throw new ClipWeightsException("CLIP config " + source + ": '" + r[0] + "." + r[1] + "' = " + e
+                        + " is not supported; only OpenAI-style CLIP ViTs are implemented");
+            }
+        }
+        JsonElement vp = v.get("pool_type");
+        if (vp != null && !vp.isJsonNull() && !"tok".equals(vp.getAsString())) {
+            throw new ClipWeightsException("CLIP config " + source + ": 'vision_cfg.pool_type' = " + vp
+                    + " is not supported; only class-token pooling ('tok') is implemented");
+        }
+        JsonElement tp = t.get("pool_type");
+        if (tp != null && !tp.isJsonNull() && !"argmax".equals(tp.getAsString())) {
+            throw new ClipWeightsException("CLIP config " + source + ": 'text_cfg.pool_type' = " + tp
+                    + " is not supported; only EOT pooling at the argmax id ('argmax') is implemented");
         }
     }
 

@@ -72,6 +72,21 @@ class ClipConfigTest {
     }
 
     @Test
+    void unsupportedOpenClipOptionsAreRejectedByName() throws Exception {
+        Path f = tmp.resolve("ls.json");
+        Files.writeString(f, "{\"embed_dim\": 32, \"vision_cfg\": {\"image_size\": 64, \"layers\": 6,"
+                + " \"width\": 64, \"patch_size\": 8, \"ls_init_value\": 1e-5}, \"text_cfg\": {}}");
+        assertThatThrownBy(() -> ClipConfig.fromOpenClipJson(f))
+                .isInstanceOf(ClipWeightsException.class)
+                .hasMessage("CLIP config " + f + ": 'vision_cfg.ls_init_value' = 1e-5 is not supported;"
+                        + " only OpenAI-style CLIP ViTs are implemented");
+        Files.writeString(f, "{\"embed_dim\": 32, \"vision_cfg\": {\"image_size\": 64, \"layers\": 6,"
+                + " \"width\": 64, \"patch_size\": 8, \"attentional_pool\": false, \"pool_type\": \"tok\"},"
+                + " \"text_cfg\": {\"hf_model_name\": null, \"pool_type\": \"argmax\"}}");
+        assertThat(ClipConfig.fromOpenClipJson(f).vision().layers()).isEqualTo(6);
+    }
+
+    @Test
     void withImageSizeChangesOnlyTheSize() {
         ClipConfig c = ClipConfig.preset("ViT-L-14").withImageSize(336);
         assertThat(c).isEqualTo(ClipConfig.preset("ViT-L-14-336"));
