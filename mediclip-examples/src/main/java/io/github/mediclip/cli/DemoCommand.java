@@ -53,7 +53,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of everything random (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--epochs", defaultValue = "12", description = "Training epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "8", description = "Training epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
     @Option(names = "--size", defaultValue = "64", description = "Image and model input size (default: ${DEFAULT-VALUE}).")
@@ -71,13 +71,17 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Check.range("--k", k, 1, 1000);
         Check.range("--epochs", epochs, 1, 10_000);
-        Check.range("--size", size, 32, 1024);
+        Check.range("--size", size, 40, 1024);
+        if (size % 8 != 0) {
+            throw new CliException("--size must be a multiple of 8 (the tiny backbone's patch size), but was " + size,
+                    MediClipCli.EXIT_USAGE);
+        }
         Check.range("--held-out", heldOut, 0, 1000);
         Check.range("--test", test, 2, 10_000);
         PrintWriter err = spec.commandLine().getErr();
         long t0 = System.nanoTime();
-        banner(err);
         prepare(out);
+        banner(err);
 
         step(err, t0, "1/5 phantom dataset -> " + out.resolve("data"));
         Dataset ds = PhantomDataset.generate(out.resolve("data"), k + heldOut, test, test, size, seed);

@@ -39,6 +39,7 @@ final class InitBackboneCommand implements Callable<Integer> {
         if (imageSize != null) {
             Check.range("--image-size", imageSize, 16, 4096);
         }
+        Backbones.presetName(preset); // a bad preset is a usage error before anything else is printed
         spec.commandLine().getErr().println("mediclip: WARNING: " + Backbones.WARNING);
         Backbones.Written w = Backbones.writeRandom(preset, seed, imageSize, out, tokenizer);
         Map<String, Object> o = Json.object();

@@ -1,0 +1,137 @@
+package io.github.mediclip.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The demo, train, detect and evaluate commands end to end on tiny inputs (48 x 48 phantoms, a random tiny CLIP,
+ * one epoch), in-process.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PipelineCommandsTest {
+    @TempDir static Path tmp;
+
+    private static Path demo;
+    private static JsonObject demoJson;
+
+    @BeforeAll
+    static void runDemo() {
+        demo = tmp.resolve("demo");
+        CliTestSupport.Result r = CliTestSupport.run("demo", "--out", demo.toString(), "--size", "48", "--k", "4",
+                "--held-out", "2", "--test", "3", "--epochs", "1", "--seed", "5");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.err()).contains("RANDOMLY INITIALIZED").contains("NOT PRETRAINED");
+        demoJson = JsonParser.parseString(r.lastLine()).getAsJsonObject();
+    }
+
+    @Test
+    @Order(1)
+    void demoPrintsAurocBeforeAndAfterAndWritesEverything() {
+        for (String key : List.of("image_auroc_before", "pixel_auroc_before", "image_auroc_after",
+                "pixel_auroc_after")) {
+            assertThat(demoJson.get(key).getAsDouble()).as(key).isBetween(0.0, 1.0);
+        }
+        assertThat(demoJson.get("backbone").getAsString()).contains("RANDOM");
+        assertThat(demo.resolve("report").resolve("index.html")).isRegularFile();
+        assertThat(demo.resolve("report").resolve("metrics.json")).isRegularFile();
+        assertThat(demo.resolve("backbone").resolve(Backbones.RANDOM_MARKER)).isRegularFile();
+        assertThat(demo.resolve("detector")).isDirectory();
+    }
+
+    @Test
+    @Order(2)
+    void demoRefusesAForeignNonEmptyFolder() throws Exception {
+        Path foreign = Files.createDirectories(tmp.resolve("foreign"));
+        Files.writeString(foreign.resolve("keep.txt"), "mine");
+        CliTestSupport.Result r = CliTestSupport.run("demo", "--out", foreign.toString());
+        assertThat(r.exitCode()).isEqualTo(MediClipCli.EXIT_FAILURE);
+        assertThat(r.err()).isEqualTo("mediclip: --out " + foreign + " is not empty and was not written by "
+                + "'mediclip demo'; choose a new folder" + System.lineSeparator());
+        assertThat(foreign.resolve("keep.txt")).hasContent("mine");
+    }
+
+    @Test
+    @Order(3)
+    void trainDetectEvaluateOnTheDemoData() throws Exception {
+        Path bundle = tmp.resolve("bundle");
+        CliTestSupport.Result t = CliTestSupport.run("train", "--data", demo.resolve("data").toString(),
+                "--backbone", demo.resolve("backbone").toString(), "--k", "4", "--seed", "3", "--epochs", "1",
+                "--out", bundle.toString());
+        assertThat(t.exitCode()).as(t.err()).isZero();
+        JsonObject tj = JsonParser.parseString(t.lastLine()).getAsJsonObject();
+        assertThat(tj.get("k").getAsInt()).isEqualTo(4);
+        assertThat(tj.get("epochs_run").getAsInt()).isEqualTo(1);
+        assertThat(tj.get("random_backbone").getAsBoolean()).isTrue();
+        assertThat(t.err()).contains("NOT PRETRAINED");
+
+        Path abnormal = Files.list(demo.resolve("data/test/abnormal")).sorted().findFirst().orElseThrow();
+        Path missing = tmp.resolve("no-such.png");
+        Path heat = tmp.resolve("heat");
+        CliTestSupport.Result d = CliTestSupport.run("detect", "--model", bundle.toString(), "--out", heat.toString(),
+                "--save-maps", abnormal.toString(), missing.toString());
+        assertThat(d.exitCode()).isEqualTo(MediClipCli.EXIT_FAILURE);
+        List<String> lines = d.out().strip().lines().toList();
+        assertThat(lines).hasSize(2);
+        JsonObject ok = JsonParser.parseString(lines.get(0)).getAsJsonObject();
+        assertThat(ok.get("path").getAsString()).isEqualTo(abnormal.toString());
+        assertThat(ok.get("score").getAsDouble()).isBetween(0.0, 1.0);
+        assertThat(Path.of(ok.get("heatmap").getAsString())).isRegularFile();
+        Npy.Grid map = Npy.read(Path.of(ok.get("map").getAsString()));
+        assertThat(map.width()).isEqualTo(48);
+        JsonObject bad = JsonParser.parseString(lines.get(1)).getAsJsonObject();
+        assertThat(bad.get("path").getAsString()).isEqualTo(missing.toString());
+        assertThat(bad.get("error").getAsString()).contains("no-such.png");
+        assertThat(d.err()).isEqualTo("mediclip: 1 of 2 images could not be scored (see the \"error\" lines)"
+                + System.lineSeparator());
+
+        Path report = tmp.resolve("report");
+        CliTestSupport.Result e = CliTestSupport.run("evaluate", "--model", bundle.toString(), "--data",
+                demo.resolve("data").toString(), "--out", report.toString());
+        assertThat(e.exitCode()).as(e.err()).isZero();
+        JsonObject ej = JsonParser.parseString(e.lastLine()).getAsJsonObject();
+        assertThat(ej.get("n_test").getAsInt()).isEqualTo(6);
+        assertThat(ej.get("image_auroc").getAsDouble()).isBetween(0.0, 1.0);
+        assertThat(ej.get("pixel_auroc").getAsDouble()).isBetween(0.0, 1.0);
+        assertThat(report.resolve("metrics.json")).isRegularFile();
+    }
+
+    @Test
+    @Order(4)
+    void initBackboneWritesARandomModelFolder() throws Exception {
+        Path bb = tmp.resolve("bb");
+        CliTestSupport.Result r = CliTestSupport.run("init-backbone", "--preset", "TINY", "--seed", "9", "--out",
+                bb.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(bb.resolve("open_clip_config.json")).isRegularFile();
+        assertThat(bb.resolve("open_clip_model.safetensors")).isRegularFile();
+        assertThat(bb.resolve("vocab.json")).isRegularFile();
+        try (var reader = io.github.mediclip.clip.SafetensorsReader.open(bb.resolve("open_clip_model.safetensors"))) {
+            assertThat(reader.metadata()).containsEntry("mediclip.random_init", "true")
+                    .containsEntry("mediclip.seed", "9");
+        }
+        CliTestSupport.Result bad = CliTestSupport.run("init-backbone", "--preset", "vit-x", "--out", bb.toString());
+        assertThat(bad.exitCode()).isEqualTo(MediClipCli.EXIT_USAGE);
+        assertThat(bad.err()).startsWith("mediclip: --preset: unknown preset 'vit-x'; available: ");
+    }
+
+    @Test
+    @Order(5)
+    void trainRejectsTooLargeK() {
+        CliTestSupport.Result t = CliTestSupport.run("train", "--data", demo.resolve("data").toString(),
+                "--backbone", demo.resolve("backbone").toString(), "--k", "99", "--out", tmp.resolve("b2").toString());
+        assertThat(t.exitCode()).isEqualTo(MediClipCli.EXIT_FAILURE);
+        assertThat(t.err()).endsWith("mediclip: --k 99 but " + demo.resolve("data") + " has only 6 readable normal "
+                + "training images" + System.lineSeparator());
+    }
+}
