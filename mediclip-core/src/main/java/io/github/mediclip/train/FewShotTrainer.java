@@ -209,9 +209,10 @@ public final class FewShotTrainer {
                 AdamOptimizer.DEFAULT_BETA2,
                 AdamOptimizer.DEFAULT_EPSILON);
         SampleProducer producer =
-            new SampleProducer(shots, supports, synth, size, config.seed(), config.effectiveWorkers())) {
+            new SampleProducer(shots, supports, synth, size, config.seed(), config.effectiveWorkers());
+        FeatureCache cache = new FeatureCache(manager)) {
 
-      Evaluation initial = evaluate(clip, heads, val, manager);
+      Evaluation initial = evaluate(clip, heads, val, cache);
       double best = selectionValue(initial, Double.NaN);
       Evaluation bestEval = initial;
       Map<String, float[]> bestState = snapshot(params);
@@ -257,7 +258,7 @@ public final class FewShotTrainer {
         lastLoss = lossSum / Math.max(1, lossCount);
         epochLosses.add(lastLoss);
 
-        Evaluation ev = evaluate(clip, heads, val, manager);
+        Evaluation ev = evaluate(clip, heads, val, cache);
         double metric = selectionValue(ev, lastLoss);
         epochMetrics.add(metric);
         if (metric > best || Double.isNaN(best)) {
@@ -341,25 +342,61 @@ public final class FewShotTrainer {
   /** Outputs of the heads on the validation set. */
   record Evaluation(double[] scores, float[] maps, Map<String, Double> metrics) {}
 
+  /**
+   * Backbone outputs of the validation images, computed once: the backbone is frozen, so only the
+   * heads have to run again after each epoch. Per batch, the residual streams (b, 1+g·g, W) of the
+   * configured layers.
+   */
+  private static final class FeatureCache implements AutoCloseable {
+    final NDManager manager;
+    final List<List<NDArray>> batches = new ArrayList<>();
+
+    FeatureCache(NDManager parent) {
+      manager = parent.newSubManager();
+    }
+
+    @Override
+    public void close() {
+      manager.close();
+    }
+  }
+
   private Evaluation evaluate(
-      ClipModel clip, MediClipHeads heads, ValidationData val, NDManager manager) {
+      ClipModel clip, MediClipHeads heads, ValidationData val, FeatureCache cache) {
     int n = val.size();
     int s = val.imageSize;
     int px = s * s;
     double[] scores = new double[n];
     float[] maps = new float[n * px];
     int batch = Math.max(1, config.batchSize());
+    int[] layers = heads.config().layers1Based().stream().mapToInt(Integer::intValue).toArray();
     boolean grad = ai.djl.pytorch.jni.JniUtils.isGradMode();
     ai.djl.pytorch.jni.JniUtils.setGradMode(false);
-    try (NDManager vm = manager.newSubManager()) {
+    try (NDManager vm = cache.manager.newSubManager()) {
       NDArray text = heads.textFeatures(clip, vm);
-      for (int from = 0; from < n; from += batch) {
+      int bi = 0;
+      for (int from = 0; from < n; from += batch, bi++) {
         int b = Math.min(batch, n - from);
-        try (NDManager bm = vm.newSubManager()) {
+        if (cache.batches.size() <= bi) {
           float[] chw = new float[b * 3 * px];
           System.arraycopy(val.chw, from * 3 * px, chw, 0, b * 3 * px);
-          NDArray x = bm.create(chw, new Shape(b, 3, s, s));
-          MediClipHeads.HeadsOutput out = heads.forward(clip, x, text);
+          try (NDManager im = cache.manager.newSubManager()) {
+            NDArray x = im.create(chw, new Shape(b, 3, s, s));
+            ClipModel.VisionOutput vo = clip.encodeImage(x, layers);
+            List<NDArray> kept = new ArrayList<>();
+            for (NDArray l : vo.layers()) {
+              l.attach(cache.manager);
+              kept.add(l);
+            }
+            cache.batches.add(kept);
+          }
+        }
+        try (NDManager bm = vm.newSubManager()) {
+          List<NDArray> tokens = cache.batches.get(bi);
+          for (NDArray t : tokens) {
+            t.tempAttach(bm); // back to the cache when bm closes; outputs land in bm
+          }
+          MediClipHeads.HeadsOutput out = heads.forwardLayers(tokens, s, text);
           float[] map = out.anomalyMap().get(":, 1, :, :").toType(
               ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
           System.arraycopy(map, 0, maps, from * px, b * px);
