@@ -52,6 +52,10 @@ final class Hypershape {
           return Double.POSITIVE_INFINITY;
         }
         double sq = Math.sqrt(det);
+        if (c <= 0) {
+          // origin inside or on the ellipse: the larger root is the only one ahead (>= 0)
+          return (-b + sq) / (2 * a);
+        }
         double s1 = (-b + sq) / (2 * a);
         double s2 = (-b - sq) / (2 * a);
         double best = Double.POSITIVE_INFINITY;
@@ -64,18 +68,20 @@ final class Hypershape {
         return best;
       }
       double best = Double.POSITIVE_INFINITY;
-      best = edge(best, half0 - o0, w0);
-      best = edge(best, -half0 - o0, w0);
-      best = edge(best, half1 - o1, w1);
-      best = edge(best, -half1 - o1, w1);
+      if (w0 != 0) {
+        double r0 = 1 / w0;
+        best = edge(best, (half0 - o0) * r0);
+        best = edge(best, (-half0 - o0) * r0);
+      }
+      if (w1 != 0) {
+        double r1 = 1 / w1;
+        best = edge(best, (half1 - o1) * r1);
+        best = edge(best, (-half1 - o1) * r1);
+      }
       return best;
     }
 
-    private static double edge(double best, double dist, double dir) {
-      if (dir == 0) {
-        return best;
-      }
-      double s = dist / dir;
+    private static double edge(double best, double s) {
       return s >= 0 && s < best ? s : best;
     }
   }

@@ -14,12 +14,22 @@ import java.util.SplittableRandom;
  */
 abstract class RadialDeformationTask extends PatchTask {
 
-  RadialDeformationTask(String name) {
+  /** true: sink (pull in), false: source (push out). A field rather than an overridden method keeps
+   * the per-pixel code monomorphic when both tasks run in one JVM (a mixture). */
+  private final boolean sink;
+
+  RadialDeformationTask(String name, boolean sink) {
     super(name, 0.2, 0.6);
+    this.sink = sink;
   }
 
-  /** r'/r as a function of s = R / r (s &gt;= 1) and the factor f. */
-  abstract double ratio(double s, double f);
+  /**
+   * r'/r as a function of s = R / r (s &gt;= 1) and the factor f. Source: r' = r^f / R^(f−1), so
+   * r'/r = s^(1−f). Sink: r' = R − (R − r)^f / R^(f−1), so with R = s·r, r'/r = s·(1 − (1 − 1/s)^f).
+   */
+  final double ratio(double s, double f) {
+    return sink ? s * (1 - Math.pow(1 - 1 / s, f)) : Math.pow(s, 1 - f);
+  }
 
   @Override
   final Patch shape(SplittableRandom r, int lbH, int ubH, int lbW, int ubW, int h, int w) {

@@ -13,17 +13,11 @@ public final class SinkDeformationTask extends RadialDeformationTask {
   private static final SinkDeformationTask INSTANCE = new SinkDeformationTask();
 
   private SinkDeformationTask() {
-    super(NAME);
+    super(NAME, true);
   }
 
   /** @return the (shared, immutable) task */
   public static SinkDeformationTask create() {
     return INSTANCE;
-  }
-
-  @Override
-  double ratio(double s, double f) {
-    // with R = s r: r' / r = s (1 - (1 - 1/s)^f)
-    return s * (1 - Math.pow(1 - 1 / s, f));
   }
 }

@@ -13,17 +13,11 @@ public final class SourceDeformationTask extends RadialDeformationTask {
   private static final SourceDeformationTask INSTANCE = new SourceDeformationTask();
 
   private SourceDeformationTask() {
-    super(NAME);
+    super(NAME, false);
   }
 
   /** @return the (shared, immutable) task */
   public static SourceDeformationTask create() {
     return INSTANCE;
-  }
-
-  @Override
-  double ratio(double s, double f) {
-    // r' / r = (r / R)^(f - 1) = s^(1 - f)
-    return Math.pow(s, 1 - f);
   }
 }

@@ -53,6 +53,7 @@ public final class SynthesisBench {
     int runs = 2;
     int size = 224;
     long seed = 42;
+    List<String> only = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--images" -> folder = Path.of(args[++i]);
@@ -61,8 +62,10 @@ public final class SynthesisBench {
         case "--runs" -> runs = Integer.parseInt(args[++i]);
         case "--size" -> size = Integer.parseInt(args[++i]);
         case "--seed" -> seed = Long.parseLong(args[++i]);
+        case "--tasks" -> only = List.of(args[++i].split(","));
         default -> throw new IllegalArgumentException("unknown option " + args[i]
-            + "; use --images DIR --count K --samples N --runs R --size S --seed SEED");
+            + "; use --images DIR --count K --samples N --runs R --size S --seed SEED"
+            + " --tasks NAME,...");
       }
     }
     List<GrayImage> images = folder == null ? BrainSlices.generate(count, size, 1)
@@ -81,6 +84,10 @@ public final class SynthesisBench {
     int row = 0;
     for (Map.Entry<String, AnomalySynthesizer> e : tasks.entrySet()) {
       AnomalySynthesizer s = e.getValue();
+      Object[] ref = REFERENCE[row++];
+      if (only != null && !only.contains(e.getKey())) {
+        continue;
+      }
       SynthesisStats.measure(s, images, Math.max(50, samples / 2), seed + 1); // warm-up
       SynthesisStats.Stats best = null;
       double bestCpu = 0;
@@ -91,7 +98,6 @@ public final class SynthesisBench {
         }
         bestCpu = Math.max(bestCpu, st.cpuImagesPerSecond());
       }
-      Object[] ref = REFERENCE[row++];
       double refRate = (double) ref[1];
       System.out.printf(Locale.ROOT,
           "%-26s %10.0f %10.0f %8.0f %7.1fx %7.1fx %7.3f %7.3f %7.3f %6.0f%% %+6.3f/%+6.3f/%+6.3f%n",
