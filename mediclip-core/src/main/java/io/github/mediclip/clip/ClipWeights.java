@@ -216,7 +216,13 @@ public final class ClipWeights {
             } else {
                 throw new IllegalStateException("no initialization rule for " + name);
             }
-            NDArray a = manager.create(data, new Shape(shape));
+            // manager.create(float[]) wraps a Java direct buffer (counted against -XX:MaxDirectMemorySize,
+            // by default the heap size): copy into libtorch-owned memory and drop the buffer, so that a
+            // ViT-L-14 does not need 1.7 GB of direct memory.
+            NDArray a;
+            try (NDArray wrapped = manager.create(data, new Shape(shape))) {
+                a = wrapped.duplicate();
+            }
             a.setName(name);
             out.put(name, a);
         }
