@@ -489,7 +489,9 @@ public final class ClipModel implements AutoCloseable {
         float[] out = new float[(1 + grid * grid) * w];
         System.arraycopy(all, 0, out, 0, w);
         System.arraycopy(gridOut, 0, out, w, gridOut.length);
-        return manager.create(out, new Shape(1L + (long) grid * grid, w));
+        try (NDArray wrapped = manager.create(out, new Shape(1L + (long) grid * grid, w))) {
+            return wrapped.duplicate(); // libtorch-owned memory rather than a Java direct buffer
+        }
     }
 
     private static List<Path> listFiles(Path folder, String suffix) {
