@@ -388,7 +388,7 @@ public final class MediClipHeads implements AutoCloseable {
      * The prompt embeddings (N, L, W_text) of all prompts, normal phrases first, context vectors inserted.
      * Differentiable with respect to the context parameters. Attached to {@code m}.
      */
-    private NDArray promptEmbeddings(NDManager m) {
+    NDArray promptEmbeddings(NDManager m) {
         NDList all = new NDList();
         for (PromptClass pc : classes) {
             all.add(classEmbeddings(pc, m));
