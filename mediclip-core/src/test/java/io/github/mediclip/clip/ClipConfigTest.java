@@ -33,7 +33,7 @@ class ClipConfigTest {
 
     @Test
     void tinyPresetEqualsTheParityFixtureConfig() throws Exception {
-        Path dir = ClipFixtures.parityDir();
+        Path dir = ClipFixtures.fixtureDataOrSkip();
         String cfg = BackboneParityTest.meta(dir).getAsJsonObject("clip_config").toString();
         assertThat(ClipConfig.fromOpenClipJsonString(cfg)).isEqualTo(ClipConfig.preset("tiny"));
     }
