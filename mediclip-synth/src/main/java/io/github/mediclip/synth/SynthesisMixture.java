@@ -26,12 +26,7 @@ public final class SynthesisMixture implements AnomalySynthesizer {
 
   private SynthesisMixture(Builder b) {
     this.names = List.copyOf(b.names);
-    List<AnomalySynthesizer> wrapped = new ArrayList<>();
-    for (int i = 0; i < b.synths.size(); i++) {
-      AnomalySynthesizer s = b.synths.get(i);
-      wrapped.add(s);
-    }
-    this.synthesizers = List.copyOf(wrapped);
+    this.synthesizers = List.copyOf(b.synths);
     double total = 0;
     for (double w : b.weights) {
       total += w;
