@@ -37,6 +37,8 @@ public final class MatmulBench {
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             BenchEnv.printSettings();
             System.out.printf(Locale.ROOT, "load average %.2f%n", BenchEnv.loadAverage());
+            System.out.printf(Locale.ROOT, "fp32 matMul 512² max |error| vs fp64: %.3g (sanity check of the GEMM path)%n",
+                    fp32Error(manager));
             report("matMul fp32 " + size + "²", squareGflops(manager, size, DataType.FLOAT32, seconds));
             // ViT-B-16 at batch 8: M = 8 * 197 tokens, widths 768 / 3072; ViT-L-14: 8 * 257, 1024 / 4096.
             report("linear fp32 (1576x768)·(3072x768)ᵀ", linearGflops(manager, 1576, 768, 3072, DataType.FLOAT32, seconds));
@@ -84,6 +86,17 @@ public final class MatmulBench {
             NDArray w = m.randomUniform(-1, 1, new Shape(out, in)).toType(type, false);
             NDArray bias = m.randomUniform(-1, 1, new Shape(out)).toType(type, false);
             return time(m, () -> Linear.linear(x, w, bias).singletonOrThrow(), 2.0 * rows * in * out, seconds);
+        }
+    }
+
+    /** Max absolute difference between an fp32 and an fp64 product of the same U(-1, 1) 512² matrices. */
+    static double fp32Error(NDManager manager) {
+        try (NDManager m = manager.newSubManager()) {
+            NDArray a = m.randomUniform(-1, 1, new Shape(512, 512));
+            NDArray b = m.randomUniform(-1, 1, new Shape(512, 512));
+            NDArray c32 = a.matMul(b).toType(DataType.FLOAT64, false);
+            NDArray c64 = a.toType(DataType.FLOAT64, false).matMul(b.toType(DataType.FLOAT64, false));
+            return c32.sub(c64).abs().max().getDouble();
         }
     }
 
