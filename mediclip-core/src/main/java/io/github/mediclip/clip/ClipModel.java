@@ -726,6 +726,35 @@ public final class ClipModel implements AutoCloseable {
     }
 
     /**
+     * Tokenizes texts with this model's tokenizer (context length of the configuration) and encodes them
+     * with the causal mask.
+     *
+     * @param texts the texts
+     * @param manager owner of the result
+     * @return features (N, D), float32
+     * @throws IllegalStateException when the model has no tokenizer
+     */
+    public NDArray encodeTexts(List<String> texts, NDManager manager) {
+        Objects.requireNonNull(texts, "texts");
+        Objects.requireNonNull(manager, "manager");
+        if (tokenizer == null) {
+            throw new IllegalStateException("this ClipModel has no tokenizer: load it from a folder with "
+                    + ClipTokenizer.BPE_FILE + " (or vocab.json + merges.txt), or set one with ClipModel.loader()"
+                    + ".optTokenizer(...)");
+        }
+        if (texts.isEmpty()) {
+            throw new IllegalArgumentException("texts is empty");
+        }
+        int len = config.text().contextLength();
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray ids = scope.create(tokenizer.tokenizeAll(texts, len), new Shape(texts.size(), len));
+            NDArray out = encodeText(ids);
+            out.attach(manager);
+            return out;
+        }
+    }
+
+    /**
      * Looks up token embeddings.
      *
      * @param ids token ids (N, L)

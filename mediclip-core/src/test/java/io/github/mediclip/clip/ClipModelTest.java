@@ -296,6 +296,21 @@ class ClipModelTest {
     }
 
     @Test
+    void encodeTextsUsesTheModelTokenizer() {
+        try (ClipModel withTok = ClipModel.loader().optDevice(Device.cpu()).optTokenizer(ClipTokenizer.byteLevel())
+                        .fromWeights(SMALL, weights);
+                NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            NDArray f = withTok.encodeTexts(List.of("a lesion", "normal"), m);
+            NDArray ids = m.create(ClipTokenizer.byteLevel().tokenizeAll(List.of("a lesion", "normal"), 16),
+                    new Shape(2, 16));
+            assertThat(f.contentEquals(model.encodeText(ids))).isTrue();
+            assertThatThrownBy(() -> model.encodeTexts(List.of("x"), m))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("this ClipModel has no tokenizer");
+        }
+    }
+
+    @Test
     void randomInitIsDeterministicPerSeed() {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             Map<String, NDArray> a = ClipWeights.randomInit(SMALL, 7L, m);
