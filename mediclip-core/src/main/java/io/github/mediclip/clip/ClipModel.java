@@ -596,7 +596,9 @@ public final class ClipModel implements AutoCloseable {
 
     /**
      * Returns the weights under their OpenAI / open_clip names (shared, read-only: do not close or modify
-     * them).
+     * them). The model's manager is capped, so an operation whose result would land in it (any op with a
+     * weight as its first operand, including {@code duplicate()}) fails with an {@link
+     * IllegalStateException}; read values with {@code toFloatArray()} or use a weight as a second operand.
      *
      * @return an unmodifiable view
      */
