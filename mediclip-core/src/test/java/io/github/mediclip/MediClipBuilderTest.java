@@ -50,6 +50,17 @@ class MediClipBuilderTest {
   }
 
   @Test
+  void fitRejectsUnsupportedInputsBeforeLoadingAnything() {
+    MediClip mc = MediClip.builder().setRandomBackbone("tiny", 1).build();
+    assertThatThrownBy(() -> mc.fit(List.of("scan.png")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("normals[0] has unsupported type java.lang.String; expected Path, File,"
+            + " BufferedImage, GrayImage or LabeledImage");
+    assertThatThrownBy(() -> mc.fit(List.of(Path.of("no-such-image.png"))))
+        .hasMessageContaining("no-such-image.png");
+  }
+
+  @Test
   void defaultsFollowTheReference() {
     MediClip mc = MediClip.builder().setRandomBackbone("tiny", 1).build();
     assertThat(mc.trainingConfig().epochs()).isEqualTo(200);

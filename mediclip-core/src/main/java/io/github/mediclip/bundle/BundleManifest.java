@@ -2,7 +2,6 @@ package io.github.mediclip.bundle;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonParseException;
 import io.github.mediclip.OperatingPoint;
 import io.github.mediclip.train.TrainingSummary;
 import java.util.List;
@@ -168,23 +167,32 @@ public record BundleManifest(
    * @throws io.github.mediclip.MediClipException when the JSON is malformed or not a detector manifest
    */
   public static BundleManifest fromJson(String json, String source) {
-    BundleManifest m;
+    com.google.gson.JsonObject obj;
     try {
-      m = GSON.fromJson(json, BundleManifest.class);
-    } catch (JsonParseException | IllegalArgumentException | NullPointerException e) {
+      obj = com.google.gson.JsonParser.parseString(json).getAsJsonObject();
+    } catch (RuntimeException e) {
       throw new io.github.mediclip.MediClipException(
           "Malformed bundle manifest " + source + ": " + e.getMessage(), e);
     }
-    if (m == null || !FORMAT.equals(m.format())) {
+    String format = obj.has("format") && obj.get("format").isJsonPrimitive()
+        ? obj.get("format").getAsString() : null;
+    if (!FORMAT.equals(format)) {
       throw new io.github.mediclip.MediClipException(
           "Not a MediCLIP detector manifest: " + source + " (format is "
-              + (m == null ? "missing" : m.format()) + ", expected " + FORMAT + ")");
+              + (format == null ? "missing" : format) + ", expected " + FORMAT + ")");
     }
-    if (m.formatVersion() > FORMAT_VERSION) {
+    int version = obj.has("formatVersion") ? obj.get("formatVersion").getAsInt() : -1;
+    if (version > FORMAT_VERSION) {
       throw new io.github.mediclip.MediClipException(
-          "Bundle manifest " + source + " has format version " + m.formatVersion()
+          "Bundle manifest " + source + " has format version " + version
               + " but this library reads up to " + FORMAT_VERSION + "; upgrade MediCLIP for Java");
     }
-    return m;
+    try {
+      return GSON.fromJson(obj, BundleManifest.class);
+    } catch (RuntimeException e) {
+      Throwable c = e.getCause() != null ? e.getCause() : e;
+      throw new io.github.mediclip.MediClipException(
+          "Malformed bundle manifest " + source + ": " + c.getMessage(), e);
+    }
   }
 }
