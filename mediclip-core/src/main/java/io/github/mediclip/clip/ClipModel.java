@@ -118,7 +118,7 @@ public final class ClipModel implements AutoCloseable {
     private final NDArray lnFinalW;
     private final NDArray lnFinalB;
     private final NDArray textProj; // (Wt, D)
-    private final NDArray logitScale;
+    private final float logitScale;
 
     private ClipModel(ClipConfig config, NDManager manager, DataType dataType, Map<String, NDArray> w,
             ClipTokenizer tokenizer, List<Path> weightFiles) {
@@ -157,7 +157,10 @@ public final class ClipModel implements AutoCloseable {
         this.lnFinalW = w.get("ln_final.weight");
         this.lnFinalB = w.get("ln_final.bias");
         this.textProj = w.get("text_projection");
-        this.logitScale = w.get("logit_scale");
+        // Read now: once the manager is capped, a float16 -> float32 conversion could not be made.
+        try (NDArray f = w.get("logit_scale").toType(DataType.FLOAT32, true)) {
+            this.logitScale = f.getFloat();
+        }
         // Nothing may attach to the weights' manager from now on: a forward op whose result landed there
         // would leak, so make it fail loudly instead.
         manager.cap();
@@ -541,7 +544,7 @@ public final class ClipModel implements AutoCloseable {
 
     /** Returns the learned logit scale (a scalar; CLIP's temperature is its exp). */
     public float logitScale() {
-        return logitScale.toType(DataType.FLOAT32, false).getFloat();
+        return logitScale;
     }
 
     /**

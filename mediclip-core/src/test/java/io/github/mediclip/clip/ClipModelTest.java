@@ -412,6 +412,8 @@ class ClipModelTest {
                         .fromWeights(SMALL, weights);
                 NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             assertThat(half.weights().get("visual.proj").getDataType()).isEqualTo(DataType.FLOAT16);
+            assertThat(half.logitScale()).isCloseTo(model.logitScale(), org.assertj.core.data.Offset.offset(1e-2f));
+            assertThat(model.logitScale()).isEqualTo((float) Math.log(1 / 0.07));
             NDArray img = images(m, 2, 32, 5);
             ClipModel.VisionOutput ref = model.encodeImage(img, 2);
             ClipModel.VisionOutput got = half.encodeImage(img, 2);
