@@ -142,6 +142,22 @@ public final class MediClipDetector implements AutoCloseable {
   }
 
   /**
+   * Reads and scores image files in one forward pass.
+   *
+   * @param imageFiles PNG/JPEG/TIFF/BMP/GIF files
+   * @return one prediction per file, in order, each at its image's resolution
+   * @throws java.io.UncheckedIOException naming the first file that cannot be read
+   */
+  public List<Prediction> predictFiles(List<Path> imageFiles) {
+    Objects.requireNonNull(imageFiles, "imageFiles");
+    List<GrayImage> gray = new ArrayList<>(imageFiles.size());
+    for (Path p : imageFiles) {
+      gray.add(GrayImage.read(Objects.requireNonNull(p, "imageFiles element")));
+    }
+    return predictGray(gray);
+  }
+
+  /**
    * Scores a batch of grayscale images in one forward pass.
    *
    * @param images images of any sizes (0..255 scale)
