@@ -52,9 +52,33 @@ public final class BenchEnv {
             }
         });
         System.out.println("native env in effect: " + (env.isEmpty() ? "(none)" : env));
+        if (cpuFlag("vendor_id", "AuthenticAMD") && cpuFlag("flags", "avx512f")
+                && !System.getenv().getOrDefault("LD_PRELOAD", "").contains("mkl")) {
+            System.out.println("hint: AMD CPU with AVX-512 and no MKL shim in LD_PRELOAD: oneMKL will use its generic"
+                    + " (non-AVX-512) SGEMM; see docs/performance.md");
+        }
+        double load = loadAverage();
+        if (load > Runtime.getRuntime().availableProcessors() && System.getenv("OMP_WAIT_POLICY") == null) {
+            System.out.printf(Locale.ROOT, "hint: the cores are busy (load %.1f) and OMP_WAIT_POLICY is not set:"
+                    + " spinning OpenMP threads will distort the figures; see docs/performance.md%n", load);
+        }
         System.out.println("djl properties: ai.djl.pytorch.num_threads=" + System.getProperty("ai.djl.pytorch.num_threads")
                 + " ai.djl.pytorch.num_interop_threads=" + System.getProperty("ai.djl.pytorch.num_interop_threads")
                 + " ai.djl.pytorch.graph_optimizer=" + System.getProperty("ai.djl.pytorch.graph_optimizer"));
+    }
+
+    /** @return whether the first CPU's /proc/cpuinfo line {@code key} contains {@code word} */
+    static boolean cpuFlag(String key, String word) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith(key)) {
+                    return List.of(line.substring(line.indexOf(':') + 1).trim().split("\\s+")).contains(word);
+                }
+            }
+        } catch (IOException e) {
+            // not Linux
+        }
+        return false;
     }
 
     /** @return the model name of the first CPU in /proc/cpuinfo, or "unknown" */

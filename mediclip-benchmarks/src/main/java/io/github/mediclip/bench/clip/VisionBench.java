@@ -79,8 +79,12 @@ public final class VisionBench {
                 // Random weights in libtorch-owned memory (not Java buffers), kept open while the model lives:
                 // fromWeights may alias them rather than copy.
                 NDManager init = manager.newSubManager();
+                Map<String, NDArray> weights = randomWeights(cfg, init);
                 ClipModel clip = ClipModel.loader().optDevice(Device.cpu()).optDataType(dtype)
-                        .fromWeights(cfg, randomWeights(cfg, init));
+                        .fromWeights(cfg, weights);
+                if (!aliases(clip, weights)) {
+                    init.close(); // the model holds copies: free ours so that RSS counts the weights once
+                }
                 System.gc();
                 System.out.printf(Locale.ROOT, "%s loaded (%s), layers %s, RSS %.0f MiB%n", model, dtype,
                         Arrays.toString(layers), BenchEnv.rssMiB());
@@ -137,6 +141,20 @@ public final class VisionBench {
             w.put(n, a);
         }
         return w;
+    }
+
+    /** Tells whether the model's weights share memory with the given arrays (probed on ln_final.weight). */
+    static boolean aliases(ClipModel clip, Map<String, NDArray> weights) {
+        NDArray mine = weights.get("ln_final.weight");
+        NDArray theirs = clip.weights().get("ln_final.weight");
+        if (theirs.getDataType() != DataType.FLOAT32) {
+            return false; // converted, hence copied
+        }
+        float before = theirs.toFloatArray()[0]; // the model's manager is capped: no new arrays on it
+        mine.addi(1f);
+        float after = theirs.toFloatArray()[0];
+        mine.subi(1f);
+        return before != after;
     }
 
     /** @return {mean images/s over the timed calls, images/s of the fastest call, images per CPU-second} */
