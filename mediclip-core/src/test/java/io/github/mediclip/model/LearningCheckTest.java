@@ -32,9 +32,10 @@ class LearningCheckTest {
     static final int BATCH = 8;
     static final int EPOCHS = 10;
     // Margins, from measured runs (this configuration; also with init seed 18, lr 3e-3 and 20 epochs): untrained
-    // heads give an arbitrary pixel AUROC (0.28 and 0.76 for two inits: a random projection that happens to
-    // (anti-)correlate with intensity), trained heads 0.797-0.800 in every run, and the fixed-batch loss drops by
-    // 0.08-0.10. The asserted margins are about half of the observed effects, so numeric differences between
+    // heads give an arbitrary pixel AUROC (0.24 to 0.78 over the inits tried: a random projection that happens to
+    // (anti-)correlate with intensity; here 0.762, 0.238, 0.763, mean 0.588), trained heads 0.797-0.800 in every
+    // run, and the fixed-batch loss drops by 0.08-0.10. Because a single init can already score 0.76, the gain is
+    // asserted against the mean of three inits. The asserted margins are about half of the observed effects, so numeric differences between
     // platforms do not flip them, while heads that do not learn (AUROC stays at its init) fail them.
     static final double MIN_AUROC_GAIN = 0.15;
     static final double MIN_AUROC_AFTER = 0.72;
