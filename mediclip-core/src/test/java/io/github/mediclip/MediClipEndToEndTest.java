@@ -86,6 +86,20 @@ class MediClipEndToEndTest {
   }
 
   @Test
+  void overlayPngIsWritten(@TempDir Path tmp) throws Exception {
+    GrayImage img = normals.get(1);
+    Prediction p = detector.predict(img);
+    Path png = tmp.resolve("sub/heat.png");
+    p.writeOverlayPng(img.toBufferedImage(), png);
+    BufferedImage back = javax.imageio.ImageIO.read(png.toFile());
+    assertThat(back.getWidth()).isEqualTo(64);
+    assertThat(back.getHeight()).isEqualTo(64);
+    try (var files = Files.list(png.getParent())) {
+      assertThat(files.count()).isEqualTo(1); // no temporary file left
+    }
+  }
+
+  @Test
   void summaryAndManifestRecordProvenance() {
     assertThat(summary[0]).isNotNull();
     assertThat(summary[0].epochsRun()).isEqualTo(2);

@@ -194,7 +194,7 @@ class FewShotTrainerTest {
     try (MediClipHeads h = heads(3)) {
       TrainingResult res =
           new FewShotTrainer(
-                  new TrainingConfig(1, 4, 1e-3, 0, 1, 0, SynthesisMixture.reference(),
+                  new TrainingConfig(3, 4, 1e-3, 0, 1, 1, SynthesisMixture.reference(),
                       ThresholdPolicy.targetSensitivity(1.0), 1, null, 4),
                   TrainingListener.silent())
               .train(clip, h, normals, val, "user");
@@ -202,6 +202,17 @@ class FewShotTrainerTest {
       assertThat(res.summary().selectionMetric()).isEqualTo("image_auroc");
       assertThat(res.validationMetrics()).containsOnlyKeys("image_auroc");
       assertThat(res.validationSize()).isEqualTo(6);
+      // patience 1: either all 3 epochs ran, or training stopped one epoch after the best one
+      TrainingSummary sum = res.summary();
+      if (sum.stopReason().equals("early-stop")) {
+        assertThat(sum.epochsRun() - sum.bestEpoch()).isEqualTo(1);
+      } else {
+        assertThat(sum.stopReason()).isEmpty();
+        assertThat(sum.epochsRun()).isEqualTo(3);
+      }
+      assertThat(sum.epochMetrics()).hasSize(sum.epochsRun());
+      assertThat(sum.bestMetric()).isEqualTo(
+          sum.bestEpoch() == 0 ? sum.bestMetric() : sum.epochMetrics().get(sum.bestEpoch() - 1));
       // sensitivity 1.0: the threshold is the lowest anomalous score, so every anomaly is flagged
       assertThat(res.operatingPoint().method()).startsWith("target-sensitivity:1.0");
       assertThat(res.operatingPoint().imageThreshold()).isBetween(
