@@ -40,7 +40,7 @@ final class DetectCommand implements Callable<Integer> {
     @Option(names = "--backbone", description = "CLIP model folder (default: as recorded in the bundle).")
     Path backbone;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu, gpu:N or auto (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu, gpu:N or auto = a GPU when DJL sees one, else the CPU (default: ${DEFAULT-VALUE}).")
     String device;
 
     @Option(names = "--out", description = "Folder for heat-map PNGs.")

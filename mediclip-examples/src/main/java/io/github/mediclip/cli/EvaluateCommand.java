@@ -36,7 +36,7 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "mediclip, mvtec, plain or auto (default: ${DEFAULT-VALUE}).")
     String layout;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu, gpu:N or auto (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu, gpu:N or auto = a GPU when DJL sees one, else the CPU (default: ${DEFAULT-VALUE}).")
     String device;
 
     @Option(names = "--batch-size", defaultValue = "8", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")

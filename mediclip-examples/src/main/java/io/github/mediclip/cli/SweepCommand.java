@@ -46,7 +46,7 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--image-size", description = "Model input size S (default: the backbone's).")
     Integer imageSize;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu, gpu:N or auto (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu, gpu:N or auto = a GPU when DJL sees one, else the CPU (default: ${DEFAULT-VALUE}).")
     String device;
 
     @Option(names = "--reports", description = "Also write a full report folder per run.")

@@ -60,7 +60,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--patience", description = "Early stop after this many epochs without improvement.")
     Integer patience;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu, gpu:N or auto (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu, gpu:N or auto = a GPU when DJL sees one, else the CPU (default: ${DEFAULT-VALUE}).")
     String device;
 
     @Option(names = "--out", required = true, description = "Bundle folder to write.")

@@ -125,6 +125,30 @@ class PipelineCommandsTest {
         assertThat(bad.err()).startsWith("mediclip: --preset: unknown preset 'vit-x'; available: ");
     }
 
+    /** Real images with lying extensions, alpha, palettes, 1920x1080, TIFF: each must be scored. */
+    @Test
+    @Order(6)
+    void detectScoresTheOddRealImagesWhenTheSharedDataIsPresent() {
+        String shared = System.getProperty("mediclip.shared.dir");
+        Path data = shared == null ? null : Path.of(shared, "data");
+        org.junit.jupiter.api.Assumptions.assumeTrue(data != null && Files.isDirectory(data.resolve("brainmri")),
+                "skipped: no real data at ${mediclip.shared.dir}/data (set -Dmediclip.shared.dir to ../shared)");
+        List<String> odd = List.of("brainmri/test/normal/No15.jpg", "brainmri/test/normal/no.jpg",
+                "brainmri/train/normal/no_98.jpg", "brainmri/test/normal/no_9.png", "brainmri/test/abnormal/Y259.JPG",
+                "brainmri/test/abnormal/Y92.png", "lgg-mri/test/abnormal/TCGA_CS_4942_19970222_11.tif");
+        List<String> args = new java.util.ArrayList<>(List.of("detect", "--model", tmp.resolve("bundle").toString()));
+        odd.forEach(f -> args.add(data.resolve(f).toString()));
+        CliTestSupport.Result d = CliTestSupport.run(args.toArray(String[]::new));
+        assertThat(d.exitCode()).as(d.out() + d.err()).isZero();
+        List<String> lines = d.out().strip().lines().toList();
+        assertThat(lines).hasSize(odd.size());
+        for (String line : lines) {
+            JsonObject o = JsonParser.parseString(line).getAsJsonObject();
+            assertThat(o.has("error")).as(line).isFalse();
+            assertThat(o.get("score").getAsDouble()).as(line).isBetween(0.0, 1.0);
+        }
+    }
+
     @Test
     @Order(5)
     void trainRejectsTooLargeK() {
