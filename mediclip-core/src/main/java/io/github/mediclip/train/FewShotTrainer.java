@@ -170,6 +170,9 @@ public final class FewShotTrainer {
     for (int i = 0; i < k; i++) {
       List<GrayImage> s = new ArrayList<>(shots);
       s.remove(i);
+      if (s.isEmpty()) {
+        s.add(shots.get(i)); // k = 1: CutPaste takes its patch from the image itself
+      }
       supports.add(List.copyOf(s));
     }
 

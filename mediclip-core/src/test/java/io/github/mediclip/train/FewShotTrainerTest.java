@@ -221,6 +221,17 @@ class FewShotTrainerTest {
   }
 
   @Test
+  void oneShotTrainsWithTheImageAsItsOwnCutPasteSupport() {
+    try (MediClipHeads h = heads(4)) {
+      TrainingResult r = new FewShotTrainer(config(1, 1, 2, 1, null), TrainingListener.silent())
+          .train(clip, h, normals.subList(0, 2), null, null);
+      assertThat(r.shotIds()).hasSize(1);
+      assertThat(r.summary().epochsRun()).isEqualTo(1);
+      assertThat(r.summary().validationSource()).isEqualTo("synthesized-holdout");
+    }
+  }
+
+  @Test
   void badInputsAreRejected() {
     try (MediClipHeads h = heads(1)) {
       FewShotTrainer t = new FewShotTrainer(config(1, 7, 1, 1, null), TrainingListener.silent());
