@@ -687,6 +687,11 @@ public final class MediClipHeads implements AutoCloseable {
         return r;
     }
 
+    /** Number of arrays the heads' own manager holds (parameters, fixed prompt embeddings, cache); for leak tests. */
+    int ownedArrayCount() {
+        return manager instanceof ai.djl.ndarray.BaseNDManager b ? b.getManagedArrays().size() : -1;
+    }
+
     /** Frees the parameters, the fixed prompt embeddings and the cached text features. */
     @Override
     public void close() {

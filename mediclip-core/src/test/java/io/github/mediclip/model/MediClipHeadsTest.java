@@ -248,6 +248,33 @@ class MediClipHeadsTest {
     }
 
     @Test
+    void trainingStepsLeaveNoArraysBehind() {
+        HeadsConfig cfg = shortPrompts().withPosition(ClassTokenPosition.MIDDLE).withFastPromptEncoder();
+        try (NDManager m = NDManager.newBaseManager();
+                MediClipHeads h = MediClipHeads.create(clip, cfg, 4L);
+                AdamOptimizer adam = new AdamOptimizer()) {
+            int owned = h.ownedArrayCount();
+            assertThat(owned).isEqualTo(3 * 2 + 2 + 4); // 3 adapters (w, b), 2 contexts, prefix + suffix per class
+            for (int s = 0; s < 2; s++) {
+                try (NDManager step = m.newSubManager();
+                        GradientCollector gc = m.getEngine().newGradientCollector()) {
+                    NDArray t = h.textFeatures(clip, step);
+                    NDArray map = h.forward(clip, randomImages(step, 1, 64, s), t).anomalyMap();
+                    gc.backward(Losses.total(map, step.zeros(new Shape(1, 64, 64))));
+                }
+                adam.step(h.parameters());
+                AdamOptimizer.zeroGradients(h.parameters());
+                h.invalidateTextFeatures();
+                try (NDManager scope = m.newSubManager()) {
+                    h.cachedTextFeatures(clip, scope);
+                }
+                assertThat(h.ownedArrayCount()).as("after step %d", s).isEqualTo(owned + 1); // + the cache
+                assertThat(((ai.djl.ndarray.BaseNDManager) m).getManagedArrays()).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void truncationIsExactUnderTheCausalMaskButNotWithout() {
         HeadsConfig base = HeadsConfig.reference(LAYERS);
         try (NDManager m = NDManager.newBaseManager();
