@@ -59,7 +59,7 @@ final class DetectCommand implements Callable<Integer> {
         }
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        List<Path> files = expand(images);
+        List<Path> files = expand(images, err);
         if (files.isEmpty()) {
             throw new CliException("no image files found in " + images);
         }
@@ -113,14 +113,25 @@ final class DetectCommand implements Callable<Integer> {
         return name;
     }
 
-    /** Files as given, folders expanded to their image files (sorted, recursive). */
-    static List<Path> expand(List<Path> args) throws IOException {
+    /**
+     * Files as given, folders expanded to their image files (sorted, recursive); other files found in folders
+     * are reported on {@code err}, one line each, so that nothing is left out silently.
+     */
+    static List<Path> expand(List<Path> args, PrintWriter err) throws IOException {
         List<Path> files = new ArrayList<>();
         for (Path a : args) {
             if (Files.isDirectory(a)) {
+                List<Path> all;
                 try (Stream<Path> s = Files.walk(a)) {
-                    s.filter(Files::isRegularFile).filter(DetectCommand::looksLikeImage).sorted()
-                            .forEach(files::add);
+                    all = s.filter(Files::isRegularFile).sorted().toList();
+                }
+                for (Path p : all) {
+                    if (looksLikeImage(p)) {
+                        files.add(p);
+                    } else {
+                        err.println("mediclip: skipped: " + p + ": not an image file name (extensions: "
+                                + String.join(", ", new java.util.TreeSet<>(IMAGE_EXT)) + ")");
+                    }
                 }
             } else {
                 files.add(a); // missing or unreadable files are reported per image

@@ -150,6 +150,21 @@ class PipelineCommandsTest {
     }
 
     @Test
+    @Order(7)
+    void detectOnAFolderReportsNonImageFiles() throws Exception {
+        Path folder = Files.createDirectories(tmp.resolve("mixed/sub"));
+        Path img = Files.list(demo.resolve("data/test/normal")).sorted().findFirst().orElseThrow();
+        Files.copy(img, folder.resolve("scan.png"));
+        Files.writeString(folder.resolve("notes.txt"), "not an image");
+        CliTestSupport.Result d = CliTestSupport.run("detect", "--model", tmp.resolve("bundle").toString(),
+                tmp.resolve("mixed").toString());
+        assertThat(d.exitCode()).as(d.err()).isZero();
+        assertThat(d.out().strip().lines()).hasSize(1).allMatch(l -> l.contains("scan.png"));
+        assertThat(d.err()).contains("mediclip: skipped: " + folder.resolve("notes.txt")
+                + ": not an image file name");
+    }
+
+    @Test
     @Order(5)
     void trainRejectsTooLargeK() {
         CliTestSupport.Result t = CliTestSupport.run("train", "--data", demo.resolve("data").toString(),
