@@ -165,6 +165,24 @@ class PipelineCommandsTest {
     }
 
     @Test
+    @Order(8)
+    void sweepPrintsOneLinePerRunAndASummary() {
+        Path out = tmp.resolve("sweep");
+        CliTestSupport.Result r = CliTestSupport.run("sweep", "--data", demo.resolve("data").toString(),
+                "--backbone", demo.resolve("backbone").toString(), "--k", "2", "--seeds", "4", "--epochs", "1",
+                "--out", out.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        List<String> lines = r.out().strip().lines().toList();
+        assertThat(lines).hasSize(2);
+        JsonObject run = JsonParser.parseString(lines.get(0)).getAsJsonObject();
+        assertThat(run.get("k").getAsInt()).isEqualTo(2);
+        assertThat(run.get("seed").getAsLong()).isEqualTo(4);
+        JsonObject summary = JsonParser.parseString(lines.get(1)).getAsJsonObject();
+        assertThat(summary.getAsJsonArray("rows")).hasSize(1);
+        assertThat(out.resolve("table.md")).isRegularFile();
+    }
+
+    @Test
     @Order(5)
     void trainRejectsTooLargeK() {
         CliTestSupport.Result t = CliTestSupport.run("train", "--data", demo.resolve("data").toString(),
