@@ -139,41 +139,72 @@ public final class ImagePreprocessor {
         float[][] planes = rgbPlanes(image); // 3 planes, 0..1
         int w = image.getWidth();
         int h = image.getHeight();
-        float[] out = new float[3 * size * size];
-        Coefficients cx = coefficients(w, size);
-        Coefficients cy = coefficients(h, size);
-        float[] tmp = new float[h * size];
+        int n = size * size;
+        float[] out = new float[3 * n];
         for (int c = 0; c < 3; c++) {
-            float[] src = planes[c];
-            // horizontal pass: (h, w) -> (h, S)
-            for (int y = 0; y < h; y++) {
-                int row = y * w;
-                for (int x = 0; x < size; x++) {
-                    int lo = cx.lo[x];
-                    int n = cx.n[x];
-                    int k0 = x * cx.stride;
-                    float acc = 0;
-                    for (int k = 0; k < n; k++) {
-                        acc += cx.w[k0 + k] * src[row + lo + k];
-                    }
-                    tmp[y * size + x] = acc;
-                }
-            }
-            // vertical pass: (h, S) -> (S, S), then normalize
+            float[] r = resizeBilinear(planes[c], w, h, size, size);
             float m = mean[c];
             float s = std[c];
-            int base = c * size * size;
-            for (int y = 0; y < size; y++) {
-                int lo = cy.lo[y];
-                int n = cy.n[y];
-                int k0 = y * cy.stride;
-                for (int x = 0; x < size; x++) {
-                    float acc = 0;
-                    for (int k = 0; k < n; k++) {
-                        acc += cy.w[k0 + k] * tmp[(lo + k) * size + x];
-                    }
-                    out[base + y * size + x] = (acc - m) / s;
+            for (int i = 0; i < n; i++) {
+                out[c * n + i] = (r[i] - m) / s;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Resizes one float plane with PIL's {@code Image.resize(..., BILINEAR)} algorithm (see the class
+     * documentation): separable triangle filter on pixel centres, support widened by the shrink factor, weights
+     * renormalized at the borders. This is what MediCLIP's reference applies to every image (PIL, before the
+     * synthesis and at test time), so other preprocessing paths (e.g. grayscale training inputs) can share it.
+     *
+     * @param plane row-major (height, width) values, any scale
+     * @param width input width
+     * @param height input height
+     * @param outWidth output width
+     * @param outHeight output height
+     * @return row-major (outHeight, outWidth) values (a copy even when the size does not change)
+     * @throws IllegalArgumentException when a size is not positive or the plane's length is not width·height
+     */
+    public static float[] resizeBilinear(float[] plane, int width, int height, int outWidth, int outHeight) {
+        Objects.requireNonNull(plane, "plane");
+        if (width <= 0 || height <= 0 || outWidth <= 0 || outHeight <= 0) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT,
+                    "sizes must be positive, got %dx%d -> %dx%d", width, height, outWidth, outHeight));
+        }
+        if (plane.length != width * height) {
+            throw new IllegalArgumentException("plane has " + plane.length + " values, expected " + width + "x"
+                    + height + " = " + (width * height));
+        }
+        Coefficients cx = coefficients(width, outWidth);
+        Coefficients cy = coefficients(height, outHeight);
+        // horizontal pass: (h, w) -> (h, outWidth)
+        float[] tmp = new float[height * outWidth];
+        for (int y = 0; y < height; y++) {
+            int row = y * width;
+            for (int x = 0; x < outWidth; x++) {
+                int lo = cx.lo[x];
+                int n = cx.n[x];
+                int k0 = x * cx.stride;
+                float acc = 0;
+                for (int k = 0; k < n; k++) {
+                    acc += cx.w[k0 + k] * plane[row + lo + k];
                 }
+                tmp[y * outWidth + x] = acc;
+            }
+        }
+        // vertical pass: (h, outWidth) -> (outHeight, outWidth)
+        float[] out = new float[outHeight * outWidth];
+        for (int y = 0; y < outHeight; y++) {
+            int lo = cy.lo[y];
+            int n = cy.n[y];
+            int k0 = y * cy.stride;
+            for (int x = 0; x < outWidth; x++) {
+                float acc = 0;
+                for (int k = 0; k < n; k++) {
+                    acc += cy.w[k0 + k] * tmp[(lo + k) * outWidth + x];
+                }
+                out[y * outWidth + x] = acc;
             }
         }
         return out;

@@ -88,6 +88,25 @@ class ImagePreprocessorTest {
     }
 
     @Test
+    void resizeBilinearHandlesEachAxisOnItsOwn() {
+        // width 4 -> 2 (shrink: widened triangle), height 2 -> 4 (enlarge: half-pixel bilinear)
+        float[] plane = {0, 60, 120, 240, 100, 100, 100, 100};
+        float[] out = ImagePreprocessor.resizeBilinear(plane, 4, 2, 2, 4);
+        assertThat(out).hasSize(8);
+        float top = (0.75f * 0 + 0.75f * 60 + 0.25f * 120) / 1.75f;
+        float bottom = 100f;
+        float[] rowWeights = {1f, 0.75f, 0.25f, 0f}; // weight of the top row at output rows 0..3
+        for (int y = 0; y < 4; y++) {
+            float expected = rowWeights[y] * top + (1 - rowWeights[y]) * bottom;
+            assertThat(out[y * 2]).as("row %d", y).isCloseTo(expected, within(1e-4f));
+        }
+        assertThatThrownBy(() -> ImagePreprocessor.resizeBilinear(new float[5], 2, 2, 1, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("plane has 5 values, expected 2x2 = 4");
+        assertThatThrownBy(() -> ImagePreprocessor.resizeBilinear(new float[4], 2, 2, 0, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("sizes must be positive, got 2x2 -> 0x1");
+    }
+
+    @Test
     void enlargingIsHalfPixelBilinearWithClampedBorders() {
         // 2 -> 4: sample positions -0.25, 0.25, 0.75, 1.25 (align_corners = false), borders clamp.
         BufferedImage img = new BufferedImage(2, 2, BufferedImage.TYPE_BYTE_GRAY);
