@@ -48,7 +48,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Check.range("--batch-size", batchSize, 1, 4096);
-        Dataset ds = Datasets.read(data, Cli.layout(layout), spec.commandLine().getErr());
+        Datasets.Read read = Datasets.read(data, Cli.layout(layout), spec.commandLine().getErr());
+        Dataset ds = read.dataset();
         Evaluator evaluator = Evaluator.builder().optBatchSize(batchSize).build();
         EvaluationResult r;
         try (ImageScorer scorer = ImageScorer.of(MediClip.load(model, backbone, Cli.device(device)))) {
@@ -56,6 +57,7 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         Map<String, Object> o = Results.metrics(r);
         o.put("model", model.toString());
+        o.put("skipped_files", read.skipped());
         spec.commandLine().getOut().println(Json.line(o));
         return MediClipCli.EXIT_OK;
     }

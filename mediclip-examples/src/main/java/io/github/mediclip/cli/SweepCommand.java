@@ -63,7 +63,8 @@ final class SweepCommand implements Callable<Integer> {
         for (int k : ks) {
             Check.range("--k", k, 1, 100_000);
         }
-        Dataset ds = Datasets.read(data, Cli.layout(layout), err);
+        Datasets.Read read = Datasets.read(data, Cli.layout(layout), err);
+        Dataset ds = read.dataset();
         if (Backbones.isRandom(backbone)) {
             err.println("mediclip: WARNING: the backbone " + backbone + " is " + Backbones.WARNING);
         }

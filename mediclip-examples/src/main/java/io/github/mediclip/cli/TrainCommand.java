@@ -71,7 +71,8 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Check.range("--k", k, 1, 100_000);
         Check.directory("--backbone", backbone);
-        Dataset ds = Datasets.read(data, Cli.layout(layout), err);
+        Datasets.Read read = Datasets.read(data, Cli.layout(layout), err);
+        Dataset ds = read.dataset();
         List<Path> normals = new ArrayList<>();
         for (Sample s : ds.train()) {
             if (!s.anomalous()) {
@@ -119,6 +120,7 @@ final class TrainCommand implements Callable<Integer> {
             o.put("k", k);
             o.put("seed", seed);
             o.put("train_pool", normals.size());
+            o.put("skipped_files", read.skipped());
             o.put("epochs_run", m.training().summary().epochsRun());
             o.put("best_epoch", m.training().summary().bestEpoch());
             o.put("selection_metric", m.training().summary().selectionMetric());

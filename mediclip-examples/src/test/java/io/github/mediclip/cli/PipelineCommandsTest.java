@@ -73,6 +73,7 @@ class PipelineCommandsTest {
         assertThat(tj.get("k").getAsInt()).isEqualTo(4);
         assertThat(tj.get("epochs_run").getAsInt()).isEqualTo(1);
         assertThat(tj.get("random_backbone").getAsBoolean()).isTrue();
+        assertThat(tj.get("skipped_files").getAsInt()).isZero();
         assertThat(t.err()).contains("NOT PRETRAINED");
 
         Path abnormal = Files.list(demo.resolve("data/test/abnormal")).sorted().findFirst().orElseThrow();
@@ -180,6 +181,31 @@ class PipelineCommandsTest {
         JsonObject summary = JsonParser.parseString(lines.get(1)).getAsJsonObject();
         assertThat(summary.getAsJsonArray("rows")).hasSize(1);
         assertThat(out.resolve("table.md")).isRegularFile();
+    }
+
+    @Test
+    @Order(9)
+    void evaluateSkipsAndReportsAnUnreadableTestImage() throws Exception {
+        Path copy = tmp.resolve("broken-data");
+        try (var files = Files.walk(demo.resolve("data"))) {
+            for (Path p : files.toList()) {
+                Path target = copy.resolve(demo.resolve("data").relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+        Path garbage = copy.resolve("test/normal/zz_garbage.png");
+        Files.write(garbage, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9});
+        CliTestSupport.Result e = CliTestSupport.run("evaluate", "--model", tmp.resolve("bundle").toString(), "--data",
+                copy.toString(), "--out", tmp.resolve("report-broken").toString());
+        assertThat(e.exitCode()).as(e.err()).isZero();
+        JsonObject ej = JsonParser.parseString(e.lastLine()).getAsJsonObject();
+        assertThat(ej.get("skipped_files").getAsInt()).isEqualTo(1);
+        assertThat(ej.get("n_test").getAsInt()).isEqualTo(6);
+        assertThat(e.err()).contains("mediclip: skipped: ").contains(garbage.toString());
     }
 
     @Test
