@@ -79,11 +79,10 @@ public final class TorchScriptWeights {
                     if (name == null || IGNORED.contains(name)) {
                         continue;
                     }
-                    // Copy out of the module (and widen fp16) so that the arrays outlive it.
-                    NDArray copy = p.toType(DataType.FLOAT32, true);
-                    if (copy == p) {
-                        copy = p.duplicate();
-                    }
+                    // Copy out of the module (and widen fp16) into storage of their own: DJL's toType with
+                    // copy=true can return an alias when the type does not change, so clone float32 explicitly.
+                    NDArray copy = p.getDataType() == DataType.FLOAT32 ? p.duplicate()
+                            : p.toType(DataType.FLOAT32, false);
                     copy.setName(name);
                     copy.attach(manager);
                     out.put(name, copy);
