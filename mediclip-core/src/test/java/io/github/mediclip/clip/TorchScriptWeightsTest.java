@@ -83,6 +83,22 @@ class TorchScriptWeightsTest {
     }
 
     @Test
+    void float32ArchivesAreReadIntoArraysThatOutliveTheModule() throws IOException {
+        Map<String, float[]> values = values(TINY, 4);
+        values.put("visual.proj", new float[64 * 16]);
+        values.get("visual.proj")[5] = 1.0e-30f; // below half precision: survives only in a float32 storage
+        Path pt = tmp.resolve("tiny-fp32.pt");
+        ArchiveWriter.write(pt, shapes(TINY), values, false);
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            Map<String, NDArray> p = TorchScriptWeights.readParameters(pt, m);
+            System.gc();
+            for (Map.Entry<String, float[]> e : values.entrySet()) {
+                assertThat(p.get(e.getKey()).toFloatArray()).as(e.getKey()).containsExactly(e.getValue());
+            }
+        }
+    }
+
+    @Test
     void modelFolderWithAnOpenAiArchiveLoadsLikeTheSameWeightsGivenDirectly() throws IOException {
         Map<String, float[]> values = values(TINY, 2);
         Path folder = Files.createDirectories(tmp.resolve("ViT-tiny"));
@@ -179,6 +195,11 @@ class TorchScriptWeightsTest {
         }
 
         static void write(Path file, Map<String, long[]> shapes, Map<String, float[]> values) throws IOException {
+            write(file, shapes, values, true);
+        }
+
+        static void write(Path file, Map<String, long[]> shapes, Map<String, float[]> values, boolean half)
+                throws IOException {
             Node root = new Node();
             for (String name : shapes.keySet()) {
                 String[] parts = name.split("\\.");
@@ -211,7 +232,7 @@ class TorchScriptWeightsTest {
             pkl.write(0x80);
             pkl.write(2);
             List<byte[]> storages = new ArrayList<>();
-            module(pkl, root, shapes, values, storages);
+            module(pkl, root, shapes, values, storages, half);
             pkl.write('.');
             try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(file))) {
                 stored(z, "archive/data.pkl", pkl.toByteArray());
@@ -243,7 +264,7 @@ class TorchScriptWeightsTest {
         }
 
         private static void module(ByteArrayOutputStream out, Node n, Map<String, long[]> shapes,
-                Map<String, float[]> values, List<byte[]> storages) throws IOException {
+                Map<String, float[]> values, List<byte[]> storages, boolean half) throws IOException {
             out.write(("c__torch__\n" + n.cls + "\n").getBytes(StandardCharsets.US_ASCII));
             out.write(')'); // EMPTY_TUPLE
             out.write(0x81); // NEWOBJ
@@ -253,29 +274,33 @@ class TorchScriptWeightsTest {
             out.write(0x89); // NEWFALSE
             for (Map.Entry<String, String> p : n.params.entrySet()) {
                 str(out, p.getKey());
-                tensor(out, shapes.get(p.getValue()), values.get(p.getValue()), storages);
+                tensor(out, shapes.get(p.getValue()), values.get(p.getValue()), storages, half);
             }
             for (Map.Entry<String, Node> c : n.children.entrySet()) {
                 str(out, c.getKey());
-                module(out, c.getValue(), shapes, values, storages);
+                module(out, c.getValue(), shapes, values, storages, half);
             }
             out.write('u'); // SETITEMS
             out.write('b'); // BUILD
         }
 
-        private static void tensor(ByteArrayOutputStream out, long[] shape, float[] v, List<byte[]> storages)
-                throws IOException {
+        private static void tensor(ByteArrayOutputStream out, long[] shape, float[] v, List<byte[]> storages,
+                boolean half) throws IOException {
             String key = Integer.toString(storages.size());
-            ByteBuffer buf = ByteBuffer.allocate(2 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer buf = ByteBuffer.allocate((half ? 2 : 4) * v.length).order(ByteOrder.LITTLE_ENDIAN);
             for (float f : v) {
-                buf.putShort(half(f));
+                if (half) {
+                    buf.putShort(half(f));
+                } else {
+                    buf.putFloat(f);
+                }
             }
             storages.add(buf.array());
             out.write("ctorch._utils\n_rebuild_tensor_v2\n".getBytes(StandardCharsets.US_ASCII));
             out.write('(');
             out.write('(');
             str(out, "storage");
-            out.write("ctorch\nHalfStorage\n".getBytes(StandardCharsets.US_ASCII));
+            out.write(("ctorch\n" + (half ? "HalfStorage" : "FloatStorage") + "\n").getBytes(StandardCharsets.US_ASCII));
             str(out, key);
             str(out, "cpu");
             integer(out, v.length);
