@@ -37,8 +37,4 @@ public final class CliException extends RuntimeException {
     public int exitCode() {
         return exitCode;
     }
-
-    static CliException notAvailableYet(String what) {
-        return new CliException(what + " is not available yet in this build of the library");
-    }
 }
