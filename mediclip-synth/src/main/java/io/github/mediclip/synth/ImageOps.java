@@ -39,7 +39,8 @@ final class ImageOps {
 
   /**
    * Separable Gaussian blur with reflect borders. Both passes run the kernel taps in the outer loop
-   * and the pixels in the inner loop (contiguous, so the JIT vectorizes it), using the kernel's symmetry.
+   * and the pixels in the inner loop (contiguous, so the JIT vectorizes it), using the kernel's
+   * symmetry; the vertical pass is {@link #verticalPass}.
    *
    * @return a new (h, w) array
    */
@@ -68,8 +69,19 @@ final class ImageOps {
       }
       System.arraycopy(acc, 0, tmp, row, w);
     }
-    // vertical pass: whole rows at a time
+    return verticalPass(tmp, h, w, kernel);
+  }
+
+  /**
+   * The vertical pass of both blurs: whole rows at a time, kernel taps in the outer loop and the
+   * pixels in the inner loop (contiguous, so the JIT vectorizes it), using the kernel's symmetry.
+   *
+   * @return a new (h, w) array
+   */
+  private static float[] verticalPass(float[] tmp, int h, int w, float[] kernel) {
+    int radius = kernel.length / 2;
     float[] out = new float[h * w];
+    float[] acc = new float[w];
     for (int y = 0; y < h; y++) {
       int o = y * w;
       float k0 = kernel[radius];
@@ -111,8 +123,8 @@ final class ImageOps {
   /**
    * Gaussian blur (reflect borders) of a binary image, bit i of {@code bits[i / 64]} being pixel i
    * (row-major). The horizontal pass looks up 8 taps at a time in {@code tables}
-   * ({@link #binaryTables}); the vertical pass is as in {@link #gaussianBlur}. Equal to
-   * {@code gaussianBlur} up to float rounding.
+   * ({@link #binaryTables}); the vertical pass is {@link #verticalPass}, as in
+   * {@link #gaussianBlur}. Equal to {@code gaussianBlur} up to float rounding.
    *
    * @return a new (h, w) array
    */
@@ -149,25 +161,7 @@ final class ImageOps {
         tmp[row + x] = acc;
       }
     }
-    float[] out = new float[h * w];
-    float[] acc = new float[w];
-    for (int y = 0; y < h; y++) {
-      int o = y * w;
-      float k0 = kernel[radius];
-      for (int x = 0; x < w; x++) {
-        acc[x] = k0 * tmp[o + x];
-      }
-      for (int k = 1; k <= radius; k++) {
-        float kv = kernel[radius + k];
-        int a = reflect(y - k, h) * w;
-        int b = reflect(y + k, h) * w;
-        for (int x = 0; x < w; x++) {
-          acc[x] += kv * (tmp[a + x] + tmp[b + x]);
-        }
-      }
-      System.arraycopy(acc, 0, out, o, w);
-    }
-    return out;
+    return verticalPass(tmp, h, w, kernel);
   }
 
   /**
