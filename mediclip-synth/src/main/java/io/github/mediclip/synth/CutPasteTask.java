@@ -83,11 +83,6 @@ public final class CutPasteTask extends PatchTask {
   }
 
   @Override
-  Patch shape(SplittableRandom r, int lbH, int ubH, int lbW, int ubW, int h, int w) {
-    return PerlinShape.make(r, lbH, ubH, lbW, ubW, NAME);
-  }
-
-  @Override
   void augment(Work work, Patch p, int r0, int c0) {
     SplittableRandom r = work.random;
     GrayImage source = source(work, r.nextInt(work.pool.size()));

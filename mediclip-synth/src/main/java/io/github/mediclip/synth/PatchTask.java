@@ -8,8 +8,9 @@ import java.util.SplittableRandom;
 /**
  * The common loop of the reference tasks ({@code BaseTask.apply}): place one anomaly, then with
  * probability 0.5 a second one; each patch's side per axis lies between {@code rint(minProp · S)} and
- * {@code rint(maxProp · S)}; the corner is uniform so that the patch fits; the label is the union of
- * the patch shapes unless the task overrides {@link #label}.
+ * {@code rint(maxProp · S)}; the corner is uniform so that the patch fits; the shape is a Perlin
+ * blob unless the task overrides {@link #shape}, and the label is the union of the patch shapes unless
+ * it overrides {@link #label}.
  */
 abstract class PatchTask implements AnomalySynthesizer {
 
@@ -115,8 +116,14 @@ abstract class PatchTask implements AnomalySynthesizer {
     return List.of();
   }
 
-  /** Makes one anomaly shape. Bounds: lb inclusive, ub exclusive (numpy randint semantics). */
-  abstract Patch shape(SplittableRandom r, int lbH, int ubH, int lbW, int ubW, int h, int w);
+  /**
+   * Makes one anomaly shape. Bounds: lb inclusive, ub exclusive (numpy randint semantics). Default: a
+   * Perlin blob ({@link PerlinShape}, the reference's {@code PerlinPatchMaker}); the radial
+   * deformation tasks override it with deformed hypershapes.
+   */
+  Patch shape(SplittableRandom r, int lbH, int ubH, int lbW, int ubW, int h, int w) {
+    return PerlinShape.make(r, lbH, ubH, lbW, ubW, name);
+  }
 
   /** Applies the anomaly in place to {@code work.img} at corner (r0, c0). */
   abstract void augment(Work work, Patch p, int r0, int c0);
