@@ -406,10 +406,7 @@ public final class Evaluator {
      * @return this builder
      */
     public Builder optBatchSize(int n) {
-      if (n < 1 || n > 4096) {
-        throw new IllegalArgumentException("batchSize is " + n + "; it must be in [1, 4096]");
-      }
-      batchSize = n;
+      batchSize = checkRange("batchSize", n, 1, 4096);
       return this;
     }
 
@@ -421,10 +418,7 @@ public final class Evaluator {
      * @return this builder
      */
     public Builder optPixelSize(int size) {
-      if (size < 8 || size > 2048) {
-        throw new IllegalArgumentException("pixelSize is " + size + "; it must be in [8, 2048]");
-      }
-      pixelSize = size;
+      pixelSize = checkRange("pixelSize", size, 8, 2048);
       return this;
     }
 
@@ -463,10 +457,7 @@ public final class Evaluator {
      * @return this builder
      */
     public Builder optOverlayCases(int n) {
-      if (n < 0 || n > 64) {
-        throw new IllegalArgumentException("overlayCases is " + n + "; it must be in [0, 64]");
-      }
-      overlayCases = n;
+      overlayCases = checkRange("overlayCases", n, 0, 64);
       return this;
     }
 
@@ -477,10 +468,7 @@ public final class Evaluator {
      * @return this builder
      */
     public Builder optThumbnailSize(int size) {
-      if (size < 32 || size > 1024) {
-        throw new IllegalArgumentException("thumbnailSize is " + size + "; it must be in [32, 1024]");
-      }
-      thumbnailSize = size;
+      thumbnailSize = checkRange("thumbnailSize", size, 32, 1024);
       return this;
     }
 
@@ -509,6 +497,13 @@ public final class Evaluator {
     /** Builds the evaluator (can be called again). */
     public Evaluator build() {
       return new Evaluator(this);
+    }
+
+    private static int checkRange(String field, int value, int min, int max) {
+      if (value < min || value > max) {
+        throw new IllegalArgumentException(field + " is " + value + "; it must be in [" + min + ", " + max + "]");
+      }
+      return value;
     }
   }
 }
