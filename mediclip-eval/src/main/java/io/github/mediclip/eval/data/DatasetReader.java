@@ -381,18 +381,18 @@ public final class DatasetReader {
     }
 
     void problem(Path p, String reason) {
-      DatasetProblem problem = new DatasetProblem(p, reason);
-      if (options.skipUnreadable) {
-        warn("skipping " + problem);
-      } else {
-        problems.add(problem);
-      }
+      problem(p, reason, "skipping ");
     }
 
     void maskProblem(Path p, String reason) {
+      problem(p, reason, "keeping the image without mask: ");
+    }
+
+    /** Collects the problem, or (when skipping unreadable files) only warns, saying what is done instead. */
+    private void problem(Path p, String reason, String whenSkipped) {
       DatasetProblem problem = new DatasetProblem(p, reason);
       if (options.skipUnreadable) {
-        warn("keeping the image without mask: " + problem);
+        warn(whenSkipped + problem);
       } else {
         problems.add(problem);
       }
