@@ -3,6 +3,7 @@ package io.github.mediclip.eval.phantom;
 import io.github.mediclip.eval.data.Dataset;
 import io.github.mediclip.eval.data.DatasetReader;
 import io.github.mediclip.eval.data.Layout;
+import io.github.mediclip.synth.GrayImage;
 import java.awt.image.BufferedImage;
 import java.awt.image.WritableRaster;
 import java.io.IOException;
@@ -84,6 +85,18 @@ public final class PhantomDataset {
       throw new UncheckedIOException("cannot write phantom dataset to " + out + ": " + e.getMessage(), e);
     }
     return DatasetReader.read(out, Layout.PLAIN);
+  }
+
+  /**
+   * Renders one normal (lesion-free) slice in memory, drawn like the normal images {@link #generate} writes.
+   *
+   * @param size width and height in pixels, 16 to 4096
+   * @param seed the seed of this slice
+   * @return the slice, gray values 0..255
+   */
+  public static GrayImage normalSlice(int size, long seed) {
+    check("size", size, 16, 4096);
+    return GrayImage.fromBufferedImage(render(size, new SplittableRandom(seed), false).image);
   }
 
   private static String name(String prefix, int i) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.mediclip.eval.data.Dataset;
 import io.github.mediclip.eval.data.ImageFiles;
 import io.github.mediclip.eval.data.Sample;
+import io.github.mediclip.synth.GrayImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
@@ -49,6 +50,22 @@ class PhantomDatasetTest {
         .isNotEqualTo(Files.readAllBytes(tmp.resolve("c").resolve(rel)));
     assertThat(Files.readAllBytes(tmp.resolve("a").resolve(rel)))
         .isNotEqualTo(Files.readAllBytes(tmp.resolve("a/train/normal/normal_0001.png")));
+  }
+
+  @Test
+  void normalSliceIsTheRenderedNormalImageAndDeterministicPerSeed() {
+    GrayImage a = PhantomDataset.normalSlice(48, 11);
+    assertThat(a.width()).isEqualTo(48);
+    assertThat(a.height()).isEqualTo(48);
+    assertThat(a.toArray()).isEqualTo(
+        ImageFiles.luminance(PhantomDataset.render(48, new SplittableRandom(11), false).image));
+    assertThat(PhantomDataset.normalSlice(48, 11)).isEqualTo(a);
+    assertThat(PhantomDataset.normalSlice(48, 12)).isNotEqualTo(a);
+    assertThat(a.min()).isGreaterThanOrEqualTo(0f);
+    assertThat(a.max()).isLessThanOrEqualTo(255f).isGreaterThan(100f);
+    assertThatThrownBy(() -> PhantomDataset.normalSlice(15, 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("size is 15; it must be in [16, 4096]");
   }
 
   @Test
