@@ -156,7 +156,8 @@ public final class ImagePreprocessor {
      * Resizes one float plane with PIL's {@code Image.resize(..., BILINEAR)} algorithm (see the class
      * documentation): separable triangle filter on pixel centres, support widened by the shrink factor, weights
      * renormalized at the borders. This is what MediCLIP's reference applies to every image (PIL, before the
-     * synthesis and at test time), so other preprocessing paths (e.g. grayscale training inputs) can share it.
+     * synthesis and at test time); the grayscale training and detection path ({@code train.GrayTensors#toSize}) resizes
+     * with it too.
      *
      * @param plane row-major (height, width) values, any scale
      * @param width input width

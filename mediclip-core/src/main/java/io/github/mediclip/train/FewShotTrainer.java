@@ -753,7 +753,7 @@ public final class FewShotTrainer {
       SynthesizedSample s = synth.synthesize(normal, new SplittableRandom(sampleSeed),
           supports.get(shot));
       GrayImage img = GrayTensors.toSize(s.image(), size);
-      GrayImage mask = GrayTensors.toSize(s.mask(), size);
+      GrayImage mask = GrayTensors.maskToSize(s.mask(), size);
       float[] chw = new float[3 * size * size];
       GrayTensors.writeChw(img, chw, 0);
       return new Sample(chw, mask.toArray());

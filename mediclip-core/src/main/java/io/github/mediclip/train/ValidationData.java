@@ -49,7 +49,7 @@ final class ValidationData {
       GrayTensors.writeChw(GrayTensors.toSize(d.image(), size), chw, i * 3 * px);
       labels[i] = d.anomalous();
       if (anyMask && d.mask() != null) {
-        float[] m = GrayTensors.toSize(d.mask(), size).toArray();
+        float[] m = GrayTensors.maskToSize(d.mask(), size).toArray();
         for (int j = 0; j < px; j++) {
           masks[i * px + j] = m[j] > 0.5f;
         }
@@ -98,7 +98,7 @@ final class ValidationData {
       }
       boolean anomalous = s.mask().max() > 0f;
       images.add(GrayTensors.toSize(s.image(), size));
-      maskList.add(GrayTensors.toSize(s.mask(), size));
+      maskList.add(GrayTensors.maskToSize(s.mask(), size));
       labelList.add(anomalous);
     }
     int n = images.size();
