@@ -1,10 +1,20 @@
 package io.github.mediclip.synth;
 
+import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.SplittableRandom;
 
 /** Argument checks shared by the tasks. */
 final class Checks {
   private Checks() {}
+
+  /** The null checks of {@link AnomalySynthesizer#synthesize}'s arguments, naming the argument. */
+  static void requireArguments(GrayImage normal, SplittableRandom random, List<GrayImage> support) {
+    Objects.requireNonNull(normal, "normal");
+    Objects.requireNonNull(random, "random");
+    Objects.requireNonNull(support, "support");
+  }
 
   static void requireFinite(GrayImage image, String field) {
     float[] p = image.data();

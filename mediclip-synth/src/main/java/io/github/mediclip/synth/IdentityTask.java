@@ -1,7 +1,6 @@
 package io.github.mediclip.synth;
 
 import java.util.List;
-import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
@@ -26,9 +25,7 @@ public final class IdentityTask implements AnomalySynthesizer {
   @Override
   public SynthesizedSample synthesize(GrayImage normal, SplittableRandom random,
       List<GrayImage> support) {
-    Objects.requireNonNull(normal, "normal");
-    Objects.requireNonNull(random, "random");
-    Objects.requireNonNull(support, "support");
+    Checks.requireArguments(normal, random, support);
     Checks.requireFinite(normal, "normal");
     return new SynthesizedSample(normal,
         GrayImage.wrap(normal.width(), normal.height(), new float[normal.size()]));

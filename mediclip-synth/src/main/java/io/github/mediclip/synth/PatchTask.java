@@ -2,7 +2,6 @@ package io.github.mediclip.synth;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
@@ -63,9 +62,7 @@ abstract class PatchTask implements AnomalySynthesizer {
   @Override
   public final SynthesizedSample synthesize(GrayImage normal, SplittableRandom random,
       List<GrayImage> support) {
-    Objects.requireNonNull(normal, "normal");
-    Objects.requireNonNull(random, "random");
-    Objects.requireNonNull(support, "support");
+    Checks.requireArguments(normal, random, support);
     int h = normal.height();
     int w = normal.width();
     int lbH = (int) Math.rint(minProp * h);

@@ -44,9 +44,7 @@ public final class ValidatingSynthesizer implements AnomalySynthesizer {
   @Override
   public SynthesizedSample synthesize(GrayImage normal, SplittableRandom random,
       List<GrayImage> support) {
-    Objects.requireNonNull(normal, "normal");
-    Objects.requireNonNull(random, "random");
-    Objects.requireNonNull(support, "support");
+    Checks.requireArguments(normal, random, support);
     Checks.requireFinite(normal, "normal");
     SynthesizedSample s;
     try {
