@@ -16,8 +16,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * OpenAI / open_clip tensor names and shapes of a CLIP, strict validation, random initialization and
@@ -105,7 +107,25 @@ public final class ClipWeights {
      * @throws ClipWeightsException listing every missing, unexpected and mis-shaped tensor
      */
     public static void validate(ClipConfig config, Map<String, long[]> shapes, String source, boolean strict) {
-        Map<String, long[]> expected = expectedShapes(config);
+        String problems = problems(expectedShapes(config), shapes, Set.of("logit_scale"),
+                "visual.positional_embedding", name -> !strict);
+        if (!problems.isEmpty()) {
+            throw new ClipWeightsException("CLIP weights " + source + " do not fit " + config + ":" + problems);
+        }
+    }
+
+    /**
+     * Compares available tensor shapes with the expected ones (the check behind both weight formats).
+     *
+     * @param expected name to expected shape
+     * @param shapes name to shape of the available tensors
+     * @param optional expected names that may be missing
+     * @param gridName the positional-embedding tensor, which may hold another square grid ({@link #resizableGrid})
+     * @param ignoredUnexpected which names that are not expected are tolerated
+     * @return one line per kind of problem ("%n  3 missing: a, b, c"), or "" when the shapes fit
+     */
+    static String problems(Map<String, long[]> expected, Map<String, long[]> shapes, Set<String> optional,
+            String gridName, Predicate<String> ignoredUnexpected) {
         List<String> missing = new ArrayList<>();
         List<String> unexpected = new ArrayList<>();
         List<String> misShaped = new ArrayList<>();
@@ -113,20 +133,18 @@ public final class ClipWeights {
             String name = e.getKey();
             long[] actual = shapes.get(name);
             if (actual == null) {
-                if (!name.equals("logit_scale")) {
+                if (!optional.contains(name)) {
                     missing.add(name + " " + Arrays.toString(e.getValue()));
                 }
             } else if (!Arrays.equals(actual, e.getValue())
-                    && !(name.equals("visual.positional_embedding") && resizableGrid(actual, e.getValue()))) {
+                    && !(name.equals(gridName) && resizableGrid(actual, e.getValue()))) {
                 misShaped.add(name + " has shape " + Arrays.toString(actual) + ", expected "
                         + Arrays.toString(e.getValue()));
             }
         }
-        if (strict) {
-            for (String name : new TreeSet<>(shapes.keySet())) {
-                if (!expected.containsKey(name)) {
-                    unexpected.add(name + " " + Arrays.toString(shapes.get(name)));
-                }
+        for (String name : new TreeSet<>(shapes.keySet())) {
+            if (!expected.containsKey(name) && !ignoredUnexpected.test(name)) {
+                unexpected.add(name + " " + Arrays.toString(shapes.get(name)));
             }
         }
         StringBuilder sb = new StringBuilder();
@@ -141,9 +159,7 @@ public final class ClipWeights {
             sb.append(String.format(Locale.ROOT, "%n  %d mis-shaped: %s", misShaped.size(),
                     String.join("; ", misShaped)));
         }
-        if (sb.length() > 0) {
-            throw new ClipWeightsException("CLIP weights " + source + " do not fit " + config + ":" + sb);
-        }
+        return sb.toString();
     }
 
     /** True when {@code actual} is (1 + h·h, W) for some h and {@code expected} is (1 + g·g, W). */

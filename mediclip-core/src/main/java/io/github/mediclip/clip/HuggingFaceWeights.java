@@ -6,16 +6,12 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Maps the tensors of a Hugging Face {@code CLIPModel} ({@code model.safetensors} of e.g. {@code
@@ -136,47 +132,12 @@ public final class HuggingFaceWeights {
      * @throws ClipWeightsException listing every missing, unexpected and mis-shaped tensor at once
      */
     public static void validate(ClipConfig config, Map<String, long[]> shapes, String source) {
-        Map<String, long[]> expected = expectedShapes(config);
-        List<String> missing = new ArrayList<>();
-        List<String> unexpected = new ArrayList<>();
-        List<String> misShaped = new ArrayList<>();
-        for (Map.Entry<String, long[]> e : expected.entrySet()) {
-            long[] actual = shapes.get(e.getKey());
-            if (actual == null) {
-                missing.add(e.getKey() + " " + Arrays.toString(e.getValue()));
-            } else if (!Arrays.equals(actual, e.getValue())
-                    && !(e.getKey().equals("vision_model.embeddings.position_embedding.weight")
-                            && ClipWeights.resizableGrid(actual, e.getValue()))) {
-                misShaped.add(e.getKey() + " has shape " + Arrays.toString(actual) + ", expected "
-                        + Arrays.toString(e.getValue()));
-            }
-        }
-        for (String name : new TreeSet<>(shapes.keySet())) {
-            if (!expected.containsKey(name) && !IGNORED.contains(name)) {
-                unexpected.add(name + " " + Arrays.toString(shapes.get(name)));
-            }
-        }
-        String problems = problems(missing, unexpected, misShaped);
+        String problems = ClipWeights.problems(expectedShapes(config), shapes, Set.of(),
+                "vision_model.embeddings.position_embedding.weight", IGNORED::contains);
         if (!problems.isEmpty()) {
             throw new ClipWeightsException("Hugging Face CLIP weights " + source + " do not fit " + config + ":"
                     + problems);
         }
-    }
-
-    static String problems(List<String> missing, List<String> unexpected, List<String> misShaped) {
-        StringBuilder sb = new StringBuilder();
-        if (!missing.isEmpty()) {
-            sb.append(String.format(Locale.ROOT, "%n  %d missing: %s", missing.size(), String.join(", ", missing)));
-        }
-        if (!unexpected.isEmpty()) {
-            sb.append(String.format(Locale.ROOT, "%n  %d unexpected: %s", unexpected.size(),
-                    String.join(", ", unexpected)));
-        }
-        if (!misShaped.isEmpty()) {
-            sb.append(String.format(Locale.ROOT, "%n  %d mis-shaped: %s", misShaped.size(),
-                    String.join("; ", misShaped)));
-        }
-        return sb.toString();
     }
 
     /**
