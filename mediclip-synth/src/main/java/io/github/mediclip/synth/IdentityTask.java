@@ -27,8 +27,7 @@ public final class IdentityTask implements AnomalySynthesizer {
       List<GrayImage> support) {
     Checks.requireArguments(normal, random, support);
     Checks.requireFinite(normal, "normal");
-    return new SynthesizedSample(normal,
-        GrayImage.wrap(normal.width(), normal.height(), new float[normal.size()]));
+    return SynthesizedSample.normal(normal);
   }
 
   @Override
