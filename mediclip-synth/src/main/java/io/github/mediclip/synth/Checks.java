@@ -16,6 +16,19 @@ final class Checks {
     Objects.requireNonNull(support, "support");
   }
 
+  /**
+   * Checks a task option.
+   *
+   * @return {@code value} if it is finite and &gt; 0
+   * @throws IllegalArgumentException naming the field and the value otherwise
+   */
+  static double requirePositiveFinite(double value, String field) {
+    if (!(value > 0) || Double.isInfinite(value)) {
+      throw new IllegalArgumentException(field + " must be finite and > 0, but was " + value);
+    }
+    return value;
+  }
+
   static void requireFinite(GrayImage image, String field) {
     float[] p = image.data();
     // fast path: v * 0 is 0 for finite v and NaN otherwise; four independent sums keep the loop short

@@ -50,10 +50,7 @@ public final class CutPasteTask extends PatchTask {
    * @return the task
    */
   public static CutPasteTask withLabelStd(double labelStd) {
-    if (!(labelStd > 0) || Double.isInfinite(labelStd)) {
-      throw new IllegalArgumentException("labelStd must be finite and > 0, but was " + labelStd);
-    }
-    return new CutPasteTask(labelStd);
+    return new CutPasteTask(Checks.requirePositiveFinite(labelStd, "labelStd"));
   }
 
   /** @return σ of the labeller in grey levels */

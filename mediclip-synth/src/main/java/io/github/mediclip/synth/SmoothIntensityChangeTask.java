@@ -34,10 +34,7 @@ public final class SmoothIntensityChangeTask extends PatchTask {
    * @return the task
    */
   public static SmoothIntensityChangeTask withScale(double scale) {
-    if (!(scale > 0) || Double.isInfinite(scale)) {
-      throw new IllegalArgumentException("scale must be finite and > 0, but was " + scale);
-    }
-    return new SmoothIntensityChangeTask(scale);
+    return new SmoothIntensityChangeTask(Checks.requirePositiveFinite(scale, "scale"));
   }
 
   /** @return the intensity scale in grey levels */
