@@ -408,8 +408,10 @@ public final class MediClipHeads implements AutoCloseable {
         switch (config.position()) {
             case END:
                 return own(NDArrays.concat(new NDList(pc.prefix, ctx, pc.suffix), 1), m);
-            case MIDDLE: {
-                int half = nCtx / 2;
+            case MIDDLE:
+            case FRONT: {
+                // FRONT is MIDDLE with no context vectors before the phrase.
+                int half = config.position() == ClassTokenPosition.MIDDLE ? nCtx / 2 : 0;
                 NDList rows = new NDList();
                 for (int i = 0; i < p; i++) {
                     int len = pc.phraseLens[i];
@@ -421,20 +423,6 @@ public final class MediClipHeads implements AutoCloseable {
                     }
                     parts.add(own(pc.suffix.get(r + ", :" + len + ", :"), m));
                     parts.add(own(ctx.get(r + ", " + half + ":, :"), m));
-                    parts.add(own(pc.suffix.get(r + ", " + len + ":, :"), m));
-                    rows.add(own(NDArrays.concat(parts, 1), m));
-                }
-                return own(NDArrays.concat(rows, 0), m);
-            }
-            case FRONT: {
-                NDList rows = new NDList();
-                for (int i = 0; i < p; i++) {
-                    int len = pc.phraseLens[i];
-                    String r = i + ":" + (i + 1);
-                    NDList parts = new NDList();
-                    parts.add(own(pc.prefix.get(r + ", :, :"), m));
-                    parts.add(own(pc.suffix.get(r + ", :" + len + ", :"), m));
-                    parts.add(own(ctx.get(r + ", :, :"), m));
                     parts.add(own(pc.suffix.get(r + ", " + len + ":, :"), m));
                     rows.add(own(NDArrays.concat(parts, 1), m));
                 }
