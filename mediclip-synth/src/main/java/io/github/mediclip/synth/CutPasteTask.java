@@ -95,7 +95,8 @@ public final class CutPasteTask extends PatchTask {
     double ang = Rng.uniform(r, -Math.PI / 4, Math.PI / 4);
     double c = StrictMath.cos(ang);
     double s = StrictMath.sin(ang);
-    double[] box = box(c, -s, s, c, p.h, p.w);
+    // bounding box of the rotated patch (corners 0|h, 0|w); it caps the scale
+    double[] box = ImageOps.mappedBox(c, -s, s, c, 0, p.h, 0, p.w);
     double init0 = box[2] - box[0];
     double init1 = box[3] - box[1];
     double maxScale = Math.min(0.8 * h / init0, 0.8 * w / init1);
@@ -106,7 +107,7 @@ public final class CutPasteTask extends PatchTask {
     double m01 = -scale * s;
     double m10 = scale * s;
     double m11 = scale * c;
-    box = box(m00, m01, m10, m11, p.h, p.w);
+    box = ImageOps.mappedBox(m00, m01, m10, m11, 0, p.h, 0, p.w);
     int g0 = (int) (box[2] - box[0]);
     int g1 = (int) (box[3] - box[1]);
     int sr0 = Rng.randintInclusive(r, 0, Math.max(0, h - g0));
@@ -129,25 +130,6 @@ public final class CutPasteTask extends PatchTask {
         img[row + j] = (float) Math.rint(v);
       }
     }
-  }
-
-  /** floor(min) / ceil(max) per axis of M applied to the corners (0|h, 0|w). */
-  private static double[] box(double m00, double m01, double m10, double m11, int h, int w) {
-    double min0 = Double.POSITIVE_INFINITY;
-    double min1 = Double.POSITIVE_INFINITY;
-    double max0 = Double.NEGATIVE_INFINITY;
-    double max1 = Double.NEGATIVE_INFINITY;
-    for (int a = 0; a <= 1; a++) {
-      for (int b = 0; b <= 1; b++) {
-        double y = m00 * a * h + m01 * b * w;
-        double x = m10 * a * h + m11 * b * w;
-        min0 = Math.min(min0, y);
-        max0 = Math.max(max0, y);
-        min1 = Math.min(min1, x);
-        max1 = Math.max(max1, x);
-      }
-    }
-    return new double[] {Math.floor(min0), Math.floor(min1), Math.ceil(max0), Math.ceil(max1)};
   }
 
   @Override

@@ -110,7 +110,7 @@ final class Hypershape {
     double m11 = s * t01 + c * t11;
     double w0 = (s0 - 1) / 2.0;
     double w1 = (s1 - 1) / 2.0;
-    double[] box = box(m00, m01, m10, m11, w0, w1);
+    double[] box = ImageOps.mappedBox(m00, m01, m10, m11, -w0, w0, -w1, w1);
     double f0 = box[2] + 1 - box[0];
     double f1 = box[3] + 1 - box[1];
     if (f0 > ub0 || f1 > ub1) {
@@ -119,7 +119,7 @@ final class Hypershape {
       m01 *= k;
       m10 *= k;
       m11 *= k;
-      box = box(m00, m01, m10, m11, w0, w1);
+      box = ImageOps.mappedBox(m00, m01, m10, m11, -w0, w0, -w1, w1);
     }
     int min0 = (int) box[0];
     int min1 = (int) box[1];
@@ -149,25 +149,5 @@ final class Hypershape {
       }
     }
     return new Patch(h, w, mask, new Geometry(ellipse, h0, h1, inv));
-  }
-
-  /** floor(min) and ceil(max) per axis of the transformed corners (±w0, ±w1). */
-  private static double[] box(double m00, double m01, double m10, double m11, double w0,
-      double w1) {
-    double min0 = Double.POSITIVE_INFINITY;
-    double min1 = Double.POSITIVE_INFINITY;
-    double max0 = Double.NEGATIVE_INFINITY;
-    double max1 = Double.NEGATIVE_INFINITY;
-    for (int a = -1; a <= 1; a += 2) {
-      for (int b = -1; b <= 1; b += 2) {
-        double y = m00 * a * w0 + m01 * b * w1;
-        double x = m10 * a * w0 + m11 * b * w1;
-        min0 = Math.min(min0, y);
-        max0 = Math.max(max0, y);
-        min1 = Math.min(min1, x);
-        max1 = Math.max(max1, x);
-      }
-    }
-    return new double[] {Math.floor(min0), Math.floor(min1), Math.ceil(max0), Math.ceil(max1)};
   }
 }

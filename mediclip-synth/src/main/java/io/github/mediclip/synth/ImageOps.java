@@ -3,7 +3,8 @@ package io.github.mediclip.synth;
 /**
  * Float-array image operations used by the tasks: separable Gaussian blur (scipy
  * {@code gaussian_filter}: truncate 4 σ, mode {@code reflect}), exact Euclidean distance transform
- * (scipy {@code distance_transform_edt}), and bilinear sampling. All arrays are row-major (h, w).
+ * (scipy {@code distance_transform_edt}), bilinear sampling, and the bounding box of a linearly mapped
+ * rectangle. All arrays are row-major (h, w).
  */
 final class ImageOps {
   private ImageOps() {}
@@ -235,6 +236,33 @@ final class ImageOps {
       double dq = q - v[k];
       d[q] = dq * dq + f[v[k]];
     }
+  }
+
+  /**
+   * Bounding box of the corners of the rectangle [lo0, hi0] × [lo1, hi1] (row, column) mapped by the
+   * 2×2 matrix M = [[m00, m01], [m10, m11]], widened to whole pixels.
+   *
+   * @return {floor(min row), floor(min column), ceil(max row), ceil(max column)}
+   */
+  static double[] mappedBox(double m00, double m01, double m10, double m11, double lo0, double hi0,
+      double lo1, double hi1) {
+    double min0 = Double.POSITIVE_INFINITY;
+    double min1 = Double.POSITIVE_INFINITY;
+    double max0 = Double.NEGATIVE_INFINITY;
+    double max1 = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < 2; i++) {
+      double a = i == 0 ? lo0 : hi0;
+      for (int j = 0; j < 2; j++) {
+        double b = j == 0 ? lo1 : hi1;
+        double y = m00 * a + m01 * b;
+        double x = m10 * a + m11 * b;
+        min0 = Math.min(min0, y);
+        max0 = Math.max(max0, y);
+        min1 = Math.min(min1, x);
+        max1 = Math.max(max1, x);
+      }
+    }
+    return new double[] {Math.floor(min0), Math.floor(min1), Math.ceil(max0), Math.ceil(max1)};
   }
 
   /** Bilinear sample at (y, x) with coordinates clamped to the grid (scipy mode 'nearest'). */
