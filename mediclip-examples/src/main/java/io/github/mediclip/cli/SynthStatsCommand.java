@@ -1,5 +1,6 @@
 package io.github.mediclip.cli;
 
+import io.github.mediclip.eval.phantom.PhantomDataset;
 import io.github.mediclip.synth.AnomalySynthesizer;
 import io.github.mediclip.synth.GrayImage;
 import io.github.mediclip.synth.SynthesisStats;
@@ -44,7 +45,7 @@ final class SynthStatsCommand implements Callable<Integer> {
         SplittableRandom images = new SplittableRandom(seed);
         List<GrayImage> normals = new ArrayList<>();
         for (int i = 0; i < POOL; i++) {
-            normals.add(Phantoms.slice(size, images.nextLong()));
+            normals.add(PhantomDataset.normalSlice(size, images.nextLong()));
         }
         SynthesisStats.measure(synth, normals, Math.min(20, samples), ~seed); // JIT warm-up
         SynthesisStats.Stats st = SynthesisStats.measure(synth, normals, samples, seed);

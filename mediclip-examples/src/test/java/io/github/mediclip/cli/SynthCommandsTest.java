@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.github.mediclip.eval.phantom.PhantomDataset;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
@@ -54,7 +55,7 @@ class SynthCommandsTest {
     @Test
     void synthPreviewWritesAGrid() throws Exception {
         Path img = tmp.resolve("normal.png");
-        ImageIO.write(Phantoms.slice(48, 5).toBufferedImage(), "png", img.toFile());
+        ImageIO.write(PhantomDataset.normalSlice(48, 5).toBufferedImage(), "png", img.toFile());
         Path out = tmp.resolve("grid.png");
         CliTestSupport.Result r = CliTestSupport.run("synth-preview", "--image", img.toString(), "--task",
                 "CutpasteTask", "--n", "3", "--size", "40", "--out", out.toString());
