@@ -1,6 +1,5 @@
 package io.github.mediclip.cli;
 
-import io.github.mediclip.MediClip;
 import io.github.mediclip.MediClipDetector;
 import io.github.mediclip.Prediction;
 import java.io.IOException;
@@ -16,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -34,14 +34,7 @@ final class DetectCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "Detector bundle folder (or .zip).")
-    Path model;
-
-    @Option(names = "--backbone", description = "CLIP model folder (default: as recorded in the bundle).")
-    Path backbone;
-
-    @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu, gpu:N or auto = a GPU when DJL sees one, else the CPU (default: ${DEFAULT-VALUE}).")
-    String device;
+    @Mixin DetectorOptions bundle;
 
     @Option(names = "--out", description = "Folder for heat-map PNGs.")
     Path out;
@@ -68,7 +61,7 @@ final class DetectCommand implements Callable<Integer> {
         }
         int failed = 0;
         Set<String> usedNames = new HashSet<>();
-        try (MediClipDetector detector = MediClip.load(model, backbone, Cli.device(device))) {
+        try (MediClipDetector detector = bundle.load()) {
             for (Path f : files) {
                 Map<String, Object> o = Json.object();
                 o.put("path", f.toString());

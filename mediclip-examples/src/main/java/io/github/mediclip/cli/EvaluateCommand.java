@@ -1,6 +1,5 @@
 package io.github.mediclip.cli;
 
-import io.github.mediclip.MediClip;
 import io.github.mediclip.eval.EvaluationResult;
 import io.github.mediclip.eval.Evaluator;
 import io.github.mediclip.eval.ImageScorer;
@@ -9,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -23,21 +23,9 @@ import picocli.CommandLine.Spec;
 final class EvaluateCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "Detector bundle folder (or .zip).")
-    Path model;
+    @Mixin DetectorOptions bundle;
 
-    @Option(names = "--backbone", description = "CLIP model folder (default: as recorded in the bundle).")
-    Path backbone;
-
-    @Option(names = "--data", required = true, description = "Dataset root folder.")
-    Path data;
-
-    @Option(names = "--layout", defaultValue = "auto",
-            description = "mediclip, mvtec, plain or auto (default: ${DEFAULT-VALUE}).")
-    String layout;
-
-    @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu, gpu:N or auto = a GPU when DJL sees one, else the CPU (default: ${DEFAULT-VALUE}).")
-    String device;
+    @Mixin DatasetOptions dataset;
 
     @Option(names = "--batch-size", defaultValue = "8", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
@@ -48,15 +36,15 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Check.range("--batch-size", batchSize, 1, 4096);
-        Datasets.Read read = Datasets.read(data, Cli.layout(layout), spec.commandLine().getErr());
+        DatasetOptions.Read read = dataset.read(spec.commandLine().getErr());
         Dataset ds = read.dataset();
         Evaluator evaluator = Evaluator.builder().optBatchSize(batchSize).build();
         EvaluationResult r;
-        try (ImageScorer scorer = ImageScorer.of(MediClip.load(model, backbone, Cli.device(device)))) {
+        try (ImageScorer scorer = ImageScorer.of(bundle.load())) {
             r = evaluator.evaluate(scorer, ds, out);
         }
         Map<String, Object> o = Results.metrics(r);
-        o.put("model", model.toString());
+        o.put("model", bundle.model.toString());
         o.put("skipped_files", read.skipped());
         spec.commandLine().getOut().println(Json.line(o));
         return MediClipCli.EXIT_OK;

@@ -1,5 +1,6 @@
 package io.github.mediclip.cli;
 
+import ai.djl.Device;
 import io.github.mediclip.MediClip;
 import io.github.mediclip.eval.KShotSweep;
 import io.github.mediclip.eval.data.Dataset;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -22,12 +24,7 @@ import picocli.CommandLine.Spec;
 final class SweepCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--data", required = true, description = "Dataset root folder.")
-    Path data;
-
-    @Option(names = "--layout", defaultValue = "auto",
-            description = "mediclip, mvtec, plain or auto (default: ${DEFAULT-VALUE}).")
-    String layout;
+    @Mixin DatasetOptions dataset;
 
     @Option(names = "--backbone", required = true, description = "CLIP model folder.")
     Path backbone;
@@ -46,8 +43,7 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--image-size", description = "Model input size S (default: the backbone's).")
     Integer imageSize;
 
-    @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu, gpu:N or auto = a GPU when DJL sees one, else the CPU (default: ${DEFAULT-VALUE}).")
-    String device;
+    @Mixin DeviceOption device;
 
     @Option(names = "--reports", description = "Also write a full report folder per run.")
     boolean reports;
@@ -63,12 +59,11 @@ final class SweepCommand implements Callable<Integer> {
         for (int k : ks) {
             Check.range("--k", k, 1, 100_000);
         }
-        Datasets.Read read = Datasets.read(data, Cli.layout(layout), err);
-        Dataset ds = read.dataset();
+        Dataset ds = dataset.read(err).dataset();
         if (Backbones.isRandom(backbone)) {
             err.println("mediclip: WARNING: the backbone " + backbone + " is " + Backbones.WARNING);
         }
-        var dev = Cli.device(device);
+        Device dev = device.device();
         KShotSweep.Result result = KShotSweep.builder()
                 .setDataset(ds)
                 .setFactory(KShotSweep.mediClip(seed -> {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -25,12 +26,7 @@ import picocli.CommandLine.Spec;
 final class TrainCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--data", required = true, description = "Dataset root folder.")
-    Path data;
-
-    @Option(names = "--layout", defaultValue = "auto",
-            description = "mediclip, mvtec, plain or auto (default: ${DEFAULT-VALUE}).")
-    String layout;
+    @Mixin DatasetOptions dataset;
 
     @Option(names = "--backbone", required = true, description = "CLIP model folder (see init-backbone).")
     Path backbone;
@@ -60,8 +56,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--patience", description = "Early stop after this many epochs without improvement.")
     Integer patience;
 
-    @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu, gpu:N or auto = a GPU when DJL sees one, else the CPU (default: ${DEFAULT-VALUE}).")
-    String device;
+    @Mixin DeviceOption device;
 
     @Option(names = "--out", required = true, description = "Bundle folder to write.")
     Path out;
@@ -71,7 +66,7 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Check.range("--k", k, 1, 100_000);
         Check.directory("--backbone", backbone);
-        Datasets.Read read = Datasets.read(data, Cli.layout(layout), err);
+        DatasetOptions.Read read = dataset.read(err);
         Dataset ds = read.dataset();
         List<Path> normals = new ArrayList<>();
         for (Sample s : ds.train()) {
@@ -80,7 +75,7 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         if (normals.size() < k) {
-            throw new CliException("--k " + k + " but " + data + " has only " + normals.size()
+            throw new CliException("--k " + k + " but " + dataset.data + " has only " + normals.size()
                     + " readable normal training images");
         }
         if (Backbones.isRandom(backbone)) {
@@ -90,7 +85,7 @@ final class TrainCommand implements Callable<Integer> {
                 .setBackbone(backbone)
                 .optShots(k)
                 .optSeed(seed)
-                .optDevice(Cli.device(device))
+                .optDevice(device.device())
                 .optListener(Cli.progress(err, ""));
         if (epochs != null) {
             b.optEpochs(epochs);
