@@ -416,7 +416,7 @@ public final class FewShotTrainer {
     Map<String, Double> metrics = new LinkedHashMap<>();
     metrics.put("image_auroc", ScoreStats.auroc(scores, val.labels));
     if (val.hasMasks()) {
-      metrics.put("pixel_auroc", pixelAuroc(maps, val.masks));
+      metrics.put("pixel_auroc", ScoreStats.auroc(ScoreStats.split(val.masks, i -> maps[i])));
     }
     return new Evaluation(scores, maps, metrics);
   }
@@ -435,53 +435,26 @@ public final class FewShotTrainer {
     return v;
   }
 
-  private static double pixelAuroc(float[] maps, boolean[] masks) {
-    int nPos = 0;
-    for (boolean m : masks) {
-      if (m) {
-        nPos++;
-      }
-    }
-    double[] pos = new double[nPos];
-    double[] neg = new double[masks.length - nPos];
-    int p = 0;
-    int q = 0;
-    for (int i = 0; i < masks.length; i++) {
-      if (masks[i]) {
-        pos[p++] = maps[i];
-      } else {
-        neg[q++] = maps[i];
-      }
-    }
-    return ScoreStats.auroc(pos, p, neg, q);
-  }
-
   // ---------------------------------------------------------------------------------------------
   // Operating point.
 
   static OperatingPoint operatingPoint(
       Evaluation ev, ValidationData val, ThresholdPolicy policy, String source) {
     int n = val.size();
-    double[] pos = new double[n];
-    double[] neg = new double[n];
-    int np = 0;
-    int nn = 0;
+    double[] scores = ev.scores();
     double min = Double.POSITIVE_INFINITY;
     double max = Double.NEGATIVE_INFINITY;
-    for (int i = 0; i < n; i++) {
-      double s = ev.scores()[i];
+    for (double s : scores) {
       min = Math.min(min, s);
       max = Math.max(max, s);
-      if (val.labels[i]) {
-        pos[np++] = s;
-      } else {
-        neg[nn++] = s;
-      }
     }
-    java.util.Arrays.sort(pos, 0, np);
-    java.util.Arrays.sort(neg, 0, nn);
+    ScoreStats.Split images = ScoreStats.split(val.labels, i -> scores[i]);
+    double[] pos = images.pos();
+    double[] neg = images.neg();
+    java.util.Arrays.sort(pos);
+    java.util.Arrays.sort(neg);
     String[] how = new String[1];
-    double imageThr = threshold(pos, np, neg, nn, policy, how);
+    double imageThr = threshold(pos, pos.length, neg, neg.length, policy, how);
     String method = how[0];
 
     // Pixels: anomalous pixels (mask > 0.5) vs all others; without masks, only normal images' pixels.
@@ -495,26 +468,12 @@ public final class FewShotTrainer {
     }
     double pixelThr;
     if (val.hasMasks()) {
-      int cp = 0;
-      for (boolean m : val.masks) {
-        if (m) {
-          cp++;
-        }
-      }
-      double[] pp = new double[cp];
-      double[] pn = new double[maps.length - cp];
-      int a = 0;
-      int c = 0;
-      for (int i = 0; i < maps.length; i++) {
-        if (val.masks[i]) {
-          pp[a++] = maps[i];
-        } else {
-          pn[c++] = maps[i];
-        }
-      }
+      ScoreStats.Split pixels = ScoreStats.split(val.masks, i -> maps[i]);
+      double[] pp = pixels.pos();
+      double[] pn = pixels.neg();
       java.util.Arrays.sort(pp);
       java.util.Arrays.sort(pn);
-      pixelThr = threshold(pp, a, pn, c, policy, new String[1]);
+      pixelThr = threshold(pp, pp.length, pn, pn.length, policy, new String[1]);
     } else {
       int cn = 0;
       for (int i = 0; i < n; i++) {

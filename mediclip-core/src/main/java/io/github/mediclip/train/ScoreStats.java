@@ -1,6 +1,7 @@
 package io.github.mediclip.train;
 
 import java.util.Arrays;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * Small exact metrics used for model selection and threshold choice inside core (the eval module holds
@@ -54,18 +55,53 @@ final class ScoreStats {
    * @return AUROC or NaN when one class is empty
    */
   static double auroc(double[] scores, boolean[] labels) {
-    double[] p = new double[scores.length];
-    double[] n = new double[scores.length];
-    int np = 0;
-    int nn = 0;
-    for (int i = 0; i < scores.length; i++) {
-      if (labels[i]) {
-        p[np++] = scores[i];
-      } else {
-        n[nn++] = scores[i];
+    return auroc(split(labels, i -> scores[i]));
+  }
+
+  /**
+   * Exact AUROC of values already split by label.
+   *
+   * @param s the split (its arrays are sorted in place)
+   * @return AUROC or NaN when one class is empty
+   */
+  static double auroc(Split s) {
+    return auroc(s.pos(), s.pos().length, s.neg(), s.neg().length);
+  }
+
+  /**
+   * Values split by label, in their original order.
+   *
+   * @param pos the values with label true
+   * @param neg the values with label false
+   */
+  record Split(double[] pos, double[] neg) {}
+
+  /**
+   * Splits values by label.
+   *
+   * @param labels true for positive, one per value
+   * @param value the value at index i, for 0 &lt;= i &lt; labels.length
+   * @return positives and negatives, each array exactly as long as its class
+   */
+  static Split split(boolean[] labels, IntToDoubleFunction value) {
+    int nPos = 0;
+    for (boolean l : labels) {
+      if (l) {
+        nPos++;
       }
     }
-    return auroc(p, np, n, nn);
+    double[] pos = new double[nPos];
+    double[] neg = new double[labels.length - nPos];
+    int p = 0;
+    int q = 0;
+    for (int i = 0; i < labels.length; i++) {
+      if (labels[i]) {
+        pos[p++] = value.applyAsDouble(i);
+      } else {
+        neg[q++] = value.applyAsDouble(i);
+      }
+    }
+    return new Split(pos, neg);
   }
 
   /**

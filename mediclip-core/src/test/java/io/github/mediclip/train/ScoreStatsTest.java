@@ -107,4 +107,14 @@ class ScoreStatsTest {
     assertThat(ScoreStats.sensitivityThreshold(v, 5, 0.8)).isEqualTo(2.0);
     assertThat(ScoreStats.sensitivityThreshold(v, 5, 1.0)).isEqualTo(1.0);
   }
+
+  @Test
+  void splitKeepsTheOrderWithinEachClass() {
+    float[] v = {0.5f, 0.1f, 0.9f, 0.3f, 0.7f};
+    boolean[] y = {false, true, true, false, true};
+    ScoreStats.Split s = ScoreStats.split(y, i -> v[i]);
+    assertThat(s.pos()).containsExactly(0.1f, 0.9f, 0.7f);
+    assertThat(s.neg()).containsExactly(0.5f, 0.3f);
+    assertThat(ScoreStats.split(new boolean[0], i -> v[i]).pos()).isEmpty();
+  }
 }
