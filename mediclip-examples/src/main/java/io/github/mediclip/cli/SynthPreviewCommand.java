@@ -16,6 +16,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -44,8 +45,7 @@ final class SynthPreviewCommand implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "224", description = "Image size S (default: ${DEFAULT-VALUE}).")
     int size;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin SeedOption seed;
 
     @Option(names = "--out", required = true, description = "PNG file to write.")
     Path out;
@@ -70,7 +70,7 @@ final class SynthPreviewCommand implements Callable<Integer> {
         Graphics2D g = grid.createGraphics();
         g.setColor(new Color(40, 40, 48));
         g.fillRect(0, 0, grid.getWidth(), grid.getHeight());
-        SplittableRandom root = new SplittableRandom(seed);
+        SplittableRandom root = new SplittableRandom(seed.value);
         List<Double> areas = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             SynthesizedSample s = synth.synthesize(normal, root.split(), sup);

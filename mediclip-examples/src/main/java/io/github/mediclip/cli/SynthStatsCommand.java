@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,26 +35,25 @@ final class SynthStatsCommand implements Callable<Integer> {
     @Option(names = "--samples", defaultValue = "500", description = "Number of samples (default: ${DEFAULT-VALUE}).")
     int samples;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin SeedOption seed;
 
     @Override
     public Integer call() {
         Check.range("--size", size, 16, 4096);
         Check.range("--samples", samples, 1, 10_000_000);
         AnomalySynthesizer synth = Synth.create(task);
-        SplittableRandom images = new SplittableRandom(seed);
+        SplittableRandom images = new SplittableRandom(seed.value);
         List<GrayImage> normals = new ArrayList<>();
         for (int i = 0; i < POOL; i++) {
             normals.add(PhantomDataset.normalSlice(size, images.nextLong()));
         }
-        SynthesisStats.measure(synth, normals, Math.min(20, samples), ~seed); // JIT warm-up
-        SynthesisStats.Stats st = SynthesisStats.measure(synth, normals, samples, seed);
+        SynthesisStats.measure(synth, normals, Math.min(20, samples), ~seed.value); // JIT warm-up
+        SynthesisStats.Stats st = SynthesisStats.measure(synth, normals, samples, seed.value);
         Map<String, Object> o = Json.object();
         o.put("task", task);
         o.put("size", size);
         o.put("samples", st.samples());
-        o.put("seed", seed);
+        o.put("seed", seed.value);
         o.put("threads", 1);
         o.put("images_per_s", st.imagesPerSecond());
         o.put("mask_area_p10", st.p10());

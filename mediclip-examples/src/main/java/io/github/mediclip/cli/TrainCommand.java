@@ -34,8 +34,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--k", defaultValue = "16", description = "Number of normal shots (default: ${DEFAULT-VALUE}).")
     int k;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin SeedOption seed;
 
     @Option(names = "--epochs", description = "Maximum epochs (default: the library's, 200).")
     Integer epochs;
@@ -84,7 +83,7 @@ final class TrainCommand implements Callable<Integer> {
         MediClip.Builder b = MediClip.builder()
                 .setBackbone(backbone)
                 .optShots(k)
-                .optSeed(seed)
+                .optSeed(seed.value)
                 .optDevice(device.device())
                 .optListener(Cli.progress(err, ""));
         if (epochs != null) {
@@ -113,7 +112,7 @@ final class TrainCommand implements Callable<Integer> {
             o.put("bundle", out.toString());
             o.put("dataset", ds.name());
             o.put("k", k);
-            o.put("seed", seed);
+            o.put("seed", seed.value);
             o.put("train_pool", normals.size());
             o.put("skipped_files", read.skipped());
             o.put("epochs_run", m.training().summary().epochsRun());
