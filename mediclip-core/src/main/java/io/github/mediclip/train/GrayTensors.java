@@ -19,10 +19,10 @@ import io.github.mediclip.synth.GrayImage;
  */
 public final class GrayTensors {
 
-  /** OpenAI CLIP normalisation mean per RGB channel. */
-  public static final float[] MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
-  /** OpenAI CLIP normalisation standard deviation per RGB channel. */
-  public static final float[] STD = {0.26862954f, 0.26130258f, 0.27577711f};
+  /** OpenAI CLIP normalisation mean per RGB channel ({@link ImagePreprocessor#OPENAI_MEAN}). */
+  public static final float[] MEAN = ImagePreprocessor.OPENAI_MEAN;
+  /** OpenAI CLIP normalisation standard deviation per RGB channel ({@link ImagePreprocessor#OPENAI_STD}). */
+  public static final float[] STD = ImagePreprocessor.OPENAI_STD;
 
   private GrayTensors() {}
 

@@ -10,6 +10,7 @@ import io.github.mediclip.clip.ClipModel;
 import io.github.mediclip.synth.GrayImage;
 import io.github.mediclip.synth.SynthesisMixture;
 import io.github.mediclip.synth.SynthesizedSample;
+import io.github.mediclip.train.GrayTensors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -40,8 +41,6 @@ class LearningCheckTest {
     static final double MIN_AUROC_GAIN = 0.15;
     static final double MIN_AUROC_AFTER = 0.72;
     static final double MIN_LOSS_DROP = 0.04;
-    static final float[] MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
-    static final float[] STD = {0.26862954f, 0.26130258f, 0.27577711f};
 
     @Test
     void trainingLowersTheLossAndRaisesPixelAuroc() {
@@ -251,18 +250,11 @@ class LearningCheckTest {
         return a;
     }
 
-    /** Gray 0..255 images to normalized RGB (B, 3, S, S), as the OpenAI CLIP preprocessing does. */
+    /** Gray 0..255 images to normalized RGB (B, 3, S, S), as the trainer does ({@link GrayTensors#writeChw}). */
     static NDArray toImages(NDManager m, List<SynthesizedSample> samples) {
         float[] data = new float[samples.size() * 3 * SIZE * SIZE];
-        int plane = SIZE * SIZE;
         for (int b = 0; b < samples.size(); b++) {
-            float[] g = samples.get(b).image().toArray();
-            for (int c = 0; c < 3; c++) {
-                int off = (b * 3 + c) * plane;
-                for (int i = 0; i < plane; i++) {
-                    data[off + i] = (g[i] / 255f - MEAN[c]) / STD[c];
-                }
-            }
+            GrayTensors.writeChw(samples.get(b).image(), data, b * 3 * SIZE * SIZE);
         }
         return m.create(data, new Shape(samples.size(), 3, SIZE, SIZE));
     }

@@ -17,6 +17,7 @@ import io.github.mediclip.model.MediClipHeads;
 import io.github.mediclip.synth.GrayImage;
 import io.github.mediclip.synth.SynthesisMixture;
 import io.github.mediclip.synth.SynthesizedSample;
+import io.github.mediclip.train.GrayTensors;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -222,20 +223,11 @@ public final class TrainStepBench {
         return GrayImage.of(size, size, px);
     }
 
-    private static final float[] MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
-    private static final float[] STD = {0.26862954f, 0.26130258f, 0.27577711f};
-
     static NDArray toImages(NDManager m, List<SynthesizedSample> samples, int size) {
-        int plane = size * size;
-        float[] data = new float[samples.size() * 3 * plane];
+        int per = 3 * size * size;
+        float[] data = new float[samples.size() * per];
         for (int b = 0; b < samples.size(); b++) {
-            float[] g = samples.get(b).image().toArray();
-            for (int c = 0; c < 3; c++) {
-                int off = (b * 3 + c) * plane;
-                for (int i = 0; i < plane; i++) {
-                    data[off + i] = (g[i] / 255f - MEAN[c]) / STD[c];
-                }
-            }
+            GrayTensors.writeChw(samples.get(b).image(), data, b * per);
         }
         return m.create(data, new Shape(samples.size(), 3, size, size));
     }
