@@ -8,6 +8,7 @@ import io.github.mediclip.clip.ClipTokenizer;
 import io.github.mediclip.clip.ClipWeights;
 import io.github.mediclip.clip.SafetensorsWriter;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -91,6 +92,13 @@ final class Backbones {
             throw new UncheckedIOException("cannot write backbone folder " + folder + ": " + e.getMessage(), e);
         }
         return new Written(folder, name, seed, params, cfg, tokenizerBpe == null ? "byte-level" : "bpe");
+    }
+
+    /** Prints a warning line on {@code err} when the backbone folder holds a randomly initialized CLIP. */
+    static void warnIfRandom(Path backbone, PrintWriter err) {
+        if (isRandom(backbone)) {
+            err.println("mediclip: WARNING: the backbone " + backbone + " is " + WARNING);
+        }
     }
 
     /** Whether a model folder carries the random-initialization marker. */

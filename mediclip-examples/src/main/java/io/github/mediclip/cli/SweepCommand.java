@@ -60,9 +60,7 @@ final class SweepCommand implements Callable<Integer> {
             Check.range("--k", k, 1, 100_000);
         }
         Dataset ds = dataset.read(err).dataset();
-        if (Backbones.isRandom(backbone)) {
-            err.println("mediclip: WARNING: the backbone " + backbone + " is " + Backbones.WARNING);
-        }
+        Backbones.warnIfRandom(backbone, err);
         Device dev = device.device();
         KShotSweep.Result result = KShotSweep.builder()
                 .setDataset(ds)

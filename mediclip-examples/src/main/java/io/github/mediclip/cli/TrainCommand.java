@@ -77,9 +77,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new CliException("--k " + k + " but " + dataset.data + " has only " + normals.size()
                     + " readable normal training images");
         }
-        if (Backbones.isRandom(backbone)) {
-            err.println("mediclip: WARNING: the backbone " + backbone + " is " + Backbones.WARNING);
-        }
+        Backbones.warnIfRandom(backbone, err);
         MediClip.Builder b = MediClip.builder()
                 .setBackbone(backbone)
                 .optShots(k)
