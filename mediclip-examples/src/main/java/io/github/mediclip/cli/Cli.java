@@ -2,11 +2,14 @@ package io.github.mediclip.cli;
 
 import io.github.mediclip.train.TrainingListener;
 import io.github.mediclip.train.TrainingSummary;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 
-/** Helpers shared by the commands: a progress listener on the command's error stream. */
+/** Helpers shared by the commands: a progress listener on the command's error stream, parent folders. */
 final class Cli {
     private Cli() {}
 
@@ -43,5 +46,13 @@ final class Cli {
                 err.flush();
             }
         };
+    }
+
+    /** Creates the folder that will hold {@code file}, if it has one and it does not exist yet. */
+    static void createParentDirectories(Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
     }
 }

@@ -62,10 +62,7 @@ final class ParityCommand implements Callable<Integer> {
             for (Map.Entry<String, NDArray> e : HeadsParity.compute(fixture, manager).entrySet()) {
                 computed.putIfAbsent(e.getKey(), e.getValue());
             }
-            Path parent = out.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
+            Cli.createParentDirectories(out);
             SafetensorsWriter.write(out, computed);
             Path expectedFile = fixture.resolve("expected.safetensors");
             Map<String, Object> summary = Json.object();

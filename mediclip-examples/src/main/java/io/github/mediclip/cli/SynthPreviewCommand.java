@@ -7,7 +7,6 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,10 +83,7 @@ final class SynthPreviewCommand implements Callable<Integer> {
             g.drawImage(GrayImage.of(size, size, m).toBufferedImage(), x, 2 * gap + size, null);
         }
         g.dispose();
-        Path parent = out.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
+        Cli.createParentDirectories(out);
         if (!ImageIO.write(grid, "png", out.toFile())) {
             throw new CliException("no PNG writer available to write " + out);
         }
