@@ -8,6 +8,7 @@ import java.util.Map;
 /** JSON output of the tool: one object per line, keys in insertion order, NaN written as {@code NaN}. */
 final class Json {
     private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().disableHtmlEscaping().create();
+    private static final Gson PRETTY = GSON.newBuilder().setPrettyPrinting().create();
 
     private Json() {}
 
@@ -23,7 +24,6 @@ final class Json {
 
     /** Pretty-printed form for files. */
     static String pretty(Object value) {
-        return new GsonBuilder().serializeSpecialFloatingPointValues().disableHtmlEscaping().setPrettyPrinting()
-                .create().toJson(value);
+        return PRETTY.toJson(value);
     }
 }
