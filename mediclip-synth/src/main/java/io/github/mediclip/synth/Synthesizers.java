@@ -33,27 +33,24 @@ public final class Synthesizers {
     for (SynthesizerProvider p : BuiltinProviders.all()) {
       map.put(p.name(), p);
     }
-    ServiceLoader<SynthesizerProvider> loader =
-        ServiceLoader.load(SynthesizerProvider.class, Synthesizers.class.getClassLoader());
+    ClassLoader own = Synthesizers.class.getClassLoader();
+    registerAll(map, own);
+    // The context class loader may see providers that our own loader does not (e.g. in containers).
+    ClassLoader tccl = Thread.currentThread().getContextClassLoader();
+    if (tccl != null && tccl != own) {
+      registerAll(map, tccl);
+    }
+    return Collections.unmodifiableMap(map);
+  }
+
+  private static void registerAll(Map<String, SynthesizerProvider> map, ClassLoader loader) {
     try {
-      for (SynthesizerProvider p : loader) {
+      for (SynthesizerProvider p : ServiceLoader.load(SynthesizerProvider.class, loader)) {
         register(map, p);
       }
     } catch (ServiceConfigurationError e) {
       throw new IllegalStateException("cannot load a SynthesizerProvider: " + e.getMessage(), e);
     }
-    // The context class loader may see providers that our own loader does not (e.g. in containers).
-    ClassLoader tccl = Thread.currentThread().getContextClassLoader();
-    if (tccl != null && tccl != Synthesizers.class.getClassLoader()) {
-      try {
-        for (SynthesizerProvider p : ServiceLoader.load(SynthesizerProvider.class, tccl)) {
-          register(map, p);
-        }
-      } catch (ServiceConfigurationError e) {
-        throw new IllegalStateException("cannot load a SynthesizerProvider: " + e.getMessage(), e);
-      }
-    }
-    return Collections.unmodifiableMap(map);
   }
 
   private static void register(Map<String, SynthesizerProvider> map, SynthesizerProvider p) {
