@@ -24,13 +24,10 @@ public final class SynthesisMixture implements AnomalySynthesizer {
   private final double[] cumulative;
   private final Map<String, Double> weights;
 
-  private SynthesisMixture(Builder b) {
+  /** @param total the sum of the builder's weights, checked &gt; 0 by {@link Builder#build()} */
+  private SynthesisMixture(Builder b, double total) {
     this.names = List.copyOf(b.names);
     this.synthesizers = List.copyOf(b.synths);
-    double total = 0;
-    for (double w : b.weights) {
-      total += w;
-    }
     this.cumulative = new double[b.weights.size()];
     double acc = 0;
     Map<String, Double> map = new LinkedHashMap<>();
@@ -252,7 +249,7 @@ public final class SynthesisMixture implements AnomalySynthesizer {
         throw new IllegalArgumentException(
             "weights must sum to more than 0, but sum to " + total + " for " + names);
       }
-      return new SynthesisMixture(this);
+      return new SynthesisMixture(this, total);
     }
   }
 }
