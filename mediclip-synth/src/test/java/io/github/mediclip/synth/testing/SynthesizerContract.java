@@ -104,10 +104,7 @@ public abstract class SynthesizerContract {
   public static void checkDeterministic(AnomalySynthesizer s, List<GrayImage> images, int samples) {
     List<SynthesizedSample> a = sequential(s, images, samples, 5);
     List<SynthesizedSample> b = sequential(s, images, samples, 5);
-    for (int i = 0; i < samples; i++) {
-      assertThat(b.get(i).image()).as("image of sample %d", i).isEqualTo(a.get(i).image());
-      assertThat(b.get(i).mask()).as("mask of sample %d", i).isEqualTo(a.get(i).mask());
-    }
+    assertSameSamples(b, a);
   }
 
   /**
@@ -127,9 +124,17 @@ public abstract class SynthesizerContract {
     }
     List<SynthesizedSample> par = IntStream.range(0, samples).parallel()
         .mapToObj(i -> run(s, images, i, streams.get(i))).collect(Collectors.toList());
-    for (int i = 0; i < samples; i++) {
-      assertThat(par.get(i).image()).as("image of sample %d", i).isEqualTo(seq.get(i).image());
-      assertThat(par.get(i).mask()).as("mask of sample %d", i).isEqualTo(seq.get(i).mask());
+    assertSameSamples(par, seq);
+  }
+
+  /** Sample by sample, equal images and equal masks ({@link GrayImage#equals}). */
+  private static void assertSameSamples(List<SynthesizedSample> actual,
+      List<SynthesizedSample> expected) {
+    assertThat(actual).as("number of samples").hasSameSizeAs(expected);
+    for (int i = 0; i < expected.size(); i++) {
+      assertThat(actual.get(i).image()).as("image of sample %d", i)
+          .isEqualTo(expected.get(i).image());
+      assertThat(actual.get(i).mask()).as("mask of sample %d", i).isEqualTo(expected.get(i).mask());
     }
   }
 
