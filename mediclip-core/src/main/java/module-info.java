@@ -1,0 +1,36 @@
+/**
+ * MediCLIP for Java, core: CLIP written in DJL (vision and text towers, BPE tokenizer, weight import,
+ * preprocessing), the MediCLIP heads (adapters, CoOp prompt learner, map head, losses), the
+ * {@code FewShotTrainer}, the {@code MediClip.builder()} entry point, detector bundles and the DJL
+ * translator / model-zoo entry. Implements MediCLIP (MICCAI 2024, arXiv 2405.11315).
+ *
+ * <p>The jar also works on the class path. On the module path the native libtorch is the application's
+ * choice (see docs/gpu.md).
+ */
+module io.github.mediclip.core {
+  requires transitive io.github.mediclip.synth;
+  requires transitive ai.djl.api;
+  requires transitive java.desktop;
+  requires ai.djl.pytorch_engine;
+  requires com.google.common;
+  requires com.google.gson;
+  // Early release of memory-mapped safetensors regions (io.github.mediclip.internal.Unmapper); without
+  // it the mapping is released by the garbage collector instead.
+  requires static jdk.unsupported;
+
+  exports io.github.mediclip;
+  exports io.github.mediclip.bundle;
+  exports io.github.mediclip.clip;
+  exports io.github.mediclip.model;
+  exports io.github.mediclip.train;
+  exports io.github.mediclip.zoo;
+
+  // The bundle manifest and the configuration records it holds are (de)serialized by Gson reflectively.
+  opens io.github.mediclip to com.google.gson;
+  opens io.github.mediclip.bundle to com.google.gson;
+  opens io.github.mediclip.model to com.google.gson;
+  opens io.github.mediclip.train to com.google.gson;
+  opens io.github.mediclip.clip to com.google.gson;
+
+  provides ai.djl.repository.zoo.ZooProvider with io.github.mediclip.zoo.MediClipZooProvider;
+}

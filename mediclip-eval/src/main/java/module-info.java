@@ -1,0 +1,17 @@
+/**
+ * MediCLIP for Java, evaluation: exact metrics (AUROC, AP, F1-max, AUPRO, curves, bootstrap intervals),
+ * dataset readers (MediCLIP, MVTec-like and plain layouts), the phantom dataset, the evaluator with its
+ * report folder, and k-shot sweeps.
+ */
+module io.github.mediclip.eval {
+  requires transitive io.github.mediclip.core;
+  requires com.google.gson;
+
+  exports io.github.mediclip.eval;
+  exports io.github.mediclip.eval.data;
+  exports io.github.mediclip.eval.metrics;
+  exports io.github.mediclip.eval.phantom;
+  exports io.github.mediclip.eval.report;
+
+  opens io.github.mediclip.eval to com.google.gson;
+}
