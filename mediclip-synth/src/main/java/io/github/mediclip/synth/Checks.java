@@ -30,6 +30,9 @@ final class Checks {
   }
 
   static void requireFinite(GrayImage image, String field) {
+    if (image.checkedFinite()) {
+      return;
+    }
     float[] p = image.data();
     // fast path: v * 0 is 0 for finite v and NaN otherwise; four independent sums keep the loop short
     float s0 = 0;
@@ -47,6 +50,7 @@ final class Checks {
       s0 += p[i] * 0f;
     }
     if (s0 + s1 + s2 + s3 == 0f) {
+      image.markFinite();
       return;
     }
     for (int i = 0; i < p.length; i++) {

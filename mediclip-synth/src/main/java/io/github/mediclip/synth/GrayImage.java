@@ -28,6 +28,11 @@ public final class GrayImage {
   private final int width;
   private final int height;
   private final float[] pixels;
+  /**
+   * Set once {@link Checks#requireFinite} has seen every pixel finite; the pixels never change, so a
+   * stale {@code false} (another thread's check not yet visible) only costs a repeated scan.
+   */
+  private boolean checkedFinite;
 
   private GrayImage(int width, int height, float[] pixels) {
     this.width = width;
@@ -125,6 +130,16 @@ public final class GrayImage {
   /** The internal array, not copied; callers in this package must not modify it. */
   float[] data() {
     return pixels;
+  }
+
+  /** @return whether a finiteness check of this image already passed */
+  boolean checkedFinite() {
+    return checkedFinite;
+  }
+
+  /** Records that every pixel is finite (called by {@link Checks#requireFinite} only). */
+  void markFinite() {
+    checkedFinite = true;
   }
 
   /** @return the mean pixel value (computed in double precision) */

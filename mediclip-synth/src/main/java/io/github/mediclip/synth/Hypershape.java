@@ -132,22 +132,30 @@ final class Hypershape {
     double h1 = s1 / 2.0;
     double e0 = 1 / (h0 * h0);
     double e1 = 1 / (h1 * h1);
+    double d0 = inv[1];
+    double d1 = inv[3];
+    int count = 0;
     for (int i = 0; i < h; i++) {
       double y = min0 + i;
       // aligned coordinates are linear in x: a = inv @ (y, x)
       double a0 = inv[0] * y + inv[1] * min1;
       double a1 = inv[2] * y + inv[3] * min1;
       int row = i * w;
-      for (int j = 0; j < w; j++, a0 += inv[1], a1 += inv[3]) {
-        boolean in;
-        if (ellipse) {
-          in = a0 * a0 * e0 + a1 * a1 * e1 <= 1;
-        } else {
-          in = -h0 <= a0 && a0 <= h0 && -h1 <= a1 && a1 <= h1;
+      if (ellipse) {
+        for (int j = 0; j < w; j++, a0 += d0, a1 += d1) {
+          boolean in = a0 * a0 * e0 + a1 * a1 * e1 <= 1;
+          mask[row + j] = in;
+          count += in ? 1 : 0;
         }
-        mask[row + j] = in;
+      } else {
+        for (int j = 0; j < w; j++, a0 += d0, a1 += d1) {
+          // non-short-circuit '&': the same value without a branch per comparison
+          boolean in = -h0 <= a0 & a0 <= h0 & -h1 <= a1 & a1 <= h1;
+          mask[row + j] = in;
+          count += in ? 1 : 0;
+        }
       }
     }
-    return new Patch(h, w, mask, new Geometry(ellipse, h0, h1, inv));
+    return new Patch(h, w, mask, new Geometry(ellipse, h0, h1, inv), count);
   }
 }

@@ -91,13 +91,13 @@ abstract class PatchTask implements AnomalySynthesizer {
       int r0 = Rng.randintInclusive(random, 0, h - p.h);
       int c0 = Rng.randintInclusive(random, 0, w - p.w);
       augment(work, p, r0, c0);
+      boolean[] pm = p.mask;
       for (int y = 0; y < p.h; y++) {
         int src = y * p.w;
         int dst = (r0 + y) * w + c0;
         for (int x = 0; x < p.w; x++) {
-          if (p.mask[src + x]) {
-            union[dst + x] = 1f;
-          }
+          // select rather than branch: no misprediction at every shape edge
+          union[dst + x] = pm[src + x] ? 1f : union[dst + x];
         }
       }
       if (random.nextDouble() > 0.5) {

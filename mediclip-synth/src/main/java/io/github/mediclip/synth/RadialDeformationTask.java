@@ -27,7 +27,7 @@ abstract class RadialDeformationTask extends PatchTask {
    * r'/r as a function of s = R / r (s &gt;= 1) and the factor f. Source: r' = r^f / R^(f−1), so
    * r'/r = s^(1−f). Sink: r' = R − (R − r)^f / R^(f−1), so with R = s·r, r'/r = s·(1 − (1 − 1/s)^f).
    */
-  final double ratio(double s, double f) {
+  static double ratio(boolean sink, double s, double f) {
     return sink ? s * (1 - Math.pow(1 - 1 / s, f)) : Math.pow(s, 1 - f);
   }
 
@@ -43,14 +43,14 @@ abstract class RadialDeformationTask extends PatchTask {
     int pick = r.nextInt(count);
     int ci = -1;
     int cj = -1;
-    for (int i = 0, seen = 0; i < p.mask.length; i++) {
-      if (p.mask[i]) {
-        if (seen == pick) {
-          ci = i / p.w;
-          cj = i % p.w;
-          break;
-        }
-        seen++;
+    // the pick-th true cell (0-based): the first index where the running count exceeds pick
+    boolean[] m = p.mask;
+    for (int i = 0, seen = 0; i < m.length; i++) {
+      seen += m[i] ? 1 : 0;
+      if (seen > pick) {
+        ci = i / p.w;
+        cj = i % p.w;
+        break;
       }
     }
     double f = StrictMath.pow(2, Rng.uniform(r, 0.5, 2));
@@ -64,26 +64,109 @@ abstract class RadialDeformationTask extends PatchTask {
     // copy of the patch: all samples read the undeformed values
     float[] img = work.img;
     int w = work.w;
-    float[] src = new float[p.h * p.w];
-    for (int y = 0; y < p.h; y++) {
-      System.arraycopy(img, (r0 + y) * w + c0, src, y * p.w, p.w);
+    int ph = p.h;
+    int pw = p.w;
+    boolean[] mask = p.mask;
+    float[] src = new float[ph * pw];
+    for (int y = 0; y < ph; y++) {
+      System.arraycopy(img, (r0 + y) * w + c0, src, y * pw, pw);
     }
-    for (int i = 1; i < p.h - 1; i++) {
-      for (int j = 1; j < p.w - 1; j++) {
-        if (!p.mask[i * p.w + j] || (i == ci && j == cj)) {
-          continue;
-        }
+    // The loops below are Hypershape.Geometry.hit, ratio and ImageOps.sampleNearest specialised per
+    // shape kind with the per-patch and per-row terms hoisted; every floating-point operation is the
+    // same one in the same order (Java does not reassociate), so the results are bit-identical.
+    double i00 = g.i00;
+    double i01 = g.i01;
+    double i10 = g.i10;
+    double i11 = g.i11;
+    boolean sink = this.sink;
+    if (g.ellipse) {
+      double inv0 = g.inv0;
+      double inv1 = g.inv1;
+      double c = o0 * o0 * inv0 + o1 * o1 * inv1 - 1;
+      boolean inside = c <= 0;
+      for (int i = 1; i < ph - 1; i++) {
         double vy = i - ci;
-        double vx = j - cj;
-        double w0 = g.i00 * vy + g.i01 * vx;
-        double w1 = g.i10 * vy + g.i11 * vx;
-        double s = g.hit(o0, o1, w0, w1);
-        if (!(s < Double.POSITIVE_INFINITY)) {
-          continue;
+        double a0 = i00 * vy;
+        double a1 = i10 * vy;
+        int row = i * pw;
+        int out = (r0 + i) * w + c0;
+        for (int j = 1; j < pw - 1; j++) {
+          if (!mask[row + j] || (i == ci && j == cj)) {
+            continue;
+          }
+          double vx = j - cj;
+          double w0 = a0 + i01 * vx;
+          double w1 = a1 + i11 * vx;
+          double a = w0 * w0 * inv0 + w1 * w1 * inv1;
+          double b = 2 * (o0 * w0 * inv0 + o1 * w1 * inv1);
+          double det = b * b - 4 * a * c;
+          if (det < 0 || a == 0) {
+            continue;
+          }
+          double sq = Math.sqrt(det);
+          double s;
+          if (inside) {
+            s = (-b + sq) / (2 * a);
+          } else {
+            double s1 = (-b + sq) / (2 * a);
+            double s2 = (-b - sq) / (2 * a);
+            s = Double.POSITIVE_INFINITY;
+            if (s1 >= 0) {
+              s = s1;
+            }
+            if (s2 >= 0 && s2 < s) {
+              s = s2;
+            }
+          }
+          if (!(s < Double.POSITIVE_INFINITY)) {
+            continue;
+          }
+          double k = ratio(sink, Math.max(s, 1.0), f);
+          img[out + j] = ImageOps.sampleNearest(src, ph, pw, ci + k * vy, cj + k * vx);
         }
-        double k = ratio(Math.max(s, 1.0), f);
-        img[(r0 + i) * w + c0 + j] = ImageOps.sampleNearest(src, p.h, p.w, ci + k * vy, cj + k * vx);
+      }
+    } else {
+      double half0 = g.half0;
+      double half1 = g.half1;
+      double p0 = half0 - o0;
+      double m0 = -half0 - o0;
+      double p1 = half1 - o1;
+      double m1 = -half1 - o1;
+      for (int i = 1; i < ph - 1; i++) {
+        double vy = i - ci;
+        double a0 = i00 * vy;
+        double a1 = i10 * vy;
+        int row = i * pw;
+        int out = (r0 + i) * w + c0;
+        for (int j = 1; j < pw - 1; j++) {
+          if (!mask[row + j] || (i == ci && j == cj)) {
+            continue;
+          }
+          double vx = j - cj;
+          double w0 = a0 + i01 * vx;
+          double w1 = a1 + i11 * vx;
+          double s = Double.POSITIVE_INFINITY;
+          if (w0 != 0) {
+            double q = 1 / w0;
+            s = edge(s, p0 * q);
+            s = edge(s, m0 * q);
+          }
+          if (w1 != 0) {
+            double q = 1 / w1;
+            s = edge(s, p1 * q);
+            s = edge(s, m1 * q);
+          }
+          if (!(s < Double.POSITIVE_INFINITY)) {
+            continue;
+          }
+          double k = ratio(sink, Math.max(s, 1.0), f);
+          img[out + j] = ImageOps.sampleNearest(src, ph, pw, ci + k * vy, cj + k * vx);
+        }
       }
     }
+  }
+
+  private static double edge(double best, double s) {
+    return s >= 0 && s < best ? s : best;
   }
 }
