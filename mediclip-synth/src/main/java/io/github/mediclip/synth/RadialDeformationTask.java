@@ -79,6 +79,8 @@ abstract class RadialDeformationTask extends PatchTask {
     double i10 = g.i10;
     double i11 = g.i11;
     boolean sink = this.sink;
+    double ymax = ph - 1;
+    double xmax = pw - 1;
     if (g.ellipse) {
       double inv0 = g.inv0;
       double inv1 = g.inv1;
@@ -122,7 +124,7 @@ abstract class RadialDeformationTask extends PatchTask {
             continue;
           }
           double k = ratio(sink, Math.max(s, 1.0), f);
-          img[out + j] = ImageOps.sampleNearest(src, ph, pw, ci + k * vy, cj + k * vx);
+          img[out + j] = sample(src, pw, ymax, xmax, ph - 1, pw - 1, ci + k * vy, cj + k * vx);
         }
       }
     } else {
@@ -160,10 +162,41 @@ abstract class RadialDeformationTask extends PatchTask {
             continue;
           }
           double k = ratio(sink, Math.max(s, 1.0), f);
-          img[out + j] = ImageOps.sampleNearest(src, ph, pw, ci + k * vy, cj + k * vx);
+          img[out + j] = sample(src, pw, ymax, xmax, ph - 1, pw - 1, ci + k * vy, cj + k * vx);
         }
       }
     }
+  }
+
+  /**
+   * {@link ImageOps#sampleNearest} with the clamp bounds passed in (same operations, same result):
+   * bilinear, coordinates clamped to [0, h − 1] × [0, w − 1].
+   */
+  private static float sample(float[] src, int w, double ymax, double xmax, int ylast, int xlast,
+      double y, double x) {
+    if (y < 0) {
+      y = 0;
+    } else if (y > ymax) {
+      y = ymax;
+    }
+    if (x < 0) {
+      x = 0;
+    } else if (x > xmax) {
+      x = xmax;
+    }
+    int y0 = (int) y;
+    int x0 = (int) x;
+    int y1 = Math.min(y0 + 1, ylast);
+    int x1 = Math.min(x0 + 1, xlast);
+    float fy = (float) (y - y0);
+    float fx = (float) (x - x0);
+    int r0 = y0 * w;
+    int r1 = y1 * w;
+    float v00 = src[r0 + x0];
+    float v10 = src[r1 + x0];
+    float a = v00 + (src[r0 + x1] - v00) * fx;
+    float b = v10 + (src[r1 + x1] - v10) * fx;
+    return a + (b - a) * fy;
   }
 
   private static double edge(double best, double s) {
