@@ -135,27 +135,48 @@ final class Hypershape {
     double d0 = inv[1];
     double d1 = inv[3];
     int count = 0;
+    int[] rowStart = new int[h];
+    int[] rowEnd = new int[h];
+    boolean runs = true;
     for (int i = 0; i < h; i++) {
       double y = min0 + i;
       // aligned coordinates are linear in x: a = inv @ (y, x)
       double a0 = inv[0] * y + inv[1] * min1;
       double a1 = inv[2] * y + inv[3] * min1;
       int row = i * w;
+      int rc = 0;
+      int lo = w;
+      int hi = 0;
       if (ellipse) {
         for (int j = 0; j < w; j++, a0 += d0, a1 += d1) {
           boolean in = a0 * a0 * e0 + a1 * a1 * e1 <= 1;
           mask[row + j] = in;
-          count += in ? 1 : 0;
+          rc += in ? 1 : 0;
+          lo = in ? Math.min(lo, j) : lo;
+          hi = in ? j + 1 : hi;
         }
       } else {
         for (int j = 0; j < w; j++, a0 += d0, a1 += d1) {
           // non-short-circuit '&': the same value without a branch per comparison
           boolean in = -h0 <= a0 & a0 <= h0 & -h1 <= a1 & a1 <= h1;
           mask[row + j] = in;
-          count += in ? 1 : 0;
+          rc += in ? 1 : 0;
+          lo = in ? Math.min(lo, j) : lo;
+          hi = in ? j + 1 : hi;
         }
       }
+      count += rc;
+      // the true cells lie in [lo, hi); they fill it exactly when there are hi - lo of them
+      if (rc == 0) {
+        lo = 0;
+        hi = 0;
+      } else if (rc != hi - lo) {
+        runs = false;
+      }
+      rowStart[i] = lo;
+      rowEnd[i] = hi;
     }
-    return new Patch(h, w, mask, new Geometry(ellipse, h0, h1, inv), count);
+    return runs ? new Patch(h, w, mask, new Geometry(ellipse, h0, h1, inv), count, rowStart, rowEnd)
+        : new Patch(h, w, mask, new Geometry(ellipse, h0, h1, inv), count, null, null);
   }
 }

@@ -1,5 +1,6 @@
 package io.github.mediclip.synth;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -95,6 +96,10 @@ abstract class PatchTask implements AnomalySynthesizer {
       for (int y = 0; y < p.h; y++) {
         int src = y * p.w;
         int dst = (r0 + y) * w + c0;
+        if (p.rowStart != null) {
+          Arrays.fill(union, dst + p.rowStart[y], dst + p.rowEnd[y], 1f);
+          continue;
+        }
         for (int x = 0; x < p.w; x++) {
           // select rather than branch: no misprediction at every shape edge
           union[dst + x] = pm[src + x] ? 1f : union[dst + x];

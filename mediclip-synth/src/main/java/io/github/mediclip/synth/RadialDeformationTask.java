@@ -44,13 +44,28 @@ abstract class RadialDeformationTask extends PatchTask {
     int ci = -1;
     int cj = -1;
     // the pick-th true cell (0-based): the first index where the running count exceeds pick
-    boolean[] m = p.mask;
-    for (int i = 0, seen = 0; i < m.length; i++) {
-      seen += m[i] ? 1 : 0;
-      if (seen > pick) {
-        ci = i / p.w;
-        cj = i % p.w;
-        break;
+    int[] rowStart = p.rowStart;
+    int[] rowEnd = p.rowEnd;
+    if (rowStart != null) {
+      // row runs: skip whole rows, then step into the run
+      for (int i = 0, seen = 0; i < p.h; i++) {
+        int n = rowEnd[i] - rowStart[i];
+        if (seen + n > pick) {
+          ci = i;
+          cj = rowStart[i] + (pick - seen);
+          break;
+        }
+        seen += n;
+      }
+    } else {
+      boolean[] m = p.mask;
+      for (int i = 0, seen = 0; i < m.length; i++) {
+        seen += m[i] ? 1 : 0;
+        if (seen > pick) {
+          ci = i / p.w;
+          cj = i % p.w;
+          break;
+        }
       }
     }
     double f = StrictMath.pow(2, Rng.uniform(r, 0.5, 2));
@@ -92,7 +107,8 @@ abstract class RadialDeformationTask extends PatchTask {
         double a1 = i10 * vy;
         int row = i * pw;
         int out = (r0 + i) * w + c0;
-        for (int j = 1; j < pw - 1; j++) {
+        int jEnd = rowStart == null ? pw - 1 : Math.min(pw - 1, rowEnd[i]);
+        for (int j = rowStart == null ? 1 : Math.max(1, rowStart[i]); j < jEnd; j++) {
           if (!mask[row + j] || (i == ci && j == cj)) {
             continue;
           }
@@ -140,7 +156,8 @@ abstract class RadialDeformationTask extends PatchTask {
         double a1 = i10 * vy;
         int row = i * pw;
         int out = (r0 + i) * w + c0;
-        for (int j = 1; j < pw - 1; j++) {
+        int jEnd = rowStart == null ? pw - 1 : Math.min(pw - 1, rowEnd[i]);
+        for (int j = rowStart == null ? 1 : Math.max(1, rowStart[i]); j < jEnd; j++) {
           if (!mask[row + j] || (i == ci && j == cj)) {
             continue;
           }
