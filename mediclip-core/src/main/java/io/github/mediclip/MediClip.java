@@ -348,17 +348,14 @@ public final class MediClip {
     }
     ClipModel model;
     try (NDManager tmp = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-      Map<String, NDArray> w = new LinkedHashMap<>(ClipWeights.randomInit(cfg, seed, tmp));
-      // Arrays made by NDManager.create(float[]) wrap a Java direct buffer (torch from_blob). The
-      // loader's same-device "copy" may alias them, and the buffer is garbage-collected once tmp is
-      // closed; clones own torch-allocated, reference-counted storage and stay valid.
-      w.replaceAll((k, v) -> v.duplicate());
       ClipModel.Loader loader =
           ClipModel.loader().optDevice(device).optTokenizer(ClipTokenizer.byteLevel());
       if (half && device.isGpu()) {
         loader.optDataType(DataType.FLOAT16);
       }
-      model = loader.fromWeights(cfg, w);
+      // randomInit's arrays own libtorch memory; the loader copies each one and frees it at once, so
+      // that only one copy of the weights is held at a time.
+      model = loader.fromWeightsTakingOwnership(cfg, ClipWeights.randomInit(cfg, seed, tmp));
     }
     return new Backbone(model, true, null, preset, seed);
   }

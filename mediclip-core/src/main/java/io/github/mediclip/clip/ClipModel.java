@@ -25,6 +25,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -183,7 +184,8 @@ public final class ClipModel implements AutoCloseable {
 
     /**
      * Builds a model from OpenAI / open_clip-named tensors (strict; the arrays are copied, the caller
-     * keeps ownership of the map's arrays).
+     * keeps ownership of the map's arrays, so both copies are held until the caller closes its own; see
+     * {@link Loader#fromWeightsTakingOwnership} to hold one).
      *
      * @param config the architecture (its image size is the one the model runs at)
      * @param openClipNamedTensors name to array, e.g. from {@link ClipWeights#randomInit} or a {@link
@@ -393,6 +395,51 @@ public final class ClipModel implements AutoCloseable {
             validateAndFix(run, tensors, "given to fromWeights");
             Device dev = device();
             return build(run, copyFrom(tensors, dev), dev, tokenizer, List.of());
+        }
+
+        /**
+         * Builds a model from OpenAI / open_clip-named tensors as {@link #fromWeights} does (same checks, same
+         * resulting weights), but takes ownership of the map's arrays: each array is closed as soon as the
+         * model's copy of it is made, so that peak memory stays near one copy of the weights (plus one tensor)
+         * instead of two. Meant for weights made only to build a model, such as {@link
+         * ClipWeights#randomInit}.
+         *
+         * <p>Every array of the map is closed when this method returns, also when it throws (a {@link
+         * ClipWeightsException} for unusable tensors, for instance) and also arrays it does not use (unexpected
+         * tensors under {@code optStrict(false)}). The map itself is not modified; do not use its arrays
+         * afterwards. Arrays are copied rather than adopted, so views of other arrays and arrays that wrap Java
+         * buffers are fine.
+         *
+         * @param config the architecture
+         * @param tensors name to array (closed by this call)
+         * @return the model
+         */
+        public ClipModel fromWeightsTakingOwnership(ClipConfig config, Map<String, NDArray> tensors) {
+            Objects.requireNonNull(tensors, "tensors");
+            try {
+                Objects.requireNonNull(config, "config");
+                ClipConfig run = imageSize > 0 ? config.withImageSize(imageSize) : config;
+                validateAndFix(run, tensors, "given to fromWeightsTakingOwnership");
+                Device dev = device();
+                TensorSource copy = copyFrom(tensors, dev);
+                // An array given under several names is closed only at the end, once every copy is made.
+                Map<NDArray, Integer> uses = new IdentityHashMap<>();
+                tensors.values().forEach(a -> uses.merge(a, 1, Integer::sum));
+                return build(run, (name, owner) -> {
+                    NDArray c = copy.take(name, owner);
+                    NDArray source = tensors.get(name);
+                    if (c != null && uses.get(source) == 1) {
+                        source.close(); // the copy is made: free the caller's array now
+                    }
+                    return c;
+                }, dev, tokenizer, List.of());
+            } finally {
+                for (NDArray a : tensors.values()) {
+                    if (a != null && !a.isReleased()) {
+                        a.close();
+                    }
+                }
+            }
         }
 
         private void validateAndFix(ClipConfig cfg, Map<String, NDArray> tensors, String source) {
