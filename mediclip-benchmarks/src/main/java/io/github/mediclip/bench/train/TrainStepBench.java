@@ -104,10 +104,13 @@ public final class TrainStepBench {
         }
         SynthesisMixture mix = SynthesisMixture.reference();
 
-        NDManager weightsManager = NDManager.newBaseManager(Device.cpu()); // kept open: fromWeights may alias
         long t = System.nanoTime();
-        ClipModel clip = ClipModel.loader().optDevice(Device.cpu()).optTokenizer(tokenizer)
-                .fromWeights(cfg, ClipWeights.randomInit(cfg, 1L, weightsManager));
+        ClipModel clip;
+        try (NDManager weightsManager = NDManager.newBaseManager(Device.cpu())) {
+            // the loader frees each random array once copied: one copy of the weights at a time
+            clip = ClipModel.loader().optDevice(Device.cpu()).optTokenizer(tokenizer)
+                    .fromWeightsTakingOwnership(cfg, ClipWeights.randomInit(cfg, 1L, weightsManager));
+        }
         System.out.printf(Locale.ROOT, "random backbone built in %.1f s%n", (System.nanoTime() - t) / 1e9);
 
         for (String mode : modes) {
@@ -147,7 +150,6 @@ public final class TrainStepBench {
             }
         }
         clip.close();
-        weightsManager.close();
     }
 
     /** @return synthesis, backbone wall/cpu, prompt wall/cpu, step wall/cpu (seconds) */
