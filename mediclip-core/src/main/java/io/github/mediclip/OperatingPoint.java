@@ -30,6 +30,13 @@ public record OperatingPoint(
   /**
    * Validates the values.
    *
+   * @param imageThreshold raw image-score threshold (image score = max of the anomaly map, in [0, 1])
+   * @param pixelThreshold raw anomaly-map threshold for the binary mask, in [0, 1]
+   * @param min smallest raw image score seen on the validation data
+   * @param max largest raw image score seen on the validation data
+   * @param pixelMin smallest raw anomaly-map value seen on the validation data
+   * @param pixelMax largest raw anomaly-map value seen on the validation data
+   * @param method how the thresholds were chosen (see {@link ThresholdPolicy})
    * @throws IllegalArgumentException if a value is not finite or min &gt; max
    */
   public OperatingPoint {

@@ -40,6 +40,9 @@ public record ThresholdPolicy(Kind kind, double value) {
   /**
    * Validates the policy.
    *
+   * @param kind the policy kind
+   * @param value the quantile or sensitivity in (0, 1]; ignored (NaN) for {@link Kind#AUTO} and {@link
+   *     Kind#F1_ADAPTIVE}
    * @throws IllegalArgumentException if the value is outside (0, 1] for quantile/sensitivity kinds
    */
   public ThresholdPolicy {

@@ -42,7 +42,19 @@ public record BundleManifest(
   private static final Gson GSON =
       new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
-  /** Checks required parts. */
+  /**
+   * Checks required parts.
+   *
+   * @param format always {@value #FORMAT}
+   * @param formatVersion manifest layout version ({@value #FORMAT_VERSION})
+   * @param provenance library, DJL and engine versions, device, seed, time
+   * @param backbone the CLIP backbone the heads were trained on (with its weights' SHA-256)
+   * @param heads configuration of the heads (layers, n_ctx, prompts, ...)
+   * @param imageSize model input size S (images are resized to S×S)
+   * @param training training settings, data provenance and summary
+   * @param operatingPoint thresholds and normalisation statistics
+   * @param validationMetrics metrics of the kept heads on the validation data
+   */
   public BundleManifest {
     Objects.requireNonNull(format, "format");
     Objects.requireNonNull(backbone, "backbone");
@@ -90,7 +102,20 @@ public record BundleManifest(
       String path,
       String absolutePath,
       String preset, long randomSeed, String sha256, String openClipConfig) {
-    /** Checks the kind. */
+    /**
+     * Checks the kind.
+     *
+     * @param kind {@code folder} (a model folder on disk) or {@code random} (random weights made from
+     *     a preset and seed, for tests and demos)
+     * @param path for {@code folder}: the folder relative to the bundle's parent folder (portable when
+     *     both move together); {@code null} for {@code random} or when unknown
+     * @param absolutePath for {@code folder}: the absolute folder at save time (tried second); may be
+     *     {@code null}
+     * @param preset for {@code random}: the preset name
+     * @param randomSeed for {@code random}: the weight seed
+     * @param sha256 hex SHA-256 of the weights (checked at load time)
+     * @param openClipConfig the CLIP configuration as open_clip JSON text
+     */
     public Backbone {
       if (!"folder".equals(kind) && !"random".equals(kind)) {
         throw new IllegalArgumentException("backbone.kind must be 'folder' or 'random', got " + kind);

@@ -44,7 +44,15 @@ public record ClipConfig(int embedDim, VisionConfig vision, TextConfig text, boo
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
-    /** Validates the values. */
+    /**
+     * Validates the values.
+     *
+     * @param embedDim dimension D of the joint image-text embedding
+     * @param vision the vision tower
+     * @param text the text tower
+     * @param quickGelu whether the MLPs use QuickGELU {@code x * sigmoid(1.702 x)} (OpenAI weights) instead
+     *     of the exact (erf) GELU
+     */
     public ClipConfig {
         positive("embedDim", embedDim);
         Objects.requireNonNull(vision, "vision");
@@ -64,7 +72,16 @@ public record ClipConfig(int embedDim, VisionConfig vision, TextConfig text, boo
     public record VisionConfig(
             int imageSize, int layers, int width, int headWidth, int patchSize, double mlpRatio) {
 
-        /** Validates the values. */
+        /**
+         * Validates the values.
+         *
+         * @param imageSize side S of the square input image, in pixels
+         * @param layers number of residual blocks
+         * @param width residual width W
+         * @param headWidth width of one attention head (heads = width / headWidth)
+         * @param patchSize side p of a patch; the token grid is g = S / p per axis
+         * @param mlpRatio hidden width of the MLP divided by W
+         */
         public VisionConfig {
             positive("vision.imageSize", imageSize);
             positive("vision.layers", layers);
@@ -84,22 +101,38 @@ public record ClipConfig(int embedDim, VisionConfig vision, TextConfig text, boo
             }
         }
 
-        /** Returns the number of attention heads, {@code width / headWidth}. */
+        /**
+         * Returns the number of attention heads, {@code width / headWidth}.
+         *
+         * @return the number of attention heads, {@code width / headWidth}
+         */
         public int heads() {
             return width / headWidth;
         }
 
-        /** Returns the token grid side g = imageSize / patchSize. */
+        /**
+         * Returns the token grid side g = imageSize / patchSize.
+         *
+         * @return the token grid side g = imageSize / patchSize
+         */
         public int gridSize() {
             return imageSize / patchSize;
         }
 
-        /** Returns the number of tokens 1 + g·g (class token plus patches). */
+        /**
+         * Returns the number of tokens 1 + g·g (class token plus patches).
+         *
+         * @return the number of tokens 1 + g·g (class token plus patches)
+         */
         public int tokens() {
             return 1 + gridSize() * gridSize();
         }
 
-        /** Returns the MLP hidden width, {@code (int) (width * mlpRatio)} as open_clip computes it. */
+        /**
+         * Returns the MLP hidden width, {@code (int) (width * mlpRatio)} as open_clip computes it.
+         *
+         * @return the MLP hidden width, {@code (int) (width * mlpRatio)} as open_clip computes it
+         */
         public int mlpWidth() {
             return mlpWidth(width, mlpRatio);
         }
@@ -120,7 +153,15 @@ public record ClipConfig(int embedDim, VisionConfig vision, TextConfig text, boo
      */
     public record TextConfig(int contextLength, int vocabSize, int width, int heads, int layers) {
 
-        /** Validates the values. */
+        /**
+         * Validates the values.
+         *
+         * @param contextLength number of token positions L (77 for CLIP)
+         * @param vocabSize size of the token embedding table (49408 for CLIP's BPE)
+         * @param width residual width W
+         * @param heads number of attention heads
+         * @param layers number of residual blocks
+         */
         public TextConfig {
             positive("text.contextLength", contextLength);
             positive("text.vocabSize", vocabSize);
@@ -133,7 +174,11 @@ public record ClipConfig(int embedDim, VisionConfig vision, TextConfig text, boo
             }
         }
 
-        /** Returns the MLP hidden width, 4·W. */
+        /**
+         * Returns the MLP hidden width, 4·W.
+         *
+         * @return the MLP hidden width, 4·W
+         */
         public int mlpWidth() {
             return 4 * width;
         }
@@ -164,7 +209,11 @@ public record ClipConfig(int embedDim, VisionConfig vision, TextConfig text, boo
         throw new IllegalArgumentException("unknown CLIP preset '" + name + "'; available: " + PRESETS);
     }
 
-    /** Returns the names of the built-in presets. */
+    /**
+     * Returns the names of the built-in presets.
+     *
+     * @return the names of the built-in presets
+     */
     public static List<String> presetNames() {
         return PRESETS;
     }
@@ -228,7 +277,11 @@ public record ClipConfig(int embedDim, VisionConfig vision, TextConfig text, boo
                 text, quickGelu);
     }
 
-    /** Returns the configuration as open_clip's model-configuration JSON (pretty-printed). */
+    /**
+     * Returns the configuration as open_clip's model-configuration JSON (pretty-printed).
+     *
+     * @return the configuration as open_clip's model-configuration JSON (pretty-printed)
+     */
     public String toOpenClipJson() {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("image_size", vision.imageSize());

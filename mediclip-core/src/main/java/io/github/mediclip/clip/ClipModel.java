@@ -87,7 +87,13 @@ public final class ClipModel implements AutoCloseable {
      */
     public record VisionOutput(NDArray pooled, List<NDArray> layers) {
         // pooled is null only internally, for encodeImageLayers
-        /** Copies the list. */
+        /**
+         * Copies the list.
+         *
+         * @param pooled the projected class-token embedding (B, D), float32
+         * @param layers the residual stream after each requested block, in request order, each (B, 1 + g·g,
+         *     W) including the class token at index 0, float32
+         */
         public VisionOutput {
             layers = List.copyOf(layers);
         }
@@ -197,7 +203,11 @@ public final class ClipModel implements AutoCloseable {
         return loader().optDevice(device).fromWeights(config, openClipNamedTensors);
     }
 
-    /** Returns a loader with options (device, precision, image size, strictness, tokenizer). */
+    /**
+     * Returns a loader with options (device, precision, image size, strictness, tokenizer).
+     *
+     * @return a loader with options (device, precision, image size, strictness, tokenizer)
+     */
     public static Loader loader() {
         return new Loader();
     }
@@ -569,27 +579,47 @@ public final class ClipModel implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------ accessors
 
-    /** Returns the architecture (with the image size the model runs at). */
+    /**
+     * Returns the architecture (with the image size the model runs at).
+     *
+     * @return the architecture (with the image size the model runs at)
+     */
     public ClipConfig config() {
         return config;
     }
 
-    /** Returns the tokenizer of the model folder, or {@code null} when there is none. */
+    /**
+     * Returns the tokenizer of the model folder, or {@code null} when there is none.
+     *
+     * @return the tokenizer of the model folder, or {@code null} when there is none
+     */
     public ClipTokenizer tokenizer() {
         return tokenizer;
     }
 
-    /** Returns the device the weights live on. */
+    /**
+     * Returns the device the weights live on.
+     *
+     * @return the device the weights live on
+     */
     public Device device() {
         return device;
     }
 
-    /** Returns the compute precision of the towers (float32 unless loaded otherwise). */
+    /**
+     * Returns the compute precision of the towers (float32 unless loaded otherwise).
+     *
+     * @return the compute precision of the towers (float32 unless loaded otherwise)
+     */
     public DataType dataType() {
         return dataType;
     }
 
-    /** Returns the learned logit scale (a scalar; CLIP's temperature is its exp). */
+    /**
+     * Returns the learned logit scale (a scalar; CLIP's temperature is its exp).
+     *
+     * @return the learned logit scale (a scalar; CLIP's temperature is its exp)
+     */
     public float logitScale() {
         return logitScale;
     }

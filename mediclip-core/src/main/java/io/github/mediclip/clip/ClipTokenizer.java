@@ -298,17 +298,29 @@ public final class ClipTokenizer {
         }
     }
 
-    /** Returns the id of {@code <|startoftext|>} (49406 for CLIP). */
+    /**
+     * Returns the id of {@code <|startoftext|>} (49406 for CLIP).
+     *
+     * @return the id of {@code <|startoftext|>} (49406 for CLIP)
+     */
     public int sotToken() {
         return sot;
     }
 
-    /** Returns the id of {@code <|endoftext|>} (49407 for CLIP). */
+    /**
+     * Returns the id of {@code <|endoftext|>} (49407 for CLIP).
+     *
+     * @return the id of {@code <|endoftext|>} (49407 for CLIP)
+     */
     public int eotToken() {
         return eot;
     }
 
-    /** Returns the number of tokens in the vocabulary (49408 for CLIP). */
+    /**
+     * Returns the number of tokens in the vocabulary (49408 for CLIP).
+     *
+     * @return the number of tokens in the vocabulary (49408 for CLIP)
+     */
     public int vocabSize() {
         return encoder.size();
     }

@@ -72,22 +72,38 @@ public final class ImagePreprocessor {
         return builder().setImageSize(size).build();
     }
 
-    /** Returns a builder; defaults: OpenAI mean and std, no default size (required). */
+    /**
+     * Returns a builder; defaults: OpenAI mean and std, no default size (required).
+     *
+     * @return a builder; defaults: OpenAI mean and std, no default size (required)
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Returns the output side S. */
+    /**
+     * Returns the output side S.
+     *
+     * @return the output side S
+     */
     public int imageSize() {
         return size;
     }
 
-    /** Returns a copy of the per-channel mean (RGB, [0, 1] scale). */
+    /**
+     * Returns a copy of the per-channel mean (RGB, [0, 1] scale).
+     *
+     * @return a copy of the per-channel mean (RGB, [0, 1] scale)
+     */
     public float[] mean() {
         return mean.clone();
     }
 
-    /** Returns a copy of the per-channel standard deviation (RGB, [0, 1] scale). */
+    /**
+     * Returns a copy of the per-channel standard deviation (RGB, [0, 1] scale).
+     *
+     * @return a copy of the per-channel standard deviation (RGB, [0, 1] scale)
+     */
     public float[] std() {
         return std.clone();
     }

@@ -113,17 +113,29 @@ public final class SafetensorsReader implements AutoCloseable {
         }
     }
 
-    /** Returns the file this reader reads. */
+    /**
+     * Returns the file this reader reads.
+     *
+     * @return the file this reader reads
+     */
     public Path file() {
         return file;
     }
 
-    /** Returns the tensor names, in header order. */
+    /**
+     * Returns the tensor names, in header order.
+     *
+     * @return the tensor names, in header order
+     */
     public Set<String> names() {
         return entries.keySet();
     }
 
-    /** Returns the {@code __metadata__} string map of the header (empty when absent). */
+    /**
+     * Returns the {@code __metadata__} string map of the header (empty when absent).
+     *
+     * @return the {@code __metadata__} string map of the header (empty when absent)
+     */
     public Map<String, String> metadata() {
         return metadata;
     }

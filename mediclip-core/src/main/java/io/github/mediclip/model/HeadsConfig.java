@@ -77,7 +77,21 @@ public record HeadsConfig(
     /** Default number of learnable context vectors (reference: 8). */
     public static final int DEFAULT_N_CTX = 8;
 
-    /** Validates every field; lists are copied and immutable. */
+    /**
+     * Validates every field; lists are copied and immutable.
+     *
+     * @param layers1Based vision-tower blocks (1-based) whose residual stream feeds an adapter, e.g. [12, 18, 24]
+     *     for ViT-L-14; not empty, each &gt;= 1, no duplicates
+     * @param nCtx number of learnable context vectors per prompt, &gt;= 1
+     * @param normalPrompts prompt phrases of the "normal" class, not empty, no blank entries
+     * @param abnormalPrompts prompt phrases of the "abnormal" class, not empty, no blank entries
+     * @param position where the phrase sits relative to the context vectors
+     * @param classSpecificContext {@code true}: each phrase has its own {@code nCtx} context vectors, parameter
+     *     shape (P, nCtx, W) (the reference's CSC); {@code false}: one context shared by all phrases of a class,
+     *     shape (nCtx, W)
+     * @param promptCausalMask apply CLIP's causal attention mask in the prompt encoder (reference: false)
+     * @param truncatePrompts cut prompt sequences after the longest prompt (reference: false)
+     */
     public HeadsConfig {
         Objects.requireNonNull(layers1Based, "layers1Based");
         Objects.requireNonNull(normalPrompts, "normalPrompts");

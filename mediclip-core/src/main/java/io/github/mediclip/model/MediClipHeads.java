@@ -116,7 +116,13 @@ public final class MediClipHeads implements AutoCloseable {
      * @param imageScores per image, the maximum of channel 1 (B)
      */
     public record HeadsOutput(List<NDArray> adapted, NDArray anomalyMap, NDArray imageScores) {
-        /** Copies the list. */
+        /**
+         * Copies the list.
+         *
+         * @param adapted per configured layer, the adapted and L2-normalized pixel features (B, g, g, D)
+         * @param anomalyMap softmax map (B, 2, S, S); channel 1 is the anomaly probability
+         * @param imageScores per image, the maximum of channel 1 (B)
+         */
         public HeadsOutput {
             adapted = List.copyOf(adapted);
             Objects.requireNonNull(anomalyMap, "anomalyMap");

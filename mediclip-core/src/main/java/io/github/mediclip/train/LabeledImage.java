@@ -17,6 +17,11 @@ public record LabeledImage(String id, GrayImage image, boolean anomalous, GrayIm
   /**
    * Validates the fields.
    *
+   * @param id a name for provenance and error messages (e.g. the file name)
+   * @param image the image, (H, W) on the 0..255 scale
+   * @param anomalous {@code true} for an anomalous image
+   * @param mask optional ground-truth mask (H, W) with values in [0, 1] (pixels &gt; 0.5 count as
+   *     anomalous), or {@code null} when unknown
    * @throws IllegalArgumentException if the mask size differs from the image size
    */
   public LabeledImage {

@@ -53,6 +53,23 @@ public record TrainingConfig(
   /**
    * Validates every field.
    *
+   * @param epochs maximum number of epochs (reference: 200); each epoch synthesizes one sample per shot
+   * @param batchSize samples per optimizer step (reference: 8)
+   * @param learningRate Adam learning rate (reference: 1e-3, betas (0.5, 0.999))
+   * @param shots k, the number of normal images to train on, sampled with the seed from the images given;
+   *     0 = use every given image
+   * @param seed seed of everything random: k-shot sampling, head initialisation, synthesis, validation set
+   * @param patience early stop after this many epochs without improvement of the selection metric; 0 =
+   *     never stop early (the reference runs all epochs and keeps the best)
+   * @param synthesis the anomaly synthesizer (reference: {@link SynthesisMixture#reference()}); called
+   *     through a validating wrapper
+   * @param thresholdPolicy how the operating point is chosen on the validation data
+   * @param workers threads that synthesize the next batches while the model computes; 0 = automatic
+   *     ({@code availableProcessors - 1}, at least 1). Results do not depend on this number.
+   * @param checkpointDir folder where the best heads are written (atomically) each time they improve, so
+   *     that an interrupted run leaves its last good state on disk; {@code null} = no checkpoints
+   * @param validationAnomalies minimum number of synthesized anomalous validation images when no
+   *     validation data is given (default 16)
    * @throws IllegalArgumentException naming the field and value
    */
   public TrainingConfig {

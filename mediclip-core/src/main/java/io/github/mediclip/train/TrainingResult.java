@@ -25,7 +25,15 @@ public record TrainingResult(
     Map<String, Double> validationMetrics,
     int validationSize) {
 
-  /** Copies the collections. */
+  /**
+   * Copies the collections.
+   *
+   * @param summary epochs, best epoch, metric, time, stop reason
+   * @param operatingPoint thresholds and normalisation statistics chosen on the validation data with the
+   *     best heads
+   * @param shotIds ids of the k images trained on, in sampling order
+   * @param trainingFingerprint hex SHA-256 over the ids and pixel data of the k training images
+   */
   public TrainingResult {
     shotIds = List.copyOf(shotIds);
     validationMetrics = Map.copyOf(validationMetrics);

@@ -69,7 +69,11 @@ public final class Evaluator {
     this.progress = b.progress;
   }
 
-  /** A builder with the defaults written on each option. */
+  /**
+   * A builder with the defaults written on each option.
+   *
+   * @return a new builder with the defaults
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -494,7 +498,11 @@ public final class Evaluator {
       return this;
     }
 
-    /** Builds the evaluator (can be called again). */
+    /**
+     * Builds the evaluator (can be called again).
+     *
+     * @return a new evaluator with the options set so far
+     */
     public Evaluator build() {
       return new Evaluator(this);
     }

@@ -79,7 +79,11 @@ public final class KShotSweep {
    * @param std the population standard deviation
    */
   public record Stat(double mean, double std) {
-    /** Formats as a percentage with one decimal, e.g. {@code 91.2 ± 1.3}. */
+    /**
+     * Formats as a percentage with one decimal, e.g. {@code 91.2 ± 1.3}.
+     *
+     * @return the text {@code mean ± std} in percent
+     */
     public String percent() {
       return String.format(Locale.ROOT, "%.1f ± %.1f", 100 * mean, 100 * std);
     }
@@ -106,7 +110,11 @@ public final class KShotSweep {
    * @param rows one row per k, in the order given
    */
   public record Result(String dataset, List<Run> runs, List<Row> rows) {
-    /** The table as GitHub Markdown (percentages, mean ± std). */
+    /**
+     * The table as GitHub Markdown (percentages, mean ± std).
+     *
+     * @return the table as GitHub Markdown text
+     */
     public String markdown() {
       boolean pixel = rows.stream().anyMatch(r -> r.pixelAuroc() != null);
       StringBuilder sb = new StringBuilder();
@@ -131,7 +139,11 @@ public final class KShotSweep {
       return sb.toString();
     }
 
-    /** The table as CSV (fractions at full precision). */
+    /**
+     * The table as CSV (fractions at full precision).
+     *
+     * @return the table as CSV text
+     */
     public String csv() {
       StringBuilder sb = new StringBuilder("k,seeds,image_auroc_mean,image_auroc_std,image_ap_mean,image_ap_std,"
           + "image_f1max_mean,image_f1max_std,pixel_auroc_mean,pixel_auroc_std,aupro_mean,aupro_std\n");
@@ -168,7 +180,11 @@ public final class KShotSweep {
     this.listener = b.listener;
   }
 
-  /** A builder; dataset and factory are required. */
+  /**
+   * A builder; dataset and factory are required.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }

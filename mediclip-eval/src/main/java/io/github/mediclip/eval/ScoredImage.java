@@ -14,7 +14,15 @@ import java.util.Objects;
  */
 public record ScoredImage(double score, float[] map, int width, int height) {
 
-  /** Checks the score and the map shape. */
+  /**
+   * Checks the score and the map shape.
+   *
+   * @param score image anomaly score, finite, higher = more anomalous
+   * @param map (height * width) row-major anomaly map, or {@code null} for image-level-only scorers; any
+   *     resolution (the evaluator resizes it bilinearly to its pixel-evaluation size)
+   * @param width map width (0 when there is no map)
+   * @param height map height (0 when there is no map)
+   */
   public ScoredImage {
     if (!Double.isFinite(score)) {
       throw new IllegalArgumentException("score is " + score + "; it must be finite");
@@ -46,7 +54,11 @@ public record ScoredImage(double score, float[] map, int width, int height) {
     return new ScoredImage(p.score(), p.anomalyMap().toArray(), p.anomalyMap().width(), p.anomalyMap().height());
   }
 
-  /** Whether a pixel map is present. */
+  /**
+   * Whether a pixel map is present.
+   *
+   * @return {@code true} if a pixel map is present
+   */
   public boolean hasMap() {
     return map != null;
   }

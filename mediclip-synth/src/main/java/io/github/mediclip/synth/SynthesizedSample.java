@@ -15,6 +15,8 @@ public record SynthesizedSample(GrayImage image, GrayImage mask) {
   /**
    * Checks that both are present and of the same size.
    *
+   * @param image the augmented image
+   * @param mask the label mask, same width and height as {@code image}
    * @throws IllegalArgumentException if the sizes differ
    */
   public SynthesizedSample {

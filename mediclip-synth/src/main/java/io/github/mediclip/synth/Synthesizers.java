@@ -96,7 +96,12 @@ public final class Synthesizers {
     return Collections.unmodifiableSet(new TreeSet<>(Holder.PROVIDERS.keySet()));
   }
 
-  /** @return true if a provider declares this name */
+  /**
+   * Tells whether a synthesizer is registered under a name.
+   *
+   * @param name the name to look up (surrounding whitespace ignored); may be {@code null}
+   * @return true if a provider declares this name
+   */
   public static boolean contains(String name) {
     return name != null && Holder.PROVIDERS.containsKey(name.strip());
   }

@@ -12,34 +12,61 @@ import java.util.Objects;
  */
 public record Dataset(String name, List<Sample> train, List<Sample> test) {
 
-  /** Copies the lists. */
+  /**
+   * Copies the lists.
+   *
+   * @param name dataset name (the folder name, or the single {@code clsname} of a MediCLIP layout)
+   * @param train normal images to draw the k shots from
+   * @param test normal and anomalous test images, some with masks
+   */
   public Dataset {
     Objects.requireNonNull(name, "name");
     train = List.copyOf(train);
     test = List.copyOf(test);
   }
 
-  /** Number of anomalous test images. */
+  /**
+   * Number of anomalous test images.
+   *
+   * @return the number of anomalous test images
+   */
   public long testAnomalous() {
     return test.stream().filter(Sample::anomalous).count();
   }
 
-  /** Number of normal test images. */
+  /**
+   * Number of normal test images.
+   *
+   * @return the number of normal test images
+   */
   public long testNormal() {
     return test.size() - testAnomalous();
   }
 
-  /** Number of test images with a mask. */
+  /**
+   * Number of test images with a mask.
+   *
+   * @return the number of test images with a mask
+   */
   public long testMasks() {
     return test.stream().filter(s -> s.mask() != null).count();
   }
 
-  /** Whether every anomalous test image has a mask, so that pixel metrics can be computed. */
+  /**
+   * Whether every anomalous test image has a mask, so that pixel metrics can be computed.
+   *
+   * @return {@code true} if every anomalous test image has a mask
+   */
   public boolean hasPixelGroundTruth() {
     return testAnomalous() > 0 && test.stream().filter(Sample::anomalous).allMatch(s -> s.mask() != null);
   }
 
-  /** One line such as {@code brainmri: train 52 normal, test 35 normal + 141 anomalous, 0 masks}. */
+  /**
+   * One line such as {@code brainmri: train 52 normal, test 35 normal + 141 anomalous, 0 masks}.
+   *
+   * @return a one-line summary such as {@code brainmri: train 52 normal, test 35 normal + 141
+   *     anomalous, 0 masks}
+   */
   public String describe() {
     return name + ": train " + train.size() + " normal, test " + testNormal() + " normal + " + testAnomalous()
         + " anomalous, " + testMasks() + " masks";

@@ -32,7 +32,11 @@ public final class DatasetException extends RuntimeException {
         + " DatasetReader.Options.skipUnreadable() to skip them with a warning:\n" + list + more;
   }
 
-  /** Every problem, each with its path. */
+  /**
+   * Every problem, each with its path.
+   *
+   * @return every problem, each with its path
+   */
   public List<DatasetProblem> problems() {
     return problems;
   }

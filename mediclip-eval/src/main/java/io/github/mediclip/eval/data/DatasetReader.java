@@ -49,12 +49,20 @@ public final class DatasetReader {
       this.warnings = warnings;
     }
 
-    /** The default: image headers are checked, every problem is collected, then the read fails. */
+    /**
+     * The default: image headers are checked, every problem is collected, then the read fails.
+     *
+     * @return the default options (check image headers, collect every problem, then fail)
+     */
     public static Options strict() {
       return new Options(false, false, null);
     }
 
-    /** Unreadable images are skipped and missing masks left out, each with a warning (logged). */
+    /**
+     * Unreadable images are skipped and missing masks left out, each with a warning (logged).
+     *
+     * @return options that skip unreadable images and leave out missing masks, with a warning for each
+     */
     public static Options skipUnreadable() {
       return new Options(true, false, null);
     }

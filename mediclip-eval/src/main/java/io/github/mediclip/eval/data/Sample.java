@@ -13,7 +13,14 @@ import java.util.Objects;
  */
 public record Sample(Path image, int label, Path mask) {
 
-  /** Checks the label and that the image path is given. */
+  /**
+   * Checks the label and that the image path is given.
+   *
+   * @param image the image file
+   * @param label 0 for normal, 1 for anomalous
+   * @param mask the ground-truth mask file (non-zero = anomalous pixel), or {@code null} when there is none; a
+   *     normal image without mask is entirely normal
+   */
   public Sample {
     Objects.requireNonNull(image, "image");
     if (label != 0 && label != 1) {
@@ -22,7 +29,11 @@ public record Sample(Path image, int label, Path mask) {
     }
   }
 
-  /** Whether this sample is anomalous. */
+  /**
+   * Whether this sample is anomalous.
+   *
+   * @return {@code true} if this sample is anomalous
+   */
   public boolean anomalous() {
     return label == 1;
   }

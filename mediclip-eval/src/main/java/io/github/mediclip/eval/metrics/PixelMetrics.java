@@ -158,22 +158,38 @@ public final class PixelMetrics {
     return (int) Math.min(cap, Integer.MAX_VALUE - 16);
   }
 
-  /** Number of maps added. */
+  /**
+   * Number of maps added.
+   *
+   * @return the number of maps added
+   */
   public int imageCount() {
     return images;
   }
 
-  /** Number of pixels added. */
+  /**
+   * Number of pixels added.
+   *
+   * @return the number of pixels added
+   */
   public long pixelCount() {
     return (long) negSize + posSize;
   }
 
-  /** Number of anomalous pixels added. */
+  /**
+   * Number of anomalous pixels added.
+   *
+   * @return the number of anomalous pixels added
+   */
   public long anomalousPixelCount() {
     return posSize;
   }
 
-  /** Number of ground-truth regions found so far (only maps added with their shape count). */
+  /**
+   * Number of ground-truth regions found so far (only maps added with their shape count).
+   *
+   * @return the number of ground-truth regions
+   */
   public int regionCount() {
     return regionCount;
   }
@@ -217,17 +233,29 @@ public final class PixelMetrics {
     return cached;
   }
 
-  /** Pixel AUROC, exactly {@code roc_auc_score(mask.ravel(), map.ravel())} over all maps. */
+  /**
+   * Pixel AUROC, exactly {@code roc_auc_score(mask.ravel(), map.ravel())} over all maps.
+   *
+   * @return the pixel AUROC in [0, 1]
+   */
   public double auroc() {
     return summary().auroc();
   }
 
-  /** Pixel average precision, exactly {@code average_precision_score} over all maps. */
+  /**
+   * Pixel average precision, exactly {@code average_precision_score} over all maps.
+   *
+   * @return the pixel average precision in [0, 1]
+   */
   public double averagePrecision() {
     return summary().averagePrecision();
   }
 
-  /** The best pixel F1 over all distinct thresholds. */
+  /**
+   * The best pixel F1 over all distinct thresholds.
+   *
+   * @return the maximum pixel F1 in [0, 1]
+   */
   public double f1Max() {
     return summary().f1Max();
   }
@@ -279,7 +307,11 @@ public final class PixelMetrics {
     return sweep(true).prCurve();
   }
 
-  /** AUPRO integrated up to FPR {@value #DEFAULT_FPR_LIMIT} and normalised, as MVTec AD and anomalib. */
+  /**
+   * AUPRO integrated up to FPR {@value #DEFAULT_FPR_LIMIT} and normalised, as MVTec AD and anomalib.
+   *
+   * @return the normalised AUPRO in [0, 1]
+   */
   public double aupro() {
     return aupro(DEFAULT_FPR_LIMIT);
   }

@@ -10,7 +10,13 @@ package io.github.mediclip.eval.metrics;
  * @param thresholds increasing distinct scores
  */
 public record PrCurve(double[] precision, double[] recall, double[] thresholds) {
-  /** Checks the array lengths. */
+  /**
+   * Checks the array lengths.
+   *
+   * @param precision precision per threshold, then 1
+   * @param recall recall per threshold (non-increasing), then 0
+   * @param thresholds increasing distinct scores
+   */
   public PrCurve {
     if (precision.length != recall.length || precision.length != thresholds.length + 1) {
       throw new IllegalArgumentException("precision and recall must have thresholds.length + 1 entries, got "
@@ -18,12 +24,20 @@ public record PrCurve(double[] precision, double[] recall, double[] thresholds) 
     }
   }
 
-  /** Number of points, including the final (1, 0) point. */
+  /**
+   * Number of points, including the final (1, 0) point.
+   *
+   * @return the number of points
+   */
   public int size() {
     return precision.length;
   }
 
-  /** Average precision of this curve: {@code -sum(diff(recall) * precision[:-1])}. */
+  /**
+   * Average precision of this curve: {@code -sum(diff(recall) * precision[:-1])}.
+   *
+   * @return the average precision in [0, 1]
+   */
   public double averagePrecision() {
     double ap = 0;
     for (int i = 0; i + 1 < recall.length; i++) {

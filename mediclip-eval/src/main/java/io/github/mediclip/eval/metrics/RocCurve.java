@@ -9,7 +9,13 @@ package io.github.mediclip.eval.metrics;
  * @param thresholds decreasing thresholds; a sample is positive when its score is {@code >= threshold}
  */
 public record RocCurve(double[] fpr, double[] tpr, double[] thresholds) {
-  /** Checks that the three arrays have the same length. */
+  /**
+   * Checks that the three arrays have the same length.
+   *
+   * @param fpr false positive rates, non-decreasing, ending at 1
+   * @param tpr true positive rates, non-decreasing, ending at 1
+   * @param thresholds decreasing thresholds; a sample is positive when its score is {@code >= threshold}
+   */
   public RocCurve {
     if (fpr.length != tpr.length || fpr.length != thresholds.length) {
       throw new IllegalArgumentException("fpr, tpr and thresholds differ in length: " + fpr.length + ", "
@@ -17,12 +23,20 @@ public record RocCurve(double[] fpr, double[] tpr, double[] thresholds) {
     }
   }
 
-  /** Number of points. */
+  /**
+   * Number of points.
+   *
+   * @return the number of points
+   */
   public int size() {
     return fpr.length;
   }
 
-  /** Area under this curve by the trapezoidal rule. */
+  /**
+   * Area under this curve by the trapezoidal rule.
+   *
+   * @return the area under the curve in [0, 1]
+   */
   public double area() {
     double a = 0;
     for (int i = 1; i < fpr.length; i++) {

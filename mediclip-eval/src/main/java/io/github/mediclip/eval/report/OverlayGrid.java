@@ -26,7 +26,15 @@ public final class OverlayGrid {
    * @param mask ground-truth mask (non-zero = anomalous), or {@code null} when there is none
    */
   public record Row(String caption, int size, float[] image, float[] map, byte[] mask) {
-    /** Checks the array sizes. */
+    /**
+     * Checks the array sizes.
+     *
+     * @param caption text above the row (file name, label, score)
+     * @param size side of each panel in pixels
+     * @param image luminance 0..255
+     * @param map anomaly map already scaled to [0, 1] for display
+     * @param mask ground-truth mask (non-zero = anomalous), or {@code null} when there is none
+     */
     public Row {
       Objects.requireNonNull(caption, "caption");
       int n = size * size;

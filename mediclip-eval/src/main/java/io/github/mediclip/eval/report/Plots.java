@@ -36,7 +36,14 @@ public final class Plots {
    * @param step whether to draw as a step function (precision-recall) instead of straight segments
    */
   public record Series(String label, double[] x, double[] y, boolean step) {
-    /** Checks that x and y have the same length. */
+    /**
+     * Checks that x and y have the same length.
+     *
+     * @param label legend text, e.g. {@code image AUROC 0.912}
+     * @param x x coordinates in [0, 1]
+     * @param y y coordinates in [0, 1]
+     * @param step whether to draw as a step function (precision-recall) instead of straight segments
+     */
     public Series {
       Objects.requireNonNull(label, "label");
       if (x.length != y.length) {
