@@ -9,7 +9,10 @@ public final class BackboneMismatchException extends MediClipException {
 
   private static final long serialVersionUID = 1L;
 
+  /** Hex SHA-256 of the backbone weights recorded in the bundle's manifest. */
   private final String expectedSha256;
+
+  /** Hex SHA-256 of the backbone weights supplied at load time. */
   private final String actualSha256;
 
   /**

@@ -33,6 +33,9 @@ public record TrainingResult(
    *     best heads
    * @param shotIds ids of the k images trained on, in sampling order
    * @param trainingFingerprint hex SHA-256 over the ids and pixel data of the k training images
+   * @param validationMetrics metrics of the best heads on the validation data ({@code image_auroc}, and
+   *     {@code pixel_auroc} when masks exist)
+   * @param validationSize number of validation images
    */
   public TrainingResult {
     shotIds = List.copyOf(shotIds);
