@@ -37,53 +37,6 @@ final class Hypershape {
       this.i10 = inv[2];
       this.i11 = inv[3];
     }
-
-    /**
-     * For a ray origin o' (aligned coordinates) and direction w' (aligned, not normalized), the
-     * parameter s &gt; 0 with o' + s·w' on the edge; +inf if none.
-     */
-    double hit(double o0, double o1, double w0, double w1) {
-      if (ellipse) {
-        double a = w0 * w0 * inv0 + w1 * w1 * inv1;
-        double b = 2 * (o0 * w0 * inv0 + o1 * w1 * inv1);
-        double c = o0 * o0 * inv0 + o1 * o1 * inv1 - 1;
-        double det = b * b - 4 * a * c;
-        if (det < 0 || a == 0) {
-          return Double.POSITIVE_INFINITY;
-        }
-        double sq = Math.sqrt(det);
-        if (c <= 0) {
-          // origin inside or on the ellipse: the larger root is the only one ahead (>= 0)
-          return (-b + sq) / (2 * a);
-        }
-        double s1 = (-b + sq) / (2 * a);
-        double s2 = (-b - sq) / (2 * a);
-        double best = Double.POSITIVE_INFINITY;
-        if (s1 >= 0) {
-          best = s1;
-        }
-        if (s2 >= 0 && s2 < best) {
-          best = s2;
-        }
-        return best;
-      }
-      double best = Double.POSITIVE_INFINITY;
-      if (w0 != 0) {
-        double r0 = 1 / w0;
-        best = edge(best, (half0 - o0) * r0);
-        best = edge(best, (-half0 - o0) * r0);
-      }
-      if (w1 != 0) {
-        double r1 = 1 / w1;
-        best = edge(best, (half1 - o1) * r1);
-        best = edge(best, (-half1 - o1) * r1);
-      }
-      return best;
-    }
-
-    private static double edge(double best, double s) {
-      return s >= 0 && s < best ? s : best;
-    }
   }
 
   static int sampleSide(SplittableRandom r, int lb, int ub, int imageSide) {

@@ -265,29 +265,6 @@ final class ImageOps {
     return new double[] {Math.floor(min0), Math.floor(min1), Math.ceil(max0), Math.ceil(max1)};
   }
 
-  /** Bilinear sample at (y, x) with coordinates clamped to the grid (scipy mode 'nearest'). */
-  static float sampleNearest(float[] src, int h, int w, double y, double x) {
-    if (y < 0) {
-      y = 0;
-    } else if (y > h - 1) {
-      y = h - 1;
-    }
-    if (x < 0) {
-      x = 0;
-    } else if (x > w - 1) {
-      x = w - 1;
-    }
-    int y0 = (int) y;
-    int x0 = (int) x;
-    int y1 = Math.min(y0 + 1, h - 1);
-    int x1 = Math.min(x0 + 1, w - 1);
-    float fy = (float) (y - y0);
-    float fx = (float) (x - x0);
-    float a = src[y0 * w + x0] + (src[y0 * w + x1] - src[y0 * w + x0]) * fx;
-    float b = src[y1 * w + x0] + (src[y1 * w + x1] - src[y1 * w + x0]) * fx;
-    return a + (b - a) * fy;
-  }
-
   /**
    * Bilinear sample of the window [r0, r0 + wh) × [c0, c0 + ww) of an image at window coordinates
    * (y, x); neighbours outside the window count as 0 (scipy mode 'grid-constant', cval 0).

@@ -86,9 +86,9 @@ abstract class RadialDeformationTask extends PatchTask {
     for (int y = 0; y < ph; y++) {
       System.arraycopy(img, (r0 + y) * w + c0, src, y * pw, pw);
     }
-    // The loops below are Hypershape.Geometry.hit, ratio and ImageOps.sampleNearest specialised per
-    // shape kind with the per-patch and per-row terms hoisted; every floating-point operation is the
-    // same one in the same order (Java does not reassociate), so the results are bit-identical.
+    // One loop per shape kind (ellipse: the quadratic's root ahead of the centre; rectangle: the
+    // nearest slab edge) with the per-patch and per-row terms hoisted out of the pixel loop. For a ray
+    // from the centre o' along w' (aligned coordinates) s is the parameter with o' + s·w' on the edge.
     double i00 = g.i00;
     double i01 = g.i01;
     double i10 = g.i10;
@@ -186,8 +186,8 @@ abstract class RadialDeformationTask extends PatchTask {
   }
 
   /**
-   * {@link ImageOps#sampleNearest} with the clamp bounds passed in (same operations, same result):
-   * bilinear, coordinates clamped to [0, h − 1] × [0, w − 1].
+   * Bilinear sample at (y, x) with the coordinates clamped to [0, h − 1] × [0, w − 1] (scipy mode
+   * 'nearest'); the clamp bounds are passed in so that they are computed once per patch.
    */
   private static float sample(float[] src, int w, double ymax, double xmax, int ylast, int xlast,
       double y, double x) {
