@@ -21,6 +21,7 @@ module io.github.mediclip.core {
   exports io.github.mediclip;
   exports io.github.mediclip.bundle;
   exports io.github.mediclip.clip;
+  exports io.github.mediclip.formats;
   exports io.github.mediclip.model;
   exports io.github.mediclip.train;
   exports io.github.mediclip.zoo;
@@ -31,6 +32,9 @@ module io.github.mediclip.core {
   opens io.github.mediclip.model to com.google.gson;
   opens io.github.mediclip.train to com.google.gson;
   opens io.github.mediclip.clip to com.google.gson;
+
+  uses io.github.mediclip.formats.VolumeReaderProvider;
+  uses io.github.mediclip.formats.DicomFrameDecoder;
 
   provides ai.djl.repository.zoo.ZooProvider with io.github.mediclip.zoo.MediClipZooProvider;
 }
