@@ -354,11 +354,11 @@ public final class IntensityPolicy {
     double hi = lohi[1];
     boolean isWindow = kind == Kind.WINDOW || kind == Kind.FILE_WINDOW;
     // For a window, y = ((x - (C - 0.5)) / (W - 1) + 0.5) * 255 = (x - lo) / (hi - lo) * 255 too.
-    double scale = hi > lo ? 255.0 / (hi - lo) : 0;
+    double span = hi - lo;
     for (int i = 0; i < src.length; i++) {
       double y;
       if (hi > lo) {
-        y = (src[i] - lo) * scale;
+        y = (src[i] - lo) / span * 255;
         y = y < 0 ? 0 : (y > 255 ? 255 : y);
       } else {
         y = isWindow && src[i] > hi ? 255 : 0;
