@@ -11,8 +11,12 @@ import glob
 import os
 import sys
 import time
+import warnings
 
 import numpy as np
+
+# pydicom warns on every JPEG 2000 frame that BitsStored (12) differs from the code stream (16)
+warnings.filterwarnings("ignore")
 
 
 def read_dicom_series(folder):
