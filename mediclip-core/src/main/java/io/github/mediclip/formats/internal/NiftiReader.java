@@ -69,6 +69,12 @@ public final class NiftiReader {
     try (InputStream in = open(source)) {
       byte[] first = readHeader(source, in);
       h = Header.parse(source, first);
+      long[] geom = geometry(source, h, options);
+      if (h.singleFile && isGzip(source) && geom[0] <= Math.min(Integer.MAX_VALUE - 8,
+          options.maxDecodedBytes())) {
+        // .nii.gz: one inflate of exactly the bytes needed, no stream layers (2 copies fewer)
+        return readGzipped(source, first.length, h, options);
+      }
       Path dataFile = source;
       InputStream data = in;
       long consumed = first.length;
@@ -85,6 +91,170 @@ public final class NiftiReader {
         if (pair != null) {
           pair.close();
         }
+      }
+    }
+  }
+
+  private static boolean isGzip(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      int b0 = in.read();
+      int b1 = in.read();
+      return b0 >= 0 && b1 >= 0 && (b0 | (b1 << 8)) == GZIP_MAGIC;
+    }
+  }
+
+  /**
+   * Inflates a gzipped single-file NIfTI into one buffer holding the header and the requested volume
+   * (the rest of a 4D file is not inflated), then converts it as {@link #readVoxels} does. The member's
+   * CRC-32 and size are checked when the whole member was inflated.
+   */
+  private static Decoded readGzipped(Path source, int headerSize, Header h, ReadOptions options)
+      throws IOException {
+    long[] geom = geometry(source, h, options);
+    long need = geom[0];
+    long compressed = Files.size(source);
+    if (compressed > options.maxDecodedBytes() || compressed > Integer.MAX_VALUE - 8) {
+      throw new MedicalFormatException(source, "the compressed file is " + compressed
+          + " bytes, more than the limit of " + options.maxDecodedBytes() + " bytes");
+    }
+    byte[] gz = Files.readAllBytes(source);
+    int pos = gzipHeaderEnd(source, gz);
+    byte[] out = new byte[(int) need];
+    java.util.zip.Inflater inf = new java.util.zip.Inflater(true);
+    int n = 0;
+    try {
+      inf.setInput(gz, pos, gz.length - pos);
+      while (n < out.length && !inf.finished()) {
+        int got = inf.inflate(out, n, out.length - n);
+        if (got == 0 && (inf.needsInput() || inf.needsDictionary())) {
+          break;
+        }
+        n += got;
+      }
+      if (n == out.length && !inf.finished()) {
+        // all needed bytes are there; check the trailer only when the member ends right here
+        byte[] probe = new byte[1];
+        if (inf.inflate(probe) == 0 && inf.finished()) {
+          checkTrailer(source, gz, pos + (int) inf.getBytesRead(), out, n);
+        }
+      } else if (inf.finished()) {
+        checkTrailer(source, gz, pos + (int) inf.getBytesRead(), out, n);
+      }
+    } catch (java.util.zip.DataFormatException e) {
+      throw new MedicalFormatException(source, "corrupt gzip data: " + e.getMessage());
+    } finally {
+      inf.end();
+    }
+    if (n < out.length) {
+      throw new MedicalFormatException(source, "truncated voxel data: the volume needs "
+          + out.length + " bytes (uncompressed, header included) but the gzip stream ends after "
+          + n);
+    }
+    return convertAll(source, out, h, geom, options.volumeIndex());
+  }
+
+  private static void checkTrailer(Path source, byte[] gz, int end, byte[] out, int n) {
+    if (end + 8 > gz.length) {
+      throw new MedicalFormatException(source, "truncated gzip trailer (CRC-32 and size missing)");
+    }
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(out, 0, n);
+    long want = ByteBuffer.wrap(gz, end, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xFFFFFFFFL;
+    if (crc.getValue() != want) {
+      throw new MedicalFormatException(source, "gzip CRC-32 mismatch: the file is corrupt");
+    }
+  }
+
+  /** Returns the offset of the deflate data after a gzip member header (RFC 1952). */
+  private static int gzipHeaderEnd(Path source, byte[] gz) {
+    if (gz.length < 10 || gz[2] != 8) {
+      throw new MedicalFormatException(source, "not a deflate gzip stream");
+    }
+    int flags = gz[3] & 0xFF;
+    int pos = 10;
+    try {
+      if ((flags & 4) != 0) { // FEXTRA
+        pos += 2 + ((gz[pos] & 0xFF) | ((gz[pos + 1] & 0xFF) << 8));
+      }
+      for (int bit : new int[] {8, 16}) { // FNAME, FCOMMENT: zero-terminated
+        if ((flags & bit) != 0) {
+          while (gz[pos] != 0) {
+            pos++;
+          }
+          pos++;
+        }
+      }
+      if ((flags & 2) != 0) { // FHCRC
+        pos += 2;
+      }
+    } catch (ArrayIndexOutOfBoundsException e) {
+      throw new MedicalFormatException(source, "truncated gzip header");
+    }
+    if (pos > gz.length) {
+      throw new MedicalFormatException(source, "truncated gzip header");
+    }
+    return pos;
+  }
+
+  /**
+   * Checks the volume index and memory bound; returns {bytes needed from file start, nx, ny, nz,
+   * start of the volume's voxels}.
+   */
+  private static long[] geometry(Path source, Header h, ReadOptions options) {
+    long nx = h.dim[1];
+    long ny = h.dim[2];
+    long nz = h.ndim >= 3 ? h.dim[3] : 1;
+    long volumes = 1;
+    for (int d = 4; d <= h.ndim; d++) {
+      volumes = Math.multiplyExact(volumes, h.dim[d]);
+    }
+    int v = options.volumeIndex();
+    if (v >= volumes) {
+      throw new MedicalFormatException(source, "volume index " + v + " does not exist: the file holds "
+          + volumes + " volume(s) (dim[4..7] = " + java.util.Arrays.toString(
+              java.util.Arrays.copyOfRange(h.dim, 4, 8)) + "); choose 0.." + (volumes - 1));
+    }
+    long plane = nx * ny;
+    long floatBytes = plane * nz * 4;
+    if (plane > Integer.MAX_VALUE - 8 || floatBytes > options.maxDecodedBytes()) {
+      throw new MedicalFormatException(source, "the header declares a volume of " + nx + "x" + ny
+          + "x" + nz + " voxels, " + floatBytes + " bytes as float, more than the limit of "
+          + options.maxDecodedBytes() + " bytes; raise ReadOptions.maxDecodedBytes if it is genuine");
+    }
+    long start = h.voxOffset + (long) v * plane * h.bytesPerVoxel * nz;
+    long end = start + plane * h.bytesPerVoxel * nz;
+    return new long[] {end, nx, ny, nz, start};
+  }
+
+  private static Decoded convertAll(Path source, byte[] all, Header h, long[] geom, int v) {
+    int nx = (int) geom[1];
+    int ny = (int) geom[2];
+    int nz = (int) geom[3];
+    int plane = nx * ny;
+    int planeBytes = plane * h.bytesPerVoxel;
+    boolean scale = h.sclSlope != 0 && Double.isFinite(h.sclSlope);
+    double slope = scale ? h.sclSlope : 1;
+    double inter = scale && Double.isFinite(h.sclInter) ? h.sclInter : 0;
+    float[][] slices = new float[nz][];
+    for (int k = 0; k < nz; k++) {
+      ByteBuffer bb = ByteBuffer.wrap(all, (int) geom[4] + k * planeBytes, planeBytes).slice()
+          .order(h.order);
+      float[] out = new float[plane];
+      convert(bb, h.datatype, out, slope, inter);
+      if (h.isFloat) {
+        checkFinite(source, out, nx, k, v);
+      }
+      slices[k] = out;
+    }
+    return new Decoded(slices, metadata(source, h, nx, ny, nz));
+  }
+
+  private static void checkFinite(Path source, float[] out, long nx, int k, int v) {
+    for (int i = 0; i < out.length; i++) {
+      if (!Float.isFinite(out[i])) {
+        throw new MedicalFormatException(source, "voxel (i=" + (i % nx) + ", j=" + (i / nx)
+            + ", k=" + k + ") of volume " + v + " is " + out[i] + "; NaN and infinite values"
+            + " cannot be normalised: replace them (e.g. with 0) before reading");
       }
     }
   }
@@ -124,32 +294,15 @@ public final class NiftiReader {
 
   private static Decoded readVoxels(Path source, Path dataFile, InputStream in, long consumed,
       byte[] first, Header h, ReadOptions options) throws IOException {
-    long nx = h.dim[1];
-    long ny = h.dim[2];
-    long nz = h.ndim >= 3 ? h.dim[3] : 1;
-    long volumes = 1;
-    for (int d = 4; d <= h.ndim; d++) {
-      volumes = Math.multiplyExact(volumes, h.dim[d]);
-    }
+    long[] geom = geometry(source, h, options);
+    long nx = geom[1];
+    long nz = geom[3];
     int v = options.volumeIndex();
-    if (v >= volumes) {
-      throw new MedicalFormatException(source, "volume index " + v + " does not exist: the file holds "
-          + volumes + " volume(s) (dim[4..7] = " + java.util.Arrays.toString(
-              java.util.Arrays.copyOfRange(h.dim, 4, 8)) + "); choose 0.." + (volumes - 1));
-    }
-    long plane = nx * ny;
-    long floatBytes = plane * nz * 4;
-    if (plane > Integer.MAX_VALUE - 8 || floatBytes > options.maxDecodedBytes()) {
-      throw new MedicalFormatException(source, "the header declares a volume of " + nx + "x" + ny
-          + "x" + nz + " voxels, " + floatBytes + " bytes as float, more than the limit of "
-          + options.maxDecodedBytes() + " bytes; raise ReadOptions.maxDecodedBytes if it is genuine");
-    }
-    int bpv = h.bytesPerVoxel;
-    long planeBytes = plane * bpv;
-    long start = h.voxOffset + (long) v * planeBytes * nz;
+    long plane = nx * geom[2];
+    long planeBytes = plane * h.bytesPerVoxel;
+    long start = geom[4];
     long skip = start - consumed;
     if (skip < 0) {
-      // vox_offset inside the bytes already read as header (e.g. 348/352): reuse them
       throw new MedicalFormatException(source, "vox_offset " + h.voxOffset + " lies inside the header"
           + " (" + h.headerSize + " bytes)");
     }
@@ -180,41 +333,36 @@ public final class NiftiReader {
       float[] out = new float[(int) plane];
       convert(bb, h.datatype, out, slope, inter);
       if (h.isFloat) {
-        for (int i = 0; i < out.length; i++) {
-          if (!Float.isFinite(out[i])) {
-            throw new MedicalFormatException(source, "voxel (i=" + (i % nx) + ", j=" + (i / nx)
-                + ", k=" + k + ") of volume " + v + " is " + out[i] + "; NaN and infinite values"
-                + " cannot be normalised: replace them (e.g. with 0) before reading");
-          }
-        }
+        checkFinite(source, out, nx, k, v);
       }
       slices[k] = out;
     }
-    return new Decoded(slices, metadata(source, h, (int) nx, (int) ny, (int) nz));
+    return new Decoded(slices, metadata(source, h, (int) nx, (int) geom[2], (int) nz));
   }
 
   private static void convert(ByteBuffer bb, int datatype, float[] out, double slope, double inter) {
     byte[] b = bb.array();
+    int base = bb.arrayOffset(); // the buffer may be a slice of a larger array
     boolean le = bb.order() == ByteOrder.LITTLE_ENDIAN;
     int n = out.length;
     switch (datatype) {
       case 2: // uint8
         for (int i = 0; i < n; i++) {
-          out[i] = (float) ((b[i] & 0xFF) * slope + inter);
+          out[i] = (float) ((b[base + i] & 0xFF) * slope + inter);
         }
         break;
       case 256: // int8
         for (int i = 0; i < n; i++) {
-          out[i] = (float) (b[i] * slope + inter);
+          out[i] = (float) (b[base + i] * slope + inter);
         }
         break;
       case 4: // int16
         if (le) {
-          for (int i = 0, o = 0; i < n; i++, o += 2) {
+          for (int i = 0, o = base; i < n; i++, o += 2) {
             out[i] = (float) ((short) ((b[o] & 0xFF) | (b[o + 1] << 8)) * slope + inter);
           }
         } else {
-          for (int i = 0, o = 0; i < n; i++, o += 2) {
+          for (int i = 0, o = base; i < n; i++, o += 2) {
             out[i] = (float) ((short) ((b[o + 1] & 0xFF) | (b[o] << 8)) * slope + inter);
           }
         }
@@ -258,7 +406,7 @@ public final class NiftiReader {
         }
         break;
       case 128: // RGB24 -> BT.601 luma
-        for (int i = 0, o = 0; i < n; i++, o += 3) {
+        for (int i = 0, o = base; i < n; i++, o += 3) {
           double y = 0.299 * (b[o] & 0xFF) + 0.587 * (b[o + 1] & 0xFF) + 0.114 * (b[o + 2] & 0xFF);
           out[i] = (float) (y * slope + inter);
         }
