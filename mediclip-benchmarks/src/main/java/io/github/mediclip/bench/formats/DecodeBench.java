@@ -26,7 +26,7 @@ import java.util.Map;
  *
  * <p>Run: {@code java -cp mediclip-benchmarks/target/mediclip-benchmarks-0.1.0-SNAPSHOT.jar
  * io.github.mediclip.bench.formats.DecodeBench [--data ../shared/data/lgg-volumes] [--rounds 5]
- * [--reps 5] [--python python3]}.
+ * [--reps 5] [--warmup 40] [--python python3]}.
  */
 public final class DecodeBench {
 
@@ -37,12 +37,14 @@ public final class DecodeBench {
     int rounds = 5;
     int reps = 5;
     String python = "python3";
+    int warmup = 40;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--data" -> data = Paths.get(args[i + 1]);
         case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
         case "--reps" -> reps = Integer.parseInt(args[i + 1]);
         case "--python" -> python = args[i + 1];
+        case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -60,12 +62,16 @@ public final class DecodeBench {
     System.out.println("load before: " + loadAverage());
     System.out.printf(Locale.ROOT, "rounds %d, best of %d reads per round; Java %s%n", rounds, reps,
         System.getProperty("java.version"));
-    // warm-up: the JIT compiles the parser and converters
+    // warm-up: the JIT needs some 30 reads before the converters run compiled (first reads are 3-4x
+    // slower); Python's figures are steady after its own warm-up read
+    long w0 = System.nanoTime();
     for (Path p : cases.values()) {
-      for (int i = 0; i < 3; i++) {
+      for (int i = 0; i < warmup; i++) {
         MedicalImages.read(p);
       }
     }
+    System.out.printf(Locale.ROOT, "warm-up: %d reads per case, %.1f s%n", warmup,
+        (System.nanoTime() - w0) / 1e9);
     Map<String, List<Double>> java = new LinkedHashMap<>();
     Map<String, List<Double>> py = new LinkedHashMap<>();
     Map<String, Integer> slices = new LinkedHashMap<>();
