@@ -243,7 +243,7 @@ public final class ImageIo {
 
   /** The reason part of one of our messages ("cannot read image FILE: reason"). */
   private static String reason(UncheckedIOException e, Path file) {
-    String msg = String.valueOf(e.getMessage());
+    String msg = String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
     String prefix = "cannot read image " + file + ": ";
     return msg.startsWith(prefix) ? msg.substring(prefix.length()) : msg;
   }
