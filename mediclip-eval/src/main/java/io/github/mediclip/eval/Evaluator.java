@@ -132,9 +132,9 @@ public final class Evaluator {
     if (reportDir != null) {
       checkReportDir(reportDir, all);
     }
-    List<Sample> test = new ArrayList<>(all.size());
+    List<Sample> test = new ArrayList<>(all.size()); // the samples that decode, in order
     long start = System.nanoTime();
-    int n = test.size();
+    int n = all.size();
     double[] scores = new double[n];
     int[] labels = new int[n];
     int skipped = 0;
@@ -178,7 +178,10 @@ public final class Evaluator {
           masks.add(mask);
         } catch (java.io.UncheckedIOException e) {
           skipped++;
-          warn("skipping " + sample.image() + ": " + oneLine(e));
+          String reason = oneLine(e);
+          String prefix = "cannot read image " + sample.image() + ": ";
+          warn("skipping " + sample.image() + ": "
+              + (reason.startsWith(prefix) ? reason.substring(prefix.length()) : reason));
         }
       }
       if (!images.isEmpty()) {
