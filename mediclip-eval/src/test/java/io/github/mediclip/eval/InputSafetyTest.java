@@ -158,7 +158,7 @@ class InputSafetyTest {
     Files.writeString(foreign.resolve("metrics.json"), "{}");
     Files.writeString(foreign.resolve("chapter1.tex"), "mine");
     assertThatThrownBy(() -> ev.evaluate(scorer, ds, foreign))
-        .hasMessageContaining("it holds 'chapter1.tex', which is not part of a evaluation report");
+        .hasMessageContaining("cannot replace evaluation report " + foreign + ": it holds 'chapter1.tex', which we never write there");
     assertThat(calls[0]).isZero();
     assertThat(foreign.resolve("chapter1.tex")).hasContent("mine");
     assertSame(before, snapshot(root));

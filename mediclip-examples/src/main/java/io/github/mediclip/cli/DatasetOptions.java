@@ -95,7 +95,9 @@ final class DatasetOptions {
             return new Read(ds, skipped.get());
         } catch (DatasetException e) {
             e.problems().forEach(p -> err.println("mediclip: problem: " + p));
-            throw new CliException("cannot read dataset " + data + ": " + e.getMessage());
+            throw new CliException("cannot read dataset " + data + ": " + (e.problems().isEmpty() ? e.getMessage()
+                    : e.problems().size() + (e.problems().size() == 1 ? " problem" : " problems")
+                    + ", each listed above on its own line"));
         }
     }
 

@@ -484,7 +484,9 @@ public final class DatasetReader {
       return "malformed";
     }
     String first = message.strip().split("\\R", 2)[0];
-    return first.replaceAll("\\s*See https?://\\S+", "").trim();
+    return first.replaceAll("\\s*See https?://\\S+", "")
+        .replaceFirst("^([\\w$]+\\.)+[\\w$]*Exception: ", "")
+        .trim();
   }
 
   /** Natural order: digit runs compare numerically, the rest case-sensitively, ties by plain string order. */

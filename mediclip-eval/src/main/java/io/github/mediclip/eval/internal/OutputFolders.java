@@ -109,9 +109,7 @@ public final class OutputFolders {
               + target
               + ": the folder is not empty and holds no "
               + kind.marker()
-              + ", so it is not a "
-              + kind.what()
-              + " we could replace; choose a new or empty folder");
+              + ", so it is not ours to replace; choose a new or empty folder");
     }
     for (String e : entries) {
       if (!kind.names().test(e)) {
@@ -122,9 +120,7 @@ public final class OutputFolders {
                 + target
                 + ": it holds '"
                 + e
-                + "', which is not part of a "
-                + kind.what()
-                + "; move it away or choose a new folder");
+                + "', which we never write there; move it away or choose a new folder");
       }
     }
   }
