@@ -284,10 +284,12 @@ public final class Evaluator {
     }
   }
 
+  /** To the sink when one is set (the CLI prints its own line), else to the logger. */
   private void warn(String message) {
-    LOG.log(System.Logger.Level.WARNING, message);
     if (warnings != null) {
       warnings.accept(message);
+    } else {
+      LOG.log(System.Logger.Level.WARNING, message);
     }
   }
 
@@ -491,8 +493,8 @@ public final class Evaluator {
     private Builder() {}
 
     /**
-     * Receives one line per test image that is skipped because it cannot be decoded (also logged as a warning).
-     * Default: logged only.
+     * Receives one line per test image that is skipped because it cannot be decoded, instead of the logger.
+     * Default: logged as a warning.
      *
      * @param sink the receiver
      * @return this builder

@@ -121,7 +121,7 @@ public final class ImageIo {
    * Decodes an image file within the limits.
    *
    * @param file the file; its extension is ignored
-   * @return the image and the decoder's warnings (each also logged)
+   * @return the image and the decoder's warnings (for the caller to report; not logged)
    * @throws UncheckedIOException naming the file and the reason when it is not a regular file, has no
    *     decoder, is larger than {@link #maxPixels()}, is corrupt, or does not fit in memory
    */
@@ -132,6 +132,7 @@ public final class ImageIo {
       throw fail(file, notFile, null);
     }
     List<String> warnings = new ArrayList<>();
+    int[] size = {0, 0}; // known once the header is read, for the out-of-memory message
     try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
       if (in == null) {
         throw fail(file, "cannot open the file", null);
@@ -143,6 +144,8 @@ public final class ImageIo {
         int w = reader.getWidth(0);
         int h = reader.getHeight(0);
         checkDimensions(file, w, h);
+        size[0] = w;
+        size[1] = h;
         reader.addIIOReadWarningListener(
             new IIOReadWarningListener() {
               @Override
@@ -154,22 +157,10 @@ public final class ImageIo {
         try {
           image = reader.read(0, reader.getDefaultReadParam());
         } catch (OutOfMemoryError e) {
-          throw fail(
-              file,
-              String.format(
-                  Locale.ROOT,
-                  "out of memory while decoding a %d x %d image; give Java more heap (-Xmx) or lower"
-                      + " the pixel limit (-D%s=...)",
-                  w,
-                  h,
-                  MAX_PIXELS_PROPERTY),
-              null);
+          throw outOfMemory(file, w, h);
         }
         if (image == null) {
           throw fail(file, "the decoder returned no image", null);
-        }
-        for (String warning : warnings) {
-          LOG.log(System.Logger.Level.WARNING, "image " + file + ": " + warning);
         }
         return new Decoded(image, warnings);
       } finally {
@@ -178,6 +169,12 @@ public final class ImageIo {
     } catch (UncheckedIOException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
+      // some readers (PNG) catch the OutOfMemoryError themselves and wrap it
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof OutOfMemoryError) {
+          throw outOfMemory(file, size[0], size[1]);
+        }
+      }
       String msg = String.valueOf(e.getMessage());
       if (msg.toLowerCase(Locale.ROOT).contains("unsupported image type")) {
         throw fail(
@@ -191,14 +188,19 @@ public final class ImageIo {
   }
 
   /**
-   * Decodes an image file within the limits ({@link #readWithWarnings}); warnings are logged only.
+   * Decodes an image file within the limits ({@link #readWithWarnings}); the decoder's warnings (e.g. a
+   * truncated JPEG) are logged, as callers of this method have no other way to see them.
    *
    * @param file the file
    * @return the image, in its own type
    * @throws UncheckedIOException naming the file, see {@link #readWithWarnings}
    */
   public static BufferedImage read(Path file) {
-    return readWithWarnings(file).image();
+    Decoded d = readWithWarnings(file);
+    for (String warning : d.warnings()) {
+      LOG.log(System.Logger.Level.WARNING, "image " + file + ": " + warning);
+    }
+    return d.image();
   }
 
   /**
@@ -279,6 +281,19 @@ public final class ImageIo {
               MAX_PIXELS_PROPERTY),
           null);
     }
+  }
+
+  private static UncheckedIOException outOfMemory(Path file, int w, int h) {
+    return fail(
+        file,
+        String.format(
+            Locale.ROOT,
+            "out of memory while decoding a %d x %d image; give Java more heap (-Xmx) or lower"
+                + " the pixel limit (-D%s=...)",
+            w,
+            h,
+            MAX_PIXELS_PROPERTY),
+        null);
   }
 
   private static UncheckedIOException fail(Path file, String reason, Throwable cause) {

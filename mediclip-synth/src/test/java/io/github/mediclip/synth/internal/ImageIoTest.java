@@ -194,6 +194,43 @@ class ImageIoTest {
   }
 
   @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void anOutOfMemoryErrorWhileDecodingIsThatImagesErrorAndTheNextImageIsRead() throws Exception {
+    // 6000 x 6000 8-bit gray (under the pixel limit) needs a 36 MB raster; the probe JVM has 24 MB of heap
+    BufferedImage big = new BufferedImage(6000, 6000, BufferedImage.TYPE_BYTE_GRAY);
+    Path bigPng = tmp.resolve("big.png");
+    assertThat(ImageIO.write(big, "png", bigPng.toFile())).isTrue();
+    big = null;
+    Path small = Files.write(tmp.resolve("small.png"), encode(noise(8, 8, BufferedImage.TYPE_BYTE_GRAY, 5), "png"));
+    Path fakeTmp = Files.createDirectories(tmp.resolve("fake-tmp"));
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx24m",
+                "-Djava.awt.headless=true",
+                "-Djava.io.tmpdir=" + fakeTmp,
+                "-cp",
+                System.getProperty("java.class.path"),
+                ImageIoOomProbe.class.getName(),
+                bigPng.toString(),
+                small.toString())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
+    assertThat(out.lines().toList())
+        .containsExactly(
+            "error cannot read image "
+                + bigPng
+                + ": out of memory while decoding a 6000 x 6000 image; give Java more heap (-Xmx) or lower"
+                + " the pixel limit (-Dmediclip.image.maxPixels=...)",
+            "ok 8x8");
+    try (var left = Files.list(fakeTmp)) {
+      assertThat(left.toList()).isEmpty();
+    }
+  }
+
+  @Test
   void resizeIsTheTwoTapBilinear() {
     float[] ramp = {0, 1, 2, 3};
     assertThat(ImageIo.resizeBilinear(ramp, 4, 1, 2, 1)).containsExactly(0.5f, 2.5f);
