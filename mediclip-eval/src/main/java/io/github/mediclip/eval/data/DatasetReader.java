@@ -93,7 +93,7 @@ public final class DatasetReader {
     }
 
     /**
-     * Returns options that send warnings to {@code sink} as well as to the logger.
+     * Returns options that send warnings to {@code sink} instead of the logger.
      *
      * @param sink receives one line per skipped file
      * @return new options
@@ -463,10 +463,12 @@ public final class DatasetReader {
       fatal.add(new DatasetProblem(p, reason));
     }
 
+    /** To the sink when one is set (the CLI prints its own line; logging too would print it twice), else logged. */
     void warn(String message) {
-      LOG.log(System.Logger.Level.WARNING, message);
       if (options.warnings != null) {
         options.warnings.accept(message);
+      } else {
+        LOG.log(System.Logger.Level.WARNING, message);
       }
     }
 
