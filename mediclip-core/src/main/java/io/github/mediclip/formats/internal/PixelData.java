@@ -188,15 +188,26 @@ final class PixelData {
       } catch (IOException e) {
         throw new MedicalFormatException(f, "frame " + (k + 1) + " of Pixel Data (7FE0,0010) in "
             + ts.displayName() + " (" + ts.uid() + ") cannot be decoded: " + e.getMessage()
-            + (ts.codec() == TransferSyntax.Codec.JPEG
-                ? " (12-bit JPEG Extended has no maintained Java decoder on Maven Central; convert"
-                    + " with dcmdjpeg, or plug in a DicomFrameDecoder)" : ""), e);
+            + jpegHint(ts), e);
       }
       // Color code streams decode to RGB (JPEG 2000 MCT, ImageIO JPEG color conversion is not
       // applied by readRaster: YBR stays YBR, so the Y sample is taken as luma below).
       out[k] = samplesToGray(samples, info, slope[k], intercept[k]);
     }
     return out;
+  }
+
+  private static String jpegHint(TransferSyntax ts) {
+    if (ts == TransferSyntax.JPEG_LOSSLESS || ts == TransferSyntax.JPEG_LOSSLESS_SV1) {
+      return " (JPEG Lossless needs TwelveMonkeys' ImageIO JPEG reader on the class path:"
+          + " com.twelvemonkeys.imageio:imageio-jpeg:3.14.0; it is not bundled because it replaces"
+          + " the JDK's JPEG reader application-wide. Or convert with dcmdjpeg)";
+    }
+    if (ts.codec() == TransferSyntax.Codec.JPEG) {
+      return " (12-bit JPEG Extended has no maintained Java decoder on Maven Central; convert with"
+          + " dcmdjpeg, or plug in a DicomFrameDecoder)";
+    }
+    return "";
   }
 
   static MedicalFormatException unsupported(Path f, TransferSyntax ts) {
