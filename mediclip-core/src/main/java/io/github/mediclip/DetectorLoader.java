@@ -30,7 +30,7 @@ final class DetectorLoader {
       BundleManifest m = src.manifest();
       // Everything that can be checked without the backbone is checked before the engine starts.
       ClipConfig recorded = BundleCodec.clipConfig(src);
-      BundleCodec.headsLimit(src);
+      byte[] headsBytes = BundleCodec.readHeads(src); // bounded, content hashes checked
       HeadsConfig hc = BundleCodec.headsConfig(m.heads());
       Device dev = device != null ? device : MediClip.defaultDevice();
       BundleManifest.Backbone ref = m.backbone();
@@ -60,7 +60,7 @@ final class DetectorLoader {
         heads = MediClipHeads.create(backbone.model(), hc, m.provenance().seed());
         Map<String, Shape> expected = new LinkedHashMap<>();
         heads.parameters().forEach((k, v) -> expected.put(k, v.getShape()));
-        Map<String, float[]> values = BundleCodec.readHeads(src, expected);
+        Map<String, float[]> values = BundleCodec.decodeHeads(src, headsBytes, expected);
         try (NDManager tmp = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
           Map<String, NDArray> params = new LinkedHashMap<>();
           values.forEach((k, v) -> params.put(k, tmp.create(v, expected.get(k))));

@@ -154,17 +154,28 @@ public final class BundleCodec {
   }
 
   /**
-   * Reads, checks (hash) and decodes the heads of a bundle.
+   * Reads the heads file (bounded by {@link #headsLimit}) and checks its content hashes, before the
+   * backbone is loaded.
    *
    * @param src the bundle
-   * @param expected the parameter shapes the heads configuration defines
+   * @return the bytes of {@code heads.safetensors}
+   */
+  public static byte[] readHeads(BundleSource src) {
+    byte[] bytes = src.readHeads(headsLimit(src));
+    checkHeadsHash(src, bytes);
+    return bytes;
+  }
+
+  /**
+   * Decodes heads read by {@link #readHeads(BundleSource)} against the shapes the heads configuration
+   * defines.
+   *
+   * @param src the bundle
+   * @param bytes the content of its heads file
+   * @param expected the parameter shapes
    * @return name to float32 values
    */
-  public static Map<String, float[]> readHeads(BundleSource src, Map<String, Shape> expected) {
-    long limit =
-        Math.min(headsLimit(src), HeadsCodec.dataBytes(expected) + 8 + BundleLimits.maxHeadsHeaderBytes());
-    byte[] bytes = src.readHeads(limit);
-    checkHeadsHash(src, bytes);
+  public static Map<String, float[]> decodeHeads(BundleSource src, byte[] bytes, Map<String, Shape> expected) {
     return HeadsCodec.decode(bytes, src.where(DetectorBundle.HEADS), expected);
   }
 
