@@ -12,16 +12,18 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * One writer per output: a lock file {@code .NAME.lock} next to the target, locked with the operating
  * system's file lock (released by the OS when the process dies, so a crash leaves no stale lock) and
- * deleted when released. The holder writes a token into the file and checks, after locking, that the
- * path still names the file it locked, so that a holder deleting the file cannot let two writers in.
+ * deleted when released. After locking, the holder checks (with {@code stat}, never by opening the
+ * file: closing any descriptor of a file drops the process's POSIX locks on it) that the path still
+ * names the file it opened, so that a holder deleting the file on release does not let two writers
+ * in. The holder's pid and start time are written into the file for the other writers' message.
  * Re-entrant for the thread that holds it (the CLI reserves the output before training, and the save
  * at the end joins that reservation).
  */
@@ -109,6 +111,7 @@ public final class OutputLocks {
               "Cannot write " + target + ": cannot create the lock file " + file + " ("
                   + e.getMessage() + ")", e);
         }
+        Object keyAtOpen = fileKey(file);
         FileLock fl = null;
         try {
           try {
@@ -121,13 +124,12 @@ public final class OutputLocks {
             ch.close();
             throw busy(target, file, holder.isEmpty() ? "another process" : holder);
           }
-          String token =
-              "pid " + ProcessHandle.current().pid() + " since " + Instant.now() + " ("
-                  + UUID.randomUUID() + ")";
-          ch.truncate(0);
-          ch.write(ByteBuffer.wrap(token.getBytes(StandardCharsets.UTF_8)), 0);
-          ch.force(false);
-          if (token.equals(readRaw(file))) {
+          Object keyNow = fileKey(file);
+          if (keyNow != null && keyNow.equals(keyAtOpen)) {
+            String token = "pid " + ProcessHandle.current().pid() + " since " + Instant.now();
+            ch.truncate(0);
+            ch.write(ByteBuffer.wrap(token.getBytes(StandardCharsets.UTF_8)), 0);
+            ch.force(false);
             Hold h2 = new Hold(target, file, ch, fl);
             HELD.put(target, h2);
             return h2;
@@ -148,19 +150,18 @@ public final class OutputLocks {
     }
   }
 
-  private static String readRaw(Path file) {
+  private static Object fileKey(Path file) {
     try {
-      return Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException | RuntimeException e) {
-      return "";
+      return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+    } catch (IOException e) {
+      return null;
     }
   }
 
   private static String readQuietly(Path file) {
     try {
       String s = Files.readString(file, StandardCharsets.UTF_8).strip();
-      int paren = s.indexOf(" (");
-      return paren > 0 ? s.substring(0, paren) : s;
+      return s.length() > 200 ? "" : s;
     } catch (NoSuchFileException e) {
       return "";
     } catch (IOException | RuntimeException e) {
