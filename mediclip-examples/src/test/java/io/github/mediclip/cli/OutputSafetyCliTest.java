@@ -186,6 +186,17 @@ class OutputSafetyCliTest {
                 + " interrupted save");
         assertThat(names(d)).containsExactly("bundle");
         assertThat(tree(b)).isNotEqualTo(saved);
+        // a stale leftover next to an existing bundle: the bundle loads, and the leftover is reported
+        Files.createDirectories(d.resolve(".bundle.old-8"));
+        for (String f : List.of("manifest.json", "heads.safetensors", "serving.properties")) {
+            Files.copy(b.resolve(f), d.resolve(".bundle.old-8").resolve(f));
+        }
+        CliTestSupport.Result warn = CliTestSupport.run("detect", "--model", b.toString(), img.toString());
+        assertThat(warn.exitCode()).as(warn.err()).isZero();
+        assertThat(warn.err()).contains("mediclip: warning: " + d.resolve(".bundle.old-8")
+                + " was left by an interrupted save of " + b);
+        assertThat(train(b, "--overwrite").err()).contains("mediclip: removed " + d.resolve(".bundle.old-8"));
+        assertThat(names(d)).containsExactly("bundle");
     }
 
     static byte[] zip(Map<String, byte[]> entries) throws IOException {
