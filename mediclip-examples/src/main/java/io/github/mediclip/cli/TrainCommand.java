@@ -8,6 +8,7 @@ import io.github.mediclip.bundle.BundleOutput;
 import io.github.mediclip.bundle.SaveOptions;
 import io.github.mediclip.eval.data.Dataset;
 import io.github.mediclip.eval.data.Sample;
+import io.github.mediclip.synth.AnomalySynthesizer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -79,14 +80,33 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
+        // every option value is checked before any work: a bad value is a usage error (exit code 2)
         Check.range("--k", k, 1, 100_000);
+        if (epochs != null) {
+            Check.range("--epochs", epochs, 1, 100_000);
+        }
+        if (batchSize != null) {
+            Check.range("--batch-size", batchSize, 1, 1024);
+        }
+        if (lr != null) {
+            Check.learningRate("--lr", lr);
+        }
+        if (imageSize != null) {
+            Check.imageSize("--image-size", imageSize);
+        }
+        if (patience != null) {
+            Check.range("--patience", patience, 0, 100_000);
+        }
+        AnomalySynthesizer synth = synthesis == null ? null : Synth.create("--synthesis", synthesis);
+        dataset.validate();
+        device.validate();
         Check.directory("--backbone", backbone);
         // The output is checked, probed and locked before anything else runs (docs/reliability-outputs.md).
         SaveOptions saveOptions = SaveOptions.builder().optOverwrite(overwrite).addProtectedPath(dataset.data)
                 .addProtectedPath(backbone).build();
         try (BundleOutput reserved = reserve(out, saveOptions)) {
             reserved.recovered().forEach(note -> err.println("mediclip: " + note));
-            return train(err, saveOptions);
+            return train(err, saveOptions, synth);
         }
     }
 
@@ -98,8 +118,8 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private Integer train(PrintWriter err, SaveOptions saveOptions) {
-        DatasetOptions.Read read = dataset.read(err);
+    private Integer train(PrintWriter err, SaveOptions saveOptions, AnomalySynthesizer synth) {
+        DatasetOptions.Read read = dataset.decodableTrain(dataset.read(err), err);
         Dataset ds = read.dataset();
         List<Path> normals = new ArrayList<>();
         for (Sample s : ds.train()) {
@@ -133,8 +153,8 @@ final class TrainCommand implements Callable<Integer> {
         if (patience != null) {
             b.optPatience(patience);
         }
-        if (synthesis != null) {
-            b.optSynthesis(Synth.create(synthesis));
+        if (synth != null) {
+            b.optSynthesis(synth);
         }
         MediClip mediclip = b.build();
         // SIGINT (Ctrl-C): stop after the current step, keep the best state so far, save it, and say so.
