@@ -132,7 +132,9 @@ if [[ "$MODE" == cmake ]]; then
   [[ -n "$PT_VERSION" ]] && CMAKE_ARGS+=(-DPT_VERSION="$PT_VERSION")
   [[ "$CUDA" == on ]] && CMAKE_ARGS+=(-DUSE_CUDA=1)
   cmake "${CMAKE_ARGS[@]}"
-  cmake --build "$BUILD_DIR/cmake" --config Release -j "$JOBS"
+  # keep going after a failing file, so that one run shows every file that does not compile
+  KEEP=(-k); [[ ${#GEN[@]} -gt 0 ]] && KEEP=(-k 0)
+  cmake --build "$BUILD_DIR/cmake" --config Release -j "$JOBS" -- "${KEEP[@]}"
   LIB="$BUILD_DIR/cmake/libdjl_torch.so"
 else
   PREFIX="$(cd "$TORCH_CMAKE/../../.." && pwd)"

@@ -7,7 +7,10 @@
 # Modules: the seven of docs/design (java.base, java.desktop, java.logging, java.management, java.naming, java.xml,
 # jdk.unsupported) plus what jdeps finds on the carried class path beyond them: jdk.management (the bench mains read
 # process CPU time), java.sql (Gson's optional adapters, AssertJ, JUnit params), java.instrument (Byte Buddy, used by
-# AssertJ) and java.compiler (annotations referenced by DJL and Error Prone). gpu/prepare-carry.sh checks every
+# AssertJ) and java.compiler (annotations referenced by DJL and Error Prone); and jdk.zipfs, the "jar:"/zip file
+# system provider, which no jdeps run reports (it is a service found at run time) but which JUnit's class-path
+# scanner needs to read a jar of tests (the CPU rehearsal found 0 tests and "Provider \"jar\" not found" without
+# it), as does any FileSystems.newFileSystem over a zip. gpu/prepare-carry.sh checks every
 # carried jar against this list with jdeps and fails when one needs a module that is missing.
 # Uncompressed modules (--compress=0) pack smaller as .tar.gz than jlink's own zip compression.
 set -euo pipefail
@@ -21,7 +24,7 @@ while [[ $# -gt 0 ]]; do
     *) echo "build-jre.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
 done
-MODULES=java.base,java.compiler,java.desktop,java.instrument,java.logging,java.management,java.naming,java.sql,java.xml,jdk.management,jdk.unsupported
+MODULES=java.base,java.compiler,java.desktop,java.instrument,java.logging,java.management,java.naming,java.sql,java.xml,jdk.management,jdk.unsupported,jdk.zipfs
 JLINK="${JAVA_HOME:+$JAVA_HOME/bin/}jlink"
 command -v "$JLINK" >/dev/null || { echo "build-jre.sh: jlink not found (install a JDK 17 or set JAVA_HOME)" >&2; exit 2; }
 ver="$("$JLINK" --version)"

@@ -44,7 +44,7 @@ else
 fi
 mkdir -p "$OUT" "$WORK/stages"
 LOG="$OUT/device-check.log"
-: > "$LOG"
+[[ -z "$STAGES" ]] && : > "$LOG" # a --stages rerun appends to the log and to the stage index (last record wins)
 T_START=$(date +%s)
 # Default budget: 400 s on the device (call it with timeout_s=430): with a 1-2 min start that leaves about 5 minutes
 # of the 15 for one rerun of the stages that failed (--stages a,b --budget-s 240, on the still-warm machine, where
@@ -52,6 +52,9 @@ T_START=$(date +%s)
 [[ -z "$BUDGET" ]] && { [[ "$MODE" == cuda ]] && BUDGET=400 || BUDGET=3600; }
 DEADLINE=$((T_START + BUDGET - 20)) # 20 s kept for collecting the results
 export PYTHONUNBUFFERED=1
+# the python that has torch: plain python3 on the device; Debian's /usr/bin/python3 (python3-torch) in a rehearsal
+PY=python3
+if ! python3 -c 'import torch' 2>/dev/null && /usr/bin/python3 -c 'import torch' 2>/dev/null; then PY=/usr/bin/python3; fi
 want() { [[ -z "$STAGES" || ",$STAGES," == *",$1,"* ]]; }
 
 # stage NAME TIMEOUT_S COMMAND...: runs the command with a timeout, records rc/seconds, appends its output to the
@@ -84,7 +87,7 @@ stage() {
   tail -n 5 "$slog"
   return $rc
 }
-: > "$WORK/stages/index.tsv"
+[[ -z "$STAGES" ]] && : > "$WORK/stages/index.tsv"
 
 # ---------------------------------------------------------------------------------------------------------------
 # 0. the machine
@@ -112,7 +115,8 @@ if [[ "$MODE" == cuda ]]; then
   CUDART_DIR="$(dirname "$( (find "$(dirname "$TORCH_DIR")/nvidia" /usr/local/cuda/lib64 /usr/local/cuda/targets \
       -name 'libcudart.so*' 2>/dev/null; true) | head -1)")"
 else
-  TORCH_VERSION="$(sed -n 's/^set(PACKAGE_VERSION "\([0-9.]*\).*/\1/p' /usr/lib/x86_64-linux-gnu/cmake/Torch/TorchConfigVersion.cmake 2>/dev/null | head -1)"
+  # Debian's package version (1.13.1+dfsg-4); its CMake files say 1.13.0
+  TORCH_VERSION="$(dpkg-query -W -f='${Version}' libtorch-dev 2>/dev/null | sed 's/[+~-].*//')"
   FLAVOR=cpu
   TORCH_CMAKE=/usr/lib/x86_64-linux-gnu/cmake/Torch
   TORCH_LIB="$WORK/libtorch"
@@ -135,8 +139,21 @@ if [[ -f "$JNI" && "${REBUILD_JNI:-0}" != 1 ]] && { [[ -z "$STAGES" ]] || ! want
   printf '%s\t%s\t%s\t%s\n' build_jni_cmake reused 0 0 >> "$WORK/stages/index.tsv"
 else
 rm -f "$JNI"
-stage build_jni_cmake 300 "${BUILD[@]}" --build-dir "$WORK/jni-build-cmake" --mode cmake \
-  || stage build_jni_direct 240 "${BUILD[@]}" --build-dir "$WORK/jni-build-direct" --mode direct
+# Fallbacks, each recorded as its own stage: when DJL's legacy-profiler code does not compile against this torch
+# (the one part of the JNI sources most likely to have moved since 2.7.1), the same build without it
+# (gpu/patches-fallback/no-legacy-profiler.patch: startProfile/stopProfile then throw); when Torch's CMake config
+# itself fails (CUDA toolkit lookup), plain g++ against torch/include and torch/lib.
+NOPROF=(--patch "$ROOT/gpu/patches-fallback/no-legacy-profiler.patch")
+profiler_failed() { grep -q 'PyTorchLibrary_system.cc.*error' "$WORK/stages/$1.log" 2>/dev/null; }
+if ! stage build_jni_cmake 300 "${BUILD[@]}" --build-dir "$WORK/jni-build-cmake" --mode cmake; then
+  if profiler_failed build_jni_cmake; then
+    stage build_jni_cmake_noprof 240 "${BUILD[@]}" "${NOPROF[@]}" --build-dir "$WORK/jni-build-cmake2" --mode cmake
+  elif ! grep -q 'Build files have been written' "$WORK/stages/build_jni_cmake.log"; then
+    stage build_jni_direct 240 "${BUILD[@]}" --build-dir "$WORK/jni-build-direct" --mode direct \
+      || { profiler_failed build_jni_direct && stage build_jni_direct_noprof 200 "${BUILD[@]}" "${NOPROF[@]}" \
+             --build-dir "$WORK/jni-build-direct2" --mode direct; }
+  fi
+fi
 fi
 stage jni_ldd 20 bash -c "ls -la '$JNI' && ldd '$JNI' | grep -E 'torch|c10|cuda|not found'"
 DJL_CACHE="$WORK/djl-cache"
@@ -160,7 +177,7 @@ BPE="$CARRY/parity/bpe_simple_vocab_16e6.txt.gz"
 # 4. DJL loads the library; GPU count; then the tests
 stage engine 60 "${J[@]}" io.github.mediclip.bench.gpu.EngineInfo
 # 4b. pretrained weights already on this disk (seconds; early, so that a short run still has it)
-stage weights 30 bash -c '
+stage weights 40 bash -c '
   for d in "${HF_HOME:-$HOME/.cache/huggingface}" "${TORCH_HOME:-$HOME/.cache/torch}" "$HOME/.cache/clip" \
            "$HOME/.cache/open_clip" "${XDG_CACHE_HOME:-$HOME/.cache}" /root/.cache /opt /models /data; do
     [[ -d "$d" ]] && echo "CACHE $d $(du -sb "$d" 2>/dev/null | cut -f1)"
@@ -184,11 +201,11 @@ stage parity 90 "${J[@]}" io.github.mediclip.bench.gpu.CudaParityBench --fixture
 if [[ "$MODE" == cuda ]]; then
   VB=(--model ViT-L-14 --dtypes float32,float16 --batches 1,8,64 --layers 12,18,24 --seconds 3 --warmup 3)
   stage vision_java 120 "${J[@]}" io.github.mediclip.bench.gpu.GpuVisionBench --device gpu "${VB[@]}"
-  stage vision_eager 120 python3 "$ROOT/gpu/eager_vit.py" --device cuda "${VB[@]}"
+  stage vision_eager 120 "$PY" "$ROOT/gpu/eager_vit.py" --device cuda "${VB[@]}"
 else
   VB=(--model ViT-B-16 --dtypes float32 --batches 1,2 --layers 6,9,12 --seconds 2 --warmup 1)
   stage vision_java 240 "${J[@]}" io.github.mediclip.bench.gpu.GpuVisionBench --device cpu "${VB[@]}"
-  stage vision_eager 240 python3 "$ROOT/gpu/eager_vit.py" --device cpu "${VB[@]}"
+  stage vision_eager 240 "$PY" "$ROOT/gpu/eager_vit.py" --device cpu "${VB[@]}"
 fi
 
 # 7. training: step time, then one full fit and 2,000 predictions
@@ -207,6 +224,6 @@ else
 fi
 
 # ---------------------------------------------------------------------------------------------------------------
-python3 "$ROOT/gpu/collect_results.py" --mode "$MODE" --work "$WORK" --out "$OUT/device-check.json" \
+"$PY" "$ROOT/gpu/collect_results.py" --mode "$MODE" --work "$WORK" --out "$OUT/device-check.json" \
   --started "$T_START" --torch-version "$TORCH_VERSION" --flavor "$FLAVOR" 2>&1 | tee -a "$LOG"
 echo "device-check.sh: total $(( $(date +%s) - T_START )) s" | tee -a "$LOG"

@@ -8,7 +8,9 @@
 #                         api/src/main/native -- the JNI sources, never added to the repository
 #   lib/                  the project's jars, their runtime and test dependencies, JUnit's console launcher and
 #                         the mediclip-core test classes, WITHOUT pytorch-native-cpu and pytorch-jni (the device
-#                         loads its own libtorch and the JNI library built there)
+#                         loads its own libtorch and the JNI library built there), and without Byte Buddy (9 MB,
+#                         needed by AssertJ only for soft assertions and proxies, which our tests do not use; the
+#                         CPU rehearsal runs the whole core suite without it)
 #   parity/               a copy of ../shared/parity (tiny-clip-64 and the BPE vocabulary); ../shared does not travel
 #   MANIFEST.txt          commit, sizes and sha256 of everything above
 #
@@ -66,7 +68,7 @@ mkdir -p "$CARRY/lib"
 # JUnit's own jars come with the console launcher; the reactor's jars from target/.
 cat "$CP_FILE.bench" "$CP_FILE.core" | tr ':' '\n' | sort -u \
   | grep -v -e 'pytorch-native-' -e 'pytorch-jni-' -e '/org/junit/' -e '/org/opentest4j/' -e '/org/apiguardian/' \
-      -e '/mediclip-' -e '/jmh-' -e '/jopt-simple' -e '^$' \
+      -e '/mediclip-' -e '/jmh-' -e '/jopt-simple' -e '/net/bytebuddy/' -e '^$' \
   | while read -r jar; do cp "$jar" "$CARRY/lib/"; done
 cp "$CONSOLE" "$CARRY/lib/"
 for m in mediclip-synth mediclip-core mediclip-eval mediclip-benchmarks; do
