@@ -112,8 +112,9 @@ if [[ "$MODE" == cuda ]]; then
   TORCH_CMAKE="$TORCH_DIR/share/cmake/Torch"
   TORCH_LIB="$TORCH_DIR/lib"
   # libcudart for DJL's GPU count (JNA loads "cudart"): the pip CUDA runtime, else the toolkit's
-  CUDART_DIR="$(dirname "$( (find "$(dirname "$TORCH_DIR")/nvidia" /usr/local/cuda/lib64 /usr/local/cuda/targets \
-      -name 'libcudart.so*' 2>/dev/null; true) | head -1)")"
+  CUDART="$( (find "$(dirname "$TORCH_DIR")/nvidia" /usr/local/cuda/lib64 /usr/local/cuda/targets \
+      -name 'libcudart.so*' 2>/dev/null; true) | head -1)"
+  CUDART_DIR=""; [[ -n "$CUDART" ]] && CUDART_DIR="$(dirname "$CUDART")"
 else
   # Debian's package version (1.13.1+dfsg-4); its CMake files say 1.13.0
   TORCH_VERSION="$(dpkg-query -W -f='${Version}' libtorch-dev 2>/dev/null | sed 's/[+~-].*//')"
