@@ -108,13 +108,25 @@ cp -r "$DJL_SRC/api/src/main/native" "$SRC/api/src/main/"
 for p in ${PATCHES[@]+"${PATCHES[@]}"}; do
   [[ -f "$p" ]] || die "patch '$p' not found"
   echo "build-jni.sh: applying $(basename "$p")"
-  (cd "$SRC" && patch -p1 --forward --batch < "$(cd "$(dirname "$p")" && pwd)/$(basename "$p")") \
+  pabs="$(cd "$(dirname "$p")" && pwd)/$(basename "$p")"
+  (cd "$SRC" && patch -p1 --forward --batch < "$pabs") \
     || die "patch $p does not apply to the DJL sources in $DJL_SRC"
 done
 NATIVE="$SRC/engines/pytorch/pytorch-native"
 
+# C++ standard: DJL builds with C++17; torch 2.14 and later refuse anything before C++20 in ATen.h / torch/all.h
+# (#error "C++20 or later compatible compiler is required"). Follow what the headers ask, in the copy only.
+TORCH_INC="$(cd "$TORCH_CMAKE/../../.." && pwd)/include"
+[[ -d "$TORCH_INC/ATen" ]] || TORCH_INC=/usr/include
+CXX_STD=17
+if grep -qs '__cplusplus < 202002L' "$TORCH_INC/ATen/ATen.h" "$TORCH_INC/torch/all.h" \
+    "$TORCH_INC/torch/csrc/api/include/torch/all.h"; then
+  CXX_STD=20
+  sed -i 's/CXX_STANDARD 17/CXX_STANDARD 20/' "$NATIVE/CMakeLists.txt"
+fi
+
 echo "build-jni.sh: libtorch $TORCH_VERSION (CUDA build: $TORCH_HAS_CUDA), USE_CUDA=$CUDA, PT_VERSION=${PT_VERSION:-none}," \
-     "mode $MODE, $JOBS jobs, headers from $JNI_INC"
+     "C++$CXX_STD, mode $MODE, $JOBS jobs, headers from $JNI_INC"
 START=$(date +%s.%N)
 if [[ "$MODE" == cmake ]]; then
   GEN=()
@@ -131,6 +143,9 @@ if [[ "$MODE" == cmake ]]; then
   )
   [[ -n "$PT_VERSION" ]] && CMAKE_ARGS+=(-DPT_VERSION="$PT_VERSION")
   [[ "$CUDA" == on ]] && CMAKE_ARGS+=(-DUSE_CUDA=1)
+  if [[ "$TORCH_HAS_CUDA" == on && -x /usr/local/cuda/bin/nvcc ]] && ! command -v nvcc >/dev/null 2>&1; then
+    CMAKE_ARGS+=(-DCUDAToolkit_ROOT=/usr/local/cuda -DCUDA_TOOLKIT_ROOT_DIR=/usr/local/cuda)
+  fi
   cmake "${CMAKE_ARGS[@]}"
   # keep going after a failing file, so that one run shows every file that does not compile
   KEEP=(-k); [[ ${#GEN[@]} -gt 0 ]] && KEEP=(-k 0)
@@ -155,7 +170,7 @@ else
     o="$BUILD_DIR/obj/$(basename "$f" .cc).o"
     objs+=("$o")
     echo "g++ -c $(basename "$f")"
-    g++ -std=c++17 -O2 -fPIC "${DEFS[@]}" -I"$PREFIX/include" -I"$PREFIX/include/torch/csrc/api/include" \
+    g++ -std=c++"$CXX_STD" -O2 -fPIC "${DEFS[@]}" -I"$PREFIX/include" -I"$PREFIX/include/torch/csrc/api/include" \
       -I"$JNI_INC" -I"$JNI_INC/linux" -I"$SRC/api/src/main/native" -c "$f" -o "$o" &
     while [[ $(jobs -rp | wc -l) -ge $JOBS ]]; do wait -n; done
   done
