@@ -20,9 +20,10 @@ import io.github.mediclip.synth.GrayImage;
 import io.github.mediclip.synth.SynthesisMixture;
 import io.github.mediclip.train.FewShotTrainer;
 import io.github.mediclip.train.LabeledImage;
-import io.github.mediclip.train.TrainingConfig;
-import io.github.mediclip.train.TrainingListener;
-import io.github.mediclip.train.TrainingResult;
+import io.github.mediclip.train.FitConfig;
+import io.github.mediclip.train.FitListener;
+import io.github.mediclip.train.FitResult;
+import io.github.mediclip.train.ValidationSource;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,13 +65,13 @@ public final class MediClip {
   private final Builder b;
   private final ClipConfig clipConfig;
   private final HeadsConfig headsConfig;
-  private final TrainingConfig trainingConfig;
+  private final FitConfig fitConfig;
 
-  private MediClip(Builder b, ClipConfig clipConfig, HeadsConfig headsConfig, TrainingConfig tc) {
+  private MediClip(Builder b, ClipConfig clipConfig, HeadsConfig headsConfig, FitConfig tc) {
     this.b = b.copy();
     this.clipConfig = clipConfig;
     this.headsConfig = headsConfig;
-    this.trainingConfig = tc;
+    this.fitConfig = tc;
   }
 
   /**
@@ -101,12 +102,12 @@ public final class MediClip {
   }
 
   /**
-   * Returns the training configuration.
+   * Returns the training configuration (formerly {@code trainingConfig()}).
    *
    * @return epochs, batch size, learning rate, k, seed, ...
    */
-  public TrainingConfig trainingConfig() {
-    return trainingConfig;
+  public FitConfig fitConfig() {
+    return fitConfig;
   }
 
   /**
@@ -137,12 +138,13 @@ public final class MediClip {
     Backbone backbone = openBackbone(clipConfig.vision().imageSize(), device());
     MediClipHeads heads = null;
     try {
-      heads = MediClipHeads.create(backbone.model, headsConfig, trainingConfig.seed());
+      heads = MediClipHeads.create(backbone.model, headsConfig, fitConfig.seed());
       FewShotTrainer trainer =
           new FewShotTrainer(
-              trainingConfig, b.listener != null ? b.listener : TrainingListener.console());
-      String source = b.legacyTestSet ? "legacy-test-set" : "user";
-      TrainingResult r = trainer.train(backbone.model, heads, images, b.validation, source);
+              fitConfig, b.listener != null ? b.listener : FitListener.console());
+      ValidationSource source =
+          b.legacyTestSet ? ValidationSource.LEGACY_TEST_SET : ValidationSource.USER;
+      FitResult r = trainer.train(backbone.model, heads, images, b.validation, source);
       BundleManifest manifest = manifest(backbone, r);
       MediClipDetector d =
           new MediClipDetector(backbone.model, backbone.owned, backbone.folder, heads, manifest);
@@ -384,7 +386,7 @@ public final class MediClip {
   // ---------------------------------------------------------------------------------------------
   // Manifest.
 
-  private BundleManifest manifest(Backbone bb, TrainingResult r) {
+  private BundleManifest manifest(Backbone bb, FitResult r) {
     Engine engine = Engine.getEngine("PyTorch");
     BundleManifest.Provenance prov =
         new BundleManifest.Provenance(
@@ -393,7 +395,7 @@ public final class MediClip {
             engine.getEngineName(),
             engine.getVersion(),
             bb.model.device().toString(),
-            trainingConfig.seed(),
+            fitConfig.seed(),
             Instant.now().toString());
     BundleManifest.Backbone ref =
         new BundleManifest.Backbone(
@@ -404,7 +406,7 @@ public final class MediClip {
             bb.randomSeed,
             bb.sha256,
             bb.model.config().toOpenClipJson());
-    AnomalySynthesizer s = trainingConfig.synthesis();
+    AnomalySynthesizer s = fitConfig.synthesis();
     Map<String, Double> weights =
         s instanceof SynthesisMixture mix ? mix.weights() : Map.of();
     BundleManifest.Training t =
@@ -414,14 +416,14 @@ public final class MediClip {
             r.trainingFingerprint(),
             weights,
             s.toString(),
-            trainingConfig.epochs(),
-            trainingConfig.batchSize(),
-            trainingConfig.learningRate(),
-            trainingConfig.patience(),
-            trainingConfig.thresholdPolicy().kind().name()
-                + (Double.isNaN(trainingConfig.thresholdPolicy().value())
+            fitConfig.epochs(),
+            fitConfig.batchSize(),
+            fitConfig.learningRate(),
+            fitConfig.patience(),
+            fitConfig.thresholdPolicy().kind().name()
+                + (Double.isNaN(fitConfig.thresholdPolicy().value())
                     ? ""
-                    : ":" + trainingConfig.thresholdPolicy().value()),
+                    : ":" + fitConfig.thresholdPolicy().value()),
             r.summary());
     return new BundleManifest(
         BundleManifest.FORMAT,
@@ -583,9 +585,9 @@ public final class MediClip {
     private int nCtx = HeadsConfig.DEFAULT_N_CTX;
     private boolean fastPromptEncoder;
     private AnomalySynthesizer synthesis = SynthesisMixture.reference();
-    private int epochs = TrainingConfig.DEFAULT_EPOCHS;
-    private int batchSize = TrainingConfig.DEFAULT_BATCH_SIZE;
-    private double learningRate = TrainingConfig.DEFAULT_LEARNING_RATE;
+    private int epochs = FitConfig.DEFAULT_EPOCHS;
+    private int batchSize = FitConfig.DEFAULT_BATCH_SIZE;
+    private double learningRate = FitConfig.DEFAULT_LEARNING_RATE;
     private int shots;
     private int patience;
     private int workers;
@@ -593,12 +595,12 @@ public final class MediClip {
     private Device device;
     private boolean mixedPrecision = true;
     private long seed;
-    private TrainingListener listener;
+    private FitListener listener;
     private List<LabeledImage> validation = List.of();
     private boolean legacyTestSet;
     private boolean userValidation;
     private ThresholdPolicy thresholdPolicy = ThresholdPolicy.auto();
-    private int validationAnomalies = TrainingConfig.DEFAULT_VALIDATION_ANOMALIES;
+    private int validationAnomalies = FitConfig.DEFAULT_VALIDATION_ANOMALIES;
 
     Builder() {}
 
@@ -955,12 +957,12 @@ public final class MediClip {
     }
 
     /**
-     * Sets the training listener. Default: {@link TrainingListener#console()} (progress on stderr).
+     * Sets the training listener. Default: {@link FitListener#console()} (progress on stderr).
      *
-     * @param l the listener ({@link TrainingListener#silent()} for none)
+     * @param l the listener ({@link FitListener#silent()} for none)
      * @return this builder
      */
-    public Builder optListener(TrainingListener l) {
+    public Builder optListener(FitListener l) {
       listener = Objects.requireNonNull(l, "listener");
       return this;
     }
@@ -1083,19 +1085,20 @@ public final class MediClip {
               true,
               fastPromptEncoder,
               fastPromptEncoder);
-      TrainingConfig tc =
-          new TrainingConfig(
-              epochs,
-              batchSize,
-              learningRate,
-              shots,
-              seed,
-              patience,
-              synthesis,
-              thresholdPolicy,
-              workers,
-              checkpointDir,
-              validationAnomalies);
+      FitConfig tc =
+          FitConfig.builder()
+              .optEpochs(epochs)
+              .optBatchSize(batchSize)
+              .optLearningRate(learningRate)
+              .optShots(shots)
+              .optSeed(seed)
+              .optPatience(patience)
+              .optSynthesis(synthesis)
+              .optThresholdPolicy(thresholdPolicy)
+              .optWorkers(workers)
+              .optCheckpointDir(checkpointDir)
+              .optValidationAnomalies(validationAnomalies)
+              .build();
       return new MediClip(this, cfg, hc, tc);
     }
 

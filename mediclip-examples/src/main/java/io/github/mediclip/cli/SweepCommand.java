@@ -4,7 +4,7 @@ import ai.djl.Device;
 import io.github.mediclip.MediClip;
 import io.github.mediclip.eval.KShotSweep;
 import io.github.mediclip.eval.data.Dataset;
-import io.github.mediclip.train.TrainingListener;
+import io.github.mediclip.train.FitListener;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -66,7 +66,7 @@ final class SweepCommand implements Callable<Integer> {
                 .setDataset(ds)
                 .setFactory(KShotSweep.mediClip(seed -> {
                     MediClip.Builder b = MediClip.builder().setBackbone(backbone).optSeed(seed).optDevice(dev)
-                            .optListener(TrainingListener.silent());
+                            .optListener(FitListener.silent());
                     if (epochs != null) {
                         b.optEpochs(epochs);
                     }
