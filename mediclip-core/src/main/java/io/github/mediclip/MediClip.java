@@ -19,10 +19,12 @@ import io.github.mediclip.synth.AnomalySynthesizer;
 import io.github.mediclip.synth.GrayImage;
 import io.github.mediclip.synth.SynthesisMixture;
 import io.github.mediclip.train.FewShotTrainer;
-import io.github.mediclip.train.LabeledImage;
 import io.github.mediclip.train.FitConfig;
 import io.github.mediclip.train.FitListener;
 import io.github.mediclip.train.FitResult;
+import io.github.mediclip.train.KShotSampler;
+import io.github.mediclip.train.LabeledImage;
+import io.github.mediclip.train.ShotFile;
 import io.github.mediclip.train.ValidationSource;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -122,19 +124,32 @@ public final class MediClip {
   /**
    * Trains a detector on normal images.
    *
-   * @param normals the normal images: each a {@link Path} (image file), {@link BufferedImage}, {@link
-   *     GrayImage} or {@link LabeledImage}; any size. k of them are used ({@link Builder#optShots}).
+   * <p>The k shots are drawn from {@code normals} with {@link KShotSampler} ({@link
+   * Builder#optShots(int)}; a pool of files is put in path order first, other pools are taken in the
+   * order given), or are the files given to {@link Builder#optShots(List)}. Only the shots are read:
+   * in the k-shot protocol (the default) the other images of the pool are never opened. With {@link
+   * Builder#optHoldoutValidation(boolean)} the other images are read too and used for validation.
+   *
+   * @param normals the pool of normal images: each a {@link Path} (image file), {@link BufferedImage},
+   *     {@link GrayImage} or {@link LabeledImage}; any size
    * @return the trained detector (close it when done)
-   * @throws IllegalArgumentException when the list is empty or holds an unsupported element (the
-   *     message names its index and class)
-   * @throws java.io.UncheckedIOException naming the file when an image cannot be read
+   * @throws IllegalArgumentException when the list is empty, holds an unsupported element (the
+   *     message names its index and class), is smaller than k, or lacks a shot given to {@link
+   *     Builder#optShots(List)}
+   * @throws java.io.UncheckedIOException naming the file when an image that is used cannot be read
    */
   public MediClipDetector fit(List<?> normals) {
     Objects.requireNonNull(normals, "normals");
-    List<LabeledImage> images = toLabeled(normals, "normals");
-    if (images.isEmpty()) {
+    checkInputs(normals, "normals");
+    if (normals.isEmpty()) {
       throw new IllegalArgumentException("normals must not be empty: give at least one normal image");
     }
+    KShotSampler.Split<Integer> drawn = drawShots(normals);
+    boolean readRest = fitConfig.holdoutValidation() && b.validation.isEmpty();
+    KShotSampler.Split<LabeledImage> split =
+        new KShotSampler.Split<>(
+            toLabeled(normals, drawn.shots(), "normals"),
+            readRest ? toLabeled(normals, drawn.rest(), "normals") : List.of());
     Backbone backbone = openBackbone(clipConfig.vision().imageSize(), device());
     MediClipHeads heads = null;
     try {
@@ -144,7 +159,7 @@ public final class MediClip {
               fitConfig, b.listener != null ? b.listener : FitListener.console());
       ValidationSource source =
           b.legacyTestSet ? ValidationSource.LEGACY_TEST_SET : ValidationSource.USER;
-      FitResult r = trainer.train(backbone.model, heads, images, b.validation, source);
+      FitResult r = trainer.train(backbone.model, heads, split, b.validation, source);
       BundleManifest manifest = manifest(backbone, r);
       MediClipDetector d =
           new MediClipDetector(backbone.model, backbone.owned, backbone.folder, heads, manifest);
@@ -518,9 +533,10 @@ public final class MediClip {
   // ---------------------------------------------------------------------------------------------
   // Inputs.
 
-  static List<LabeledImage> toLabeled(List<?> items, String field) {
-    List<LabeledImage> out = new ArrayList<>(items.size());
-    for (int i = 0; i < items.size(); i++) {
+  /** Converts (and reads, for files) the elements at the given indices only. */
+  static List<LabeledImage> toLabeled(List<?> items, List<Integer> indices, String field) {
+    List<LabeledImage> out = new ArrayList<>(indices.size());
+    for (int i : indices) {
       Object o = items.get(i);
       if (o == null) {
         throw new NullPointerException(field + "[" + i + "] is null");
@@ -542,6 +558,71 @@ public final class MediClip {
       }
     }
     return out;
+  }
+
+  /** Checks every element's type without reading any file. */
+  private static void checkInputs(List<?> items, String field) {
+    for (int i = 0; i < items.size(); i++) {
+      Object o = items.get(i);
+      if (o == null) {
+        throw new NullPointerException(field + "[" + i + "] is null");
+      }
+      if (!(o instanceof LabeledImage || o instanceof GrayImage || o instanceof BufferedImage
+          || o instanceof Path || o instanceof java.io.File)) {
+        throw new IllegalArgumentException(
+            field + "[" + i + "] has unsupported type " + o.getClass().getName()
+                + "; expected Path, File, BufferedImage, GrayImage or LabeledImage");
+      }
+    }
+  }
+
+  private static Path asPath(Object o) {
+    return o instanceof Path q ? q : o instanceof java.io.File f ? f.toPath() : null;
+  }
+
+  /** The pool indices of the shots (drawn, or the files given to optShots(List)) and the rest. */
+  private KShotSampler.Split<Integer> drawShots(List<?> pool) {
+    if (b.shotFiles == null) {
+      if (fitConfig.shots() > pool.size()) {
+        throw new IllegalArgumentException(
+            "shots (k = " + fitConfig.shots() + ") exceeds the number of normal images given ("
+                + pool.size() + ")");
+      }
+      List<Integer> indices = new ArrayList<>(pool.size());
+      for (int i = 0; i < pool.size(); i++) {
+        indices.add(i);
+      }
+      if (pool.stream().allMatch(o -> o instanceof Path || o instanceof java.io.File)) {
+        indices = KShotSampler.inPathOrder(indices, i -> asPath(pool.get(i)));
+      }
+      return KShotSampler.split(indices, fitConfig.shots(), fitConfig.seed());
+    }
+    Map<Path, Integer> index = new LinkedHashMap<>();
+    for (int i = 0; i < pool.size(); i++) {
+      Path p = asPath(pool.get(i));
+      if (p != null) {
+        index.putIfAbsent(p.toAbsolutePath().normalize(), i);
+      }
+    }
+    List<Integer> shots = new ArrayList<>();
+    java.util.Set<Integer> used = new java.util.HashSet<>();
+    for (Path shot : b.shotFiles) {
+      Integer i = index.get(shot.toAbsolutePath().normalize());
+      if (i == null) {
+        throw new IllegalArgumentException(
+            "shot " + shot + " (from optShots) is not among the " + pool.size()
+                + " normal image files given to fit; give the pool the shots were drawn from");
+      }
+      used.add(i);
+      shots.add(i);
+    }
+    List<Integer> rest = new ArrayList<>();
+    for (int i = 0; i < pool.size(); i++) {
+      if (!used.contains(i)) {
+        rest.add(i);
+      }
+    }
+    return new KShotSampler.Split<>(shots, rest);
   }
 
   static void deleteTree(Path p) {
@@ -601,6 +682,8 @@ public final class MediClip {
     private boolean userValidation;
     private ThresholdPolicy thresholdPolicy = ThresholdPolicy.auto();
     private int validationAnomalies = FitConfig.DEFAULT_VALIDATION_ANOMALIES;
+    private List<Path> shotFiles;
+    private boolean holdoutValidation;
 
     Builder() {}
 
@@ -633,6 +716,8 @@ public final class MediClip {
       c.userValidation = userValidation;
       c.thresholdPolicy = thresholdPolicy;
       c.validationAnomalies = validationAnomalies;
+      c.shotFiles = shotFiles;
+      c.holdoutValidation = holdoutValidation;
       return c;
     }
 
@@ -863,17 +948,66 @@ public final class MediClip {
     }
 
     /**
-     * Sets k, the number of normal images to train on, drawn with the seed from the images passed to
-     * {@link MediClip#fit}; the others are held out for validation. Default 0 = all images.
+     * Sets k, the number of normal images to train on, drawn with the seed by {@link KShotSampler}
+     * from the images passed to {@link MediClip#fit}. Default 0 = all images. The other images are
+     * not read, unless {@link #optHoldoutValidation(boolean)} asks for them.
      *
      * @param k &gt;= 0
      * @return this builder
+     * @throws IllegalStateException when the shots were already given as files
      */
     public Builder optShots(int k) {
       if (k < 0) {
         throw new IllegalArgumentException("shots must be >= 0 (0 = all), got " + k);
       }
+      if (shotFiles != null) {
+        throw new IllegalStateException("shots: the shots were already given as files");
+      }
       shots = k;
+      return this;
+    }
+
+    /**
+     * Trains on exactly these image files, in this order, instead of drawing k of them: for
+     * repeating a published run from its shot file ({@link ShotFile#read}). Each file must be among
+     * the paths passed to {@link MediClip#fit}, which form the pool (compared as absolute,
+     * normalised paths). k becomes the number of files. Default: none (shots are drawn).
+     *
+     * @param files the shot files, distinct, at least one
+     * @return this builder
+     * @throws IllegalStateException when k was already set with {@link #optShots(int)}
+     */
+    public Builder optShots(List<Path> files) {
+      Objects.requireNonNull(files, "shots");
+      if (files.isEmpty()) {
+        throw new IllegalArgumentException("shots must not be empty: give at least one file");
+      }
+      for (int i = 0; i < files.size(); i++) {
+        Objects.requireNonNull(files.get(i), "shots[" + i + "]");
+      }
+      if (files.stream().map(p -> p.toAbsolutePath().normalize()).distinct().count()
+          != files.size()) {
+        throw new IllegalArgumentException("shots lists a file twice: " + files);
+      }
+      if (shots != 0) {
+        throw new IllegalStateException("shots: k was already set to " + shots);
+      }
+      shotFiles = List.copyOf(files);
+      return this;
+    }
+
+    /**
+     * Validates (selects the best epoch and calibrates the thresholds) on the pool's normal images
+     * that are not shots, with anomalies synthesized on them, instead of on the k shots alone. The
+     * run then reads and sees more than k normal images, which is not the k-shot protocol; the
+     * manifest records how many ({@code normalsSeen}). Default {@code false}: only the k shots are
+     * read and used.
+     *
+     * @param enabled whether to validate on held-out normal images
+     * @return this builder
+     */
+    public Builder optHoldoutValidation(boolean enabled) {
+      holdoutValidation = enabled;
       return this;
     }
 
@@ -1090,7 +1224,6 @@ public final class MediClip {
               .optEpochs(epochs)
               .optBatchSize(batchSize)
               .optLearningRate(learningRate)
-              .optShots(shots)
               .optSeed(seed)
               .optPatience(patience)
               .optSynthesis(synthesis)
@@ -1098,6 +1231,8 @@ public final class MediClip {
               .optWorkers(workers)
               .optCheckpointDir(checkpointDir)
               .optValidationAnomalies(validationAnomalies)
+              .optShots(shotFiles != null ? shotFiles.size() : shots)
+              .optHoldoutValidation(holdoutValidation)
               .build();
       return new MediClip(this, cfg, hc, tc);
     }

@@ -104,7 +104,9 @@ class MediClipEndToEndTest {
   void summaryAndManifestRecordProvenance() {
     assertThat(summary[0]).isNotNull();
     assertThat(summary[0].epochsRun()).isEqualTo(2);
-    assertThat(summary[0].validationSource()).isEqualTo(ValidationSource.SYNTHESIZED_HOLDOUT);
+    // k-shot protocol: 4 of the 6 images are shots, the other two are never used
+    assertThat(summary[0].validationSource()).isEqualTo(ValidationSource.SYNTHESIZED_SHOTS);
+    assertThat(summary[0].normalsSeen()).isEqualTo(4);
     BundleManifest m = detector.manifest();
     assertThat(m.training().k()).isEqualTo(4);
     assertThat(m.training().shotIds()).hasSize(4);
@@ -113,6 +115,11 @@ class MediClipEndToEndTest {
     assertThat(m.backbone().sha256()).hasSize(64);
     assertThat(m.training().synthesis()).containsKeys("CutpasteTask", "IdentityTask");
     assertThat(m.provenance().engineVersion()).startsWith("2.7.1");
+    // the enums keep their strings on disk
+    assertThat(m.toJson())
+        .contains("\"validationSource\": \"synthesized-shots\"")
+        .contains("\"stopReason\": \"\"")
+        .contains("\"normalsSeen\": 4");
   }
 
   @Test

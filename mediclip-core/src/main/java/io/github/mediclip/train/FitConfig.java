@@ -234,7 +234,7 @@ public final class FitConfig {
     private int workers;
     private Path checkpointDir;
     private int validationAnomalies = DEFAULT_VALIDATION_ANOMALIES;
-    private boolean holdoutValidation = true; // TEMP: old behaviour, flipped by the protocol commit
+    private boolean holdoutValidation;
 
     private Builder() {}
 

@@ -1,18 +1,23 @@
 package io.github.mediclip.train;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 
 /**
  * The one seeded k-shot draw of the library, used by {@link FewShotTrainer}, {@code MediClip.fit}, the
  * {@code train} and {@code sweep} commands and {@code KShotSweep}: the same (pool, k, seed) gives the
  * same shots everywhere.
  *
- * <p>The pool is taken in the order given ({@code DatasetReader} lists every split in a canonical,
- * natural file-name order, so {@code train} and {@code sweep} see the same pool). When {@code 0 < k <
- * n}, the indices {@code 0..n-1} are shuffled by a Fisher–Yates pass (from the last index down) driven
+ * <p>A pool of files is first put in path order ({@link #inPathOrder}: absolute, normalised paths
+ * compared as strings), so the draw does not depend on how the files were listed ({@code
+ * Files.list} order differs between file systems); {@code MediClip.fit} does this when every element
+ * is a file, and {@code KShotSweep} always. Other pools (in-memory images) are taken in the order
+ * given. When {@code 0 < k < n}, the indices {@code 0..n-1} are shuffled by a Fisher–Yates pass (from the last index down) driven
  * by a {@link SplittableRandom} seeded from {@code seed}; the first k indices of the permutation are
  * the shots, in that order, and the remaining ones follow (they are the held-out normals when
  * hold-out validation is asked for). When {@code k == 0} or {@code k == n}, the permutation is the
@@ -58,6 +63,23 @@ public final class KShotSampler {
       }
     }
     return order;
+  }
+
+  /**
+   * Puts a pool of files into the canonical order used for drawing shots: by absolute, normalised path,
+   * compared as strings (independent of locale and of the order the files were listed in).
+   *
+   * @param pool the candidates
+   * @param path the file of a candidate
+   * @param <T> the element type
+   * @return a new list in path order
+   */
+  public static <T> List<T> inPathOrder(List<T> pool, Function<? super T, Path> path) {
+    Objects.requireNonNull(pool, "pool");
+    Objects.requireNonNull(path, "path");
+    List<T> sorted = new ArrayList<>(pool);
+    sorted.sort(Comparator.comparing(t -> path.apply(t).toAbsolutePath().normalize().toString()));
+    return sorted;
   }
 
   /**

@@ -117,9 +117,12 @@ class FewShotTrainerTest {
     for (String k : a.keySet()) {
       assertThat(b.get(k)).as(k).containsExactly(a.get(k));
     }
-    // k-shot sampling: 4 distinct images out of 6, the other two held out for validation
+    // k-shot protocol: 4 distinct images out of 6, validation synthesized on the shots only
     assertThat(ra.shotIds()).hasSize(4).doesNotHaveDuplicates();
-    assertThat(ra.summary().validationSource()).isEqualTo(ValidationSource.SYNTHESIZED_HOLDOUT);
+    assertThat(ra.shotIds())
+        .isEqualTo(KShotSampler.sample(normals, 4, 5).stream().map(LabeledImage::id).toList());
+    assertThat(ra.summary().validationSource()).isEqualTo(ValidationSource.SYNTHESIZED_SHOTS);
+    assertThat(ra.summary().normalsSeen()).isEqualTo(4);
     assertThat(ra.summary().selectionMetric()).isEqualTo("mean_image_pixel_auroc");
     // the kept state is the best epoch: its selection metric is the mean of the kept metrics
     double mean =
@@ -235,11 +238,14 @@ class FewShotTrainerTest {
   @Test
   void oneShotTrainsWithTheImageAsItsOwnCutPasteSupport() {
     try (MediClipHeads h = heads(4)) {
-      FitResult r = new FewShotTrainer(config(1, 1, 2, 1, null), FitListener.silent())
+      FitConfig holdout = config(1, 1, 2, 1, null).toBuilder().optHoldoutValidation(true).build();
+      FitResult r = new FewShotTrainer(holdout, FitListener.silent())
           .train(clip, h, normals.subList(0, 2), null, null);
       assertThat(r.shotIds()).hasSize(1);
       assertThat(r.summary().epochsRun()).isEqualTo(1);
+      // explicit hold-out validation: the other image validates, and the run has seen both
       assertThat(r.summary().validationSource()).isEqualTo(ValidationSource.SYNTHESIZED_HOLDOUT);
+      assertThat(r.summary().normalsSeen()).isEqualTo(2);
     }
   }
 

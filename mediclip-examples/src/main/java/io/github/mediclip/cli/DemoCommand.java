@@ -157,6 +157,9 @@ final class DemoCommand implements Callable<Integer> {
                 .setBackbone(backbone)
                 .optImageSize(size)
                 .optShots(k)
+                // --held-out images are there to validate on: explicit hold-out validation, so the demo sees
+                // k + held-out normal images (recorded as normalsSeen in the manifest)
+                .optHoldoutValidation(heldOut > 0)
                 .optSeed(seed)
                 .optDevice(ai.djl.Device.cpu());
     }

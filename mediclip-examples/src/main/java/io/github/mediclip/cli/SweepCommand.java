@@ -4,6 +4,7 @@ import ai.djl.Device;
 import io.github.mediclip.MediClip;
 import io.github.mediclip.eval.KShotSweep;
 import io.github.mediclip.eval.data.Dataset;
+import io.github.mediclip.eval.data.Sample;
 import io.github.mediclip.train.FitListener;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -18,9 +19,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code mediclip sweep}: train and evaluate over several k and seeds. */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
-        description = {"Trains and evaluates one detector per (k, seed): the k shots are drawn from the training "
-                + "split with the seed. Writes table.md, table.csv, runs.csv and shots/ to --out; prints one JSON "
-                + "line per run and a last line with the mean and standard deviation per k."})
+        description = {"Trains and evaluates one detector per (k, seed) in the k-shot protocol: the k shots are "
+                + "drawn from the normal training images with the seed (the same draw as train --k K --seed S), and "
+                + "only they are used. Writes table.md, table.csv, runs.csv and shots/ (one shot file per run, "
+                + "paths relative to --data) to --out; prints one JSON line per run and a last line with the mean "
+                + "and standard deviation per k."})
 final class SweepCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -29,9 +32,13 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--backbone", required = true, description = "CLIP model folder.")
     Path backbone;
 
-    @Option(names = "--k", split = ",", defaultValue = "1,2,4,8,16",
-            description = "Shot counts, comma-separated (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--k", split = ",",
+            description = "Shot counts, comma-separated (default: 1,2,4,8,16; with --shots: its number of lines).")
     int[] ks;
+
+    @Option(names = "--shots", paramLabel = "FILE", description = "Shot file (one image path per line, relative to "
+            + "--data or absolute): use these shots for every seed instead of drawing them.")
+    Path shotsFile;
 
     @Option(names = "--seeds", split = ",", defaultValue = "0,1,2",
             description = "Seeds, comma-separated (default: ${DEFAULT-VALUE}).")
@@ -56,14 +63,24 @@ final class SweepCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Check.directory("--backbone", backbone);
+        List<Path> fixedShots = shotsFile == null ? null
+                : TrainCommand.readShotFile("--shots", shotsFile, dataset.data);
+        if (fixedShots != null && ks != null && (ks.length != 1 || ks[0] != fixedShots.size())) {
+            throw new CliException("--k " + java.util.Arrays.toString(ks) + " but --shots " + shotsFile + " lists "
+                    + fixedShots.size() + " images; leave out --k");
+        }
+        if (ks == null) {
+            ks = new int[] {1, 2, 4, 8, 16};
+        }
         for (int k : ks) {
             Check.range("--k", k, 1, 100_000);
         }
         Dataset ds = dataset.read(err).dataset();
         Backbones.warnIfRandom(backbone, err);
         Device dev = device.device();
-        KShotSweep.Result result = KShotSweep.builder()
+        KShotSweep.Builder sweep = KShotSweep.builder()
                 .setDataset(ds)
+                .optDataRoot(dataset.data)
                 .setFactory(KShotSweep.mediClip(seed -> {
                     MediClip.Builder b = MediClip.builder().setBackbone(backbone).optSeed(seed).optDevice(dev)
                             .optListener(FitListener.silent());
@@ -75,7 +92,6 @@ final class SweepCommand implements Callable<Integer> {
                     }
                     return b.build();
                 }))
-                .optShots(ks)
                 .optSeeds(seeds)
                 .optReports(reports)
                 .optListener(run -> {
@@ -83,16 +99,24 @@ final class SweepCommand implements Callable<Integer> {
                     o.put("k", run.k());
                     o.put("seed", run.seed());
                     o.put("fit_seconds", run.fitSeconds());
+                    o.put("normals_seen", run.normalsSeen());
+                    o.put("shots", TrainCommand.relative(dataset.data,
+                            run.shots().stream().map(Sample::image).toList()));
                     stdout.println(Json.line(o));
                     stdout.flush();
-                })
-                .build()
-                .run(out);
+                });
+        if (fixedShots != null) {
+            sweep.optShots(fixedShots);
+        } else {
+            sweep.optShots(ks);
+        }
+        KShotSweep.Result result = sweep.build().run(out);
         List<Map<String, Object>> rows = new java.util.ArrayList<>();
         for (KShotSweep.Row row : result.rows()) {
             Map<String, Object> r = Json.object();
             r.put("k", row.k());
             r.put("runs", row.runs());
+            r.put("normals_seen", row.normalsSeen());
             r.put("image_auroc_mean", row.imageAuroc().mean());
             r.put("image_auroc_std", row.imageAuroc().std());
             if (row.pixelAuroc() != null) {
