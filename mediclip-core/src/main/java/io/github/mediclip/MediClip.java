@@ -378,24 +378,21 @@ public final class MediClip {
   }
 
   /**
-   * Reads the configuration of a CLIP model folder without loading its weights.
+   * Reads the configuration of a CLIP model folder without building the model ({@link
+   * ClipModel#readConfig}): {@code open_clip_config.json}, else {@code config.json}, else inferred
+   * from the tensor shapes of OpenAI-named weights (a config-less {@code ViT-L-14.pt} folder).
    *
    * @param folder the model folder
-   * @return the configuration from {@code open_clip_config.json} or {@code config.json}
-   * @throws IllegalArgumentException when the folder has neither
+   * @return the configuration
+   * @throws IllegalArgumentException naming the folder when it has no usable configuration or weights
    */
   static ClipConfig readConfig(Path folder) {
-    Path oc = folder.resolve(ClipWeights.CONFIG_FILE);
-    if (Files.isRegularFile(oc)) {
-      return ClipConfig.fromOpenClipJson(oc);
+    try {
+      return ClipModel.readConfig(folder);
+    } catch (io.github.mediclip.clip.ClipWeightsException e) {
+      throw new IllegalArgumentException(
+          "backbone: " + e.getMessage() + "; see docs/weights.md for the model folder layout", e);
     }
-    Path hf = folder.resolve("config.json");
-    if (Files.isRegularFile(hf)) {
-      return ClipConfig.fromHuggingFaceConfig(hf);
-    }
-    throw new IllegalArgumentException(
-        "backbone folder " + folder + " has neither " + ClipWeights.CONFIG_FILE
-            + " nor config.json; see docs/weights.md for the model folder layout");
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -269,6 +269,27 @@ class PipelineCommandsTest {
                 + System.lineSeparator());
     }
 
+    @Test
+    @Order(11)
+    void trainAndDetectWithAConfigLessBackboneFolder() throws Exception {
+        // OpenAI-named weights and tokenizer files, but no open_clip_config.json: the architecture is inferred
+        Path folder = Files.createDirectories(tmp.resolve("no-config-backbone"));
+        try (var files = Files.list(demo.resolve("backbone"))) {
+            for (Path p : files.toList()) {
+                if (!p.getFileName().toString().equals("open_clip_config.json")) {
+                    Files.copy(p, folder.resolve(p.getFileName().toString()));
+                }
+            }
+        }
+        assertThat(folder.resolve("open_clip_config.json")).doesNotExist();
+        Path bundle = tmp.resolve("no-config-bundle");
+        CliTestSupport.Result t = CliTestSupport.run("train", "--data", demo.resolve("data").toString(),
+                "--backbone", folder.toString(), "--k", "2", "--seed", "1", "--epochs", "1", "--out", bundle.toString());
+        assertThat(t.exitCode()).as(t.err()).isZero();
+        Path image = Files.list(demo.resolve("data/test/abnormal")).sorted().findFirst().orElseThrow();
+        assertThat(score(bundle, image)).isBetween(0.0, 1.0);
+    }
+
     private static List<String> strings(com.google.gson.JsonArray a) {
         List<String> out = new java.util.ArrayList<>();
         a.forEach(e -> out.add(e.getAsString()));
