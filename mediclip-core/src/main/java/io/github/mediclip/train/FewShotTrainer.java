@@ -16,7 +16,6 @@ import io.github.mediclip.model.Losses;
 import io.github.mediclip.model.MediClipHeads;
 import io.github.mediclip.synth.AnomalySynthesizer;
 import io.github.mediclip.synth.GrayImage;
-import io.github.mediclip.synth.SynthesizedSample;
 import io.github.mediclip.synth.ValidatingSynthesizer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -33,14 +31,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Few-shot training of the MediCLIP heads (MediCLIP, MICCAI 2024, arXiv 2405.11315, §2.3): the CLIP
@@ -76,12 +66,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Not thread-safe; one trainer runs one training at a time (DJL's PyTorch engine allows only one
  * gradient collector per JVM at a time).
+ *
+ * <p>Length (about 650 lines, half of it documentation): the three phases, the optimizer step and the
+ * validation pass share the run's settings and tensors; the parts that stand alone are in their own
+ * files ({@link KShotSampler}, {@link Calibration}, {@link SampleProducer}, {@link ValidationData}).
  */
 public final class FewShotTrainer {
 
-  private static final long EPOCH_STREAM = 0x5EED_0001L;
+  static final long EPOCH_STREAM = 0x5EED_0001L;
   private static final long VALIDATION_STREAM = 0x5EED_0002L;
-  private static final long SHUFFLE_STREAM = 0x5EED_0004L;
+  static final long SHUFFLE_STREAM = 0x5EED_0004L;
 
   private final FitConfig config;
   private final FitListener listener;
@@ -356,7 +350,9 @@ public final class FewShotTrainer {
                 synth,
                 clip.config().vision().imageSize(),
                 config.seed(),
-                config.effectiveWorkers());
+                config.effectiveWorkers(),
+                config.epochs(),
+                config.batchSize());
         this.cache = new FeatureCache(manager);
       } catch (RuntimeException | Error e) {
         if (prod != null) {
@@ -407,9 +403,9 @@ public final class FewShotTrainer {
         float[] masks = new float[b * size * size];
         try {
           for (int j = 0; j < b; j++) {
-            Sample s = producer.get(epoch, from + j, perm[from + j]);
-            System.arraycopy(s.chw, 0, images, j * 3 * size * size, s.chw.length);
-            System.arraycopy(s.mask, 0, masks, j * size * size, s.mask.length);
+            SampleProducer.Sample s = producer.get(epoch, from + j, perm[from + j]);
+            System.arraycopy(s.chw(), 0, images, j * 3 * size * size, s.chw().length);
+            System.arraycopy(s.mask(), 0, masks, j * size * size, s.mask().length);
           }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
@@ -636,7 +632,7 @@ public final class FewShotTrainer {
   // ---------------------------------------------------------------------------------------------
   // Helpers.
 
-  private static int[] permutation(int n, long seed) {
+  static int[] permutation(int n, long seed) {
     int[] p = new int[n];
     for (int i = 0; i < n; i++) {
       p[i] = i;
@@ -669,108 +665,6 @@ public final class FewShotTrainer {
       return HexFormat.of().formatHex(md.digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  /** A prepared training sample: (3, S, S) normalised image and (S, S) mask. */
-  record Sample(float[] chw, float[] mask) {}
-
-  /**
-   * Bounded, ordered producer of synthesized samples. Sample (epoch, position) is a pure function of
-   * the seed, the epoch and the shot index, so the output does not depend on the number of threads;
-   * samples are requested in order and prepared up to {@code lookahead} positions ahead.
-   */
-  final class SampleProducer implements AutoCloseable {
-    private final List<GrayImage> shots;
-    private final List<List<GrayImage>> supports;
-    private final AnomalySynthesizer synth;
-    private final int size;
-    private final long seed;
-    private final ExecutorService pool;
-    private final int lookahead;
-    private final ArrayDeque<Future<Sample>> queue = new ArrayDeque<>();
-    private int nextEpoch = 1;
-    private int nextPos = 0;
-    private int[] nextPerm;
-
-    SampleProducer(
-        List<GrayImage> shots,
-        List<List<GrayImage>> supports,
-        AnomalySynthesizer synth,
-        int size,
-        long seed,
-        int workers) {
-      this.shots = shots;
-      this.supports = supports;
-      this.synth = synth;
-      this.size = size;
-      this.seed = seed;
-      AtomicInteger count = new AtomicInteger();
-      ThreadFactory tf =
-          r -> {
-            Thread t = new Thread(r, "mediclip-synth-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-          };
-      this.pool = Executors.newFixedThreadPool(workers, tf);
-      this.lookahead = Math.max(2 * config.batchSize(), 2 * workers);
-    }
-
-    /** Returns the sample of (epoch, position); requests must come in order. */
-    Sample get(int epoch, int position, int shotIndex) throws InterruptedException {
-      fill();
-      Future<Sample> f = queue.pollFirst();
-      try {
-        Sample s = f.get();
-        fill();
-        return s;
-      } catch (ExecutionException e) {
-        Throwable c = e.getCause();
-        if (c instanceof RuntimeException re) {
-          throw re;
-        }
-        throw new MediClipException("Anomaly synthesis failed: " + c, c);
-      } catch (CancellationException e) {
-        throw new InterruptedException("synthesis cancelled");
-      }
-    }
-
-    private void fill() {
-      while (queue.size() < lookahead && nextEpoch <= config.epochs()) {
-        if (nextPerm == null) {
-          nextPerm = permutation(shots.size(), Seeds.mix(seed, SHUFFLE_STREAM, nextEpoch));
-        }
-        final int epoch = nextEpoch;
-        final int shot = nextPerm[nextPos];
-        final long sampleSeed = Seeds.mix(seed, EPOCH_STREAM, (long) epoch * 1_000_003L + nextPos);
-        queue.addLast(
-            CompletableFuture.supplyAsync(() -> make(shot, sampleSeed), pool));
-        nextPos++;
-        if (nextPos == shots.size()) {
-          nextPos = 0;
-          nextEpoch++;
-          nextPerm = null;
-        }
-      }
-    }
-
-    private Sample make(int shot, long sampleSeed) {
-      GrayImage normal = shots.get(shot);
-      SynthesizedSample s = synth.synthesize(normal, new SplittableRandom(sampleSeed),
-          supports.get(shot));
-      GrayImage img = GrayTensors.toSize(s.image(), size);
-      GrayImage mask = GrayTensors.maskToSize(s.mask(), size);
-      float[] chw = new float[3 * size * size];
-      GrayTensors.writeChw(img, chw, 0);
-      return new Sample(chw, mask.toArray());
-    }
-
-    @Override
-    public void close() {
-      for (Future<Sample> f : queue) {
-        f.cancel(true);
-      }
-      pool.shutdownNow();
     }
   }
 }
