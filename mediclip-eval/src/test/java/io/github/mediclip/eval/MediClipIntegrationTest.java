@@ -44,6 +44,8 @@ class MediClipIntegrationTest {
         .build()
         .run(tmp.resolve("sweep"));
     EvaluationResult r = result.runs().get(0).result();
+    // read from the detector's manifest: the run saw its 2 shots and nothing else
+    assertThat(result.runs().get(0).normalsSeen()).isEqualTo(2);
     assertThat(r.samples()).hasSize(6);
     assertThat(r.hasPixelMetrics()).isTrue();
     assertThat(r.pixel().positives() + r.pixel().negatives()).isEqualTo(6L * 64 * 64);
