@@ -59,7 +59,7 @@ import java.util.SplittableRandom;
  * </ol>
  *
  * <p>Finally the heads are set to the best state and the operating point is calibrated on the
- * validation outputs of the best heads ({@link Calibration}).
+ * validation outputs of the best heads ({@code Calibration}).
  *
  * <p>Tensor shapes: training batch images (B, 3, S, S) normalised, masks (B, S, S) in [0, 1]; the
  * heads' anomaly map (B, 2, S, S) (softmax, channel 1 = anomaly), image scores (B).
@@ -69,7 +69,7 @@ import java.util.SplittableRandom;
  *
  * <p>Length (about 650 lines, half of it documentation): the three phases, the optimizer step and the
  * validation pass share the run's settings and tensors; the parts that stand alone are in their own
- * files ({@link KShotSampler}, {@link Calibration}, {@link SampleProducer}, {@link ValidationData}).
+ * files ({@link KShotSampler}, {@code Calibration}, {@code SampleProducer}, {@code ValidationData}).
  */
 public final class FewShotTrainer {
 

@@ -102,6 +102,7 @@ class PipelineCommandsTest {
         assertThat(e.exitCode()).as(e.err()).isZero();
         JsonObject ej = JsonParser.parseString(e.lastLine()).getAsJsonObject();
         assertThat(ej.get("n_test").getAsInt()).isEqualTo(6);
+        assertThat(ej.get("normals_seen").getAsInt()).isEqualTo(4); // the bundle's k-shot run saw its 4 shots
         assertThat(ej.get("image_auroc").getAsDouble()).isBetween(0.0, 1.0);
         assertThat(ej.get("pixel_auroc").getAsDouble()).isBetween(0.0, 1.0);
         assertThat(report.resolve("metrics.json")).isRegularFile();
