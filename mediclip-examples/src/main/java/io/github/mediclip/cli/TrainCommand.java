@@ -2,15 +2,24 @@ package io.github.mediclip.cli;
 
 import io.github.mediclip.MediClip;
 import io.github.mediclip.MediClipDetector;
+import io.github.mediclip.MediClipException;
 import io.github.mediclip.bundle.BundleManifest;
+import io.github.mediclip.bundle.BundleOutput;
+import io.github.mediclip.bundle.SaveOptions;
 import io.github.mediclip.eval.data.Dataset;
 import io.github.mediclip.eval.data.Sample;
 import io.github.mediclip.synth.AnomalySynthesizer;
+import io.github.mediclip.train.KShotSampler;
+import io.github.mediclip.train.ShotFile;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,11 +29,16 @@ import picocli.CommandLine.Spec;
 
 /** {@code mediclip train}: trains MediCLIP heads on k normal images and saves a detector bundle. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Trains MediCLIP heads on k normal images of a dataset's training split (the other normal "
-                + "training images, if any, are held out for validation together with synthesized anomalies) and "
-                + "saves a detector bundle. Unreadable images are skipped, each reported on standard error with "
-                + "its path and reason. Prints one JSON line."})
+        description = {"Trains MediCLIP heads on k normal images of a dataset's training split and saves a detector "
+                + "bundle, with the shots in a shot file next to it (<out>.shots.txt, one path per line relative to "
+                + "--data). k-shot protocol: only the k shots are used (validation on anomalies synthesized on "
+                + "them); --holdout-validation also validates on the other normal training images. Unreadable "
+                + "images are skipped, each reported on standard error with its path and reason. Prints one JSON "
+                + "line."})
 final class TrainCommand implements Callable<Integer> {
+    /** How long a SIGINT waits for the best heads to be saved before the JVM exits. */
+    static final long SAVE_GRACE_SECONDS = 120;
+
     @Spec CommandSpec spec;
 
     @Mixin DatasetOptions dataset;
@@ -32,8 +46,24 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--backbone", required = true, description = "CLIP model folder (see init-backbone).")
     Path backbone;
 
-    @Option(names = "--k", defaultValue = "16", description = "Number of normal shots (default: ${DEFAULT-VALUE}).")
-    int k;
+    static final int DEFAULT_K = 16;
+
+    @Option(names = "--k", description = "Number of normal shots, drawn with the seed (default: 16, or the number "
+            + "of lines of --shots).")
+    Integer kOption;
+
+    @Option(names = "--shots", paramLabel = "FILE", description = "Shot file (one image path per line, relative to "
+            + "--data or absolute, as written next to a bundle or by sweep): train on exactly these images.")
+    Path shotsFile;
+
+    @Option(names = "--holdout-validation", description = "Also use the other normal training images for validation "
+            + "(model selection and thresholds); the run then sees more than k normal images.")
+    boolean holdoutValidation;
+
+    /** k as used: from --k, from the lines of --shots, or the default. */
+    private int k;
+    /** The shots of --shots, or null when they are drawn. */
+    private List<Path> fixedShots;
 
     @Mixin SeedOption seed;
 
@@ -58,13 +88,25 @@ final class TrainCommand implements Callable<Integer> {
 
     @Mixin DeviceOption device;
 
-    @Option(names = "--out", required = true, description = "Bundle folder to write.")
+    @Option(names = "--out", required = true, description = "Bundle folder (or .zip) to write: a new or empty "
+            + "folder, or an existing bundle with --overwrite. Anything else, and any output inside or containing "
+            + "--data or --backbone, is refused before training starts.")
     Path out;
+
+    @Option(names = "--overwrite", description = "Replace an existing detector bundle at --out (never anything "
+            + "that is not a bundle).")
+    boolean overwrite;
 
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         // every option value is checked before any work: a bad value is a usage error (exit code 2)
+        fixedShots = shotsFile == null ? null : readShotFile("--shots", shotsFile, dataset.data);
+        k = fixedShots != null ? fixedShots.size() : kOption != null ? kOption : DEFAULT_K;
+        if (fixedShots != null && kOption != null && kOption != k) {
+            throw new CliException("--k " + kOption + " but --shots " + shotsFile + " lists " + k + " images; "
+                    + "leave out --k");
+        }
         Check.range("--k", k, 1, 100_000);
         if (epochs != null) {
             Check.range("--epochs", epochs, 1, 100_000);
@@ -85,6 +127,24 @@ final class TrainCommand implements Callable<Integer> {
         dataset.validate();
         device.validate();
         Check.directory("--backbone", backbone);
+        // The output is checked, probed and locked before anything else runs (docs/reliability-outputs.md).
+        SaveOptions saveOptions = SaveOptions.builder().optOverwrite(overwrite).addProtectedPath(dataset.data)
+                .addProtectedPath(backbone).build();
+        try (BundleOutput reserved = reserve(out, saveOptions)) {
+            reserved.recovered().forEach(note -> err.println("mediclip: " + note));
+            return train(err, saveOptions, synth);
+        }
+    }
+
+    private static BundleOutput reserve(Path out, SaveOptions options) {
+        try {
+            return BundleOutput.reserve(out, options);
+        } catch (MediClipException e) {
+            throw new CliException(e.getMessage());
+        }
+    }
+
+    private Integer train(PrintWriter err, SaveOptions saveOptions, AnomalySynthesizer synth) {
         DatasetOptions.Read read = dataset.decodableTrain(dataset.read(err), err);
         Dataset ds = read.dataset();
         List<Path> normals = new ArrayList<>();
@@ -100,8 +160,8 @@ final class TrainCommand implements Callable<Integer> {
         Backbones.warnIfRandom(backbone, err);
         MediClip.Builder b = MediClip.builder()
                 .setBackbone(backbone)
-                .optShots(k)
                 .optSeed(seed.value)
+                .optHoldoutValidation(holdoutValidation)
                 .optDevice(device.device())
                 .optListener(Cli.progress(err, ""));
         if (epochs != null) {
@@ -122,16 +182,62 @@ final class TrainCommand implements Callable<Integer> {
         if (synth != null) {
             b.optSynthesis(synth);
         }
+        if (fixedShots != null) {
+            b.optShots(fixedShots);
+        } else {
+            b.optShots(k);
+        }
         MediClip mediclip = b.build();
+        // SIGINT (Ctrl-C): stop after the current step, keep the best state so far, save it, and say so.
+        Thread trainer = Thread.currentThread();
+        AtomicBoolean interrupted = new AtomicBoolean();
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            interrupted.set(true);
+            err.println("mediclip: interrupted: stopping after the current step; the best heads so far will be saved"
+                    + " to " + out);
+            err.flush();
+            trainer.interrupt();
+            try {
+                finished.await(SAVE_GRACE_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                // the JVM is exiting anyway
+            }
+        }, "mediclip-train-sigint");
+        Runtime.getRuntime().addShutdownHook(hook);
+        // The same draw as MediClip.fit and sweep (KShotSampler on the pool in path order).
+        List<Path> shots = fixedShots != null ? fixedShots
+                : KShotSampler.sample(KShotSampler.inPathOrder(normals, p -> p), k, seed.value);
         try (MediClipDetector detector = mediclip.fit(normals)) {
-            detector.save(out);
+            boolean stopped = interrupted.get() | Thread.interrupted(); // clear the flag: file channels need it off
             BundleManifest m = detector.manifest();
+            if (stopped && m.training().summary().epochsRun() < 1) {
+                err.println("mediclip: interrupted before the first epoch ended: nothing was saved");
+                err.flush();
+                return MediClipCli.EXIT_FAILURE;
+            }
+            List<String> names = shots.stream().map(p -> p.getFileName().toString()).toList();
+            if (!names.equals(m.training().shotIds())) {
+                throw new IllegalStateException("internal error: the detector was trained on " + m.training().shotIds()
+                        + " but the shots drawn here are " + names);
+            }
+            try {
+                detector.save(out, saveOptions);
+            } catch (MediClipException e) {
+                throw new CliException(e.getMessage());
+            }
+            Path shotFile = shotFile(out);
+            ShotFile.write(shotFile, dataset.data, shots);
             Map<String, Object> o = Json.object();
             o.put("bundle", out.toString());
             o.put("dataset", ds.name());
             o.put("k", k);
             o.put("seed", seed.value);
             o.put("train_pool", normals.size());
+            o.put("shots", relative(dataset.data, shots));
+            o.put("shot_file", shotFile.toString());
+            o.put("normals_seen", m.training().summary().normalsSeen());
+            o.put("validation_source", m.training().summary().validationSource().label());
             o.put("skipped_files", read.skipped());
             o.put("epochs_run", m.training().summary().epochsRun());
             o.put("best_epoch", m.training().summary().bestEpoch());
@@ -140,8 +246,54 @@ final class TrainCommand implements Callable<Integer> {
             o.put("seconds", m.training().summary().seconds());
             o.put("device", m.provenance().device());
             o.put("random_backbone", Backbones.isRandom(backbone));
+            o.put("stop_reason", m.training().summary().stopReason().label());
             spec.commandLine().getOut().println(Json.line(o));
+            spec.commandLine().getOut().flush();
+            if (stopped) {
+                err.printf(Locale.ROOT, "mediclip: interrupted: saved the best heads so far (epoch %d of %d run) to %s%n",
+                        m.training().summary().bestEpoch(), m.training().summary().epochsRun(), out);
+                err.flush();
+            }
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it waits for the latch counted down above
+            }
         }
         return MediClipCli.EXIT_OK;
+    }
+
+    /** The shot file written next to a bundle: {@code det} or {@code det.zip} gives {@code det.shots.txt}. */
+    static Path shotFile(Path bundle) {
+        String name = bundle.getFileName().toString();
+        if (name.toLowerCase(java.util.Locale.ROOT).endsWith(".zip")) {
+            name = name.substring(0, name.length() - 4);
+        }
+        return bundle.resolveSibling(name + ".shots" + ShotFile.EXTENSION);
+    }
+
+    /** Paths relative to the dataset folder, with {@code /}, as printed and as written in shot files. */
+    static List<String> relative(Path root, List<Path> paths) {
+        Path base = root.toAbsolutePath().normalize();
+        List<String> out = new ArrayList<>();
+        for (Path p : paths) {
+            Path a = p.toAbsolutePath().normalize();
+            out.add((a.startsWith(base) ? base.relativize(a).toString() : p.toString()).replace('\\', '/'));
+        }
+        return out;
+    }
+
+    /** Reads a shot file given on the command line, relative paths resolved against {@code --data}. */
+    static List<Path> readShotFile(String option, Path file, Path data) {
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new CliException(option + " " + file + ": no such file");
+        }
+        try {
+            return ShotFile.read(file, data);
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            throw new CliException(e.getMessage());
+        }
     }
 }
