@@ -7,7 +7,7 @@ import io.github.mediclip.MediClipDetector;
 import io.github.mediclip.Prediction;
 import io.github.mediclip.bench.train.TrainStepBench;
 import io.github.mediclip.synth.GrayImage;
-import io.github.mediclip.train.TrainingListener;
+import io.github.mediclip.train.FitListener;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,7 +63,7 @@ public final class GpuFitBench {
     int[] steps = new int[1];
     int[] epochsRun = new int[1];
     long[] fitStart = new long[1];
-    TrainingListener counter = new TrainingListener() {
+    FitListener counter = new FitListener() {
       @Override
       public boolean onStep(int epoch, int step, double loss) {
         steps[0]++;
