@@ -336,7 +336,8 @@ public final class MediClip {
                 + (Double.isNaN(fitConfig.thresholdPolicy().value())
                     ? ""
                     : ":" + fitConfig.thresholdPolicy().value()),
-            r.summary());
+            r.summary(),
+            b.intensityPolicy == null ? null : b.intensityPolicy.spec());
     return new BundleManifest(
         BundleManifest.FORMAT,
         BundleManifest.FORMAT_VERSION,
@@ -520,6 +521,7 @@ public final class MediClip {
     private int validationAnomalies = FitConfig.DEFAULT_VALIDATION_ANOMALIES;
     private List<Path> shotFiles;
     private boolean holdoutValidation;
+    private io.github.mediclip.formats.IntensityPolicy intensityPolicy;
 
     Builder() {}
 
@@ -554,6 +556,7 @@ public final class MediClip {
       c.validationAnomalies = validationAnomalies;
       c.shotFiles = shotFiles;
       c.holdoutValidation = holdoutValidation;
+      c.intensityPolicy = intensityPolicy;
       return c;
     }
 
@@ -983,6 +986,21 @@ public final class MediClip {
      */
     public Builder optThresholdPolicy(ThresholdPolicy policy) {
       thresholdPolicy = Objects.requireNonNull(policy, "thresholdPolicy");
+      return this;
+    }
+
+    /**
+     * Records the intensity policy that mapped the training volumes' modality values to the 0..255
+     * images given to {@link MediClip#fit} (e.g. {@code IntensityPolicy.percentile(0.5, 99.5)}). It is
+     * written to the bundle manifest ({@code training.intensityPolicy}); {@link
+     * MediClipDetector#predictVolume(Path)} then uses it instead of the modality default, and an
+     * explicit different policy at inference is an error. Not set by default (8-bit image training).
+     *
+     * @param policy the policy, or {@code null} for none
+     * @return this builder
+     */
+    public Builder optIntensityPolicy(io.github.mediclip.formats.IntensityPolicy policy) {
+      intensityPolicy = policy;
       return this;
     }
 

@@ -143,19 +143,61 @@ public final class MediClipDetector implements AutoCloseable {
   }
 
   /**
-   * Reads a DICOM file, DICOM series folder or NIfTI file and scores every slice, with the default
-   * intensity policy of its modality ({@link io.github.mediclip.formats.IntensityPolicy#forModality})
-   * and the maximum slice score as the volume score.
+   * Reads a DICOM file, DICOM series folder or NIfTI file and scores every slice with the intensity
+   * policy the detector was trained with ({@link #intensityPolicy()}), or, when the bundle records
+   * none, the default policy of the volume's modality ({@link
+   * io.github.mediclip.formats.IntensityPolicy#forModality}); the volume score is the maximum slice
+   * score.
    *
    * @param source a DICOM file, a folder holding one series, or a NIfTI file
    * @return the volume prediction
    * @throws io.github.mediclip.formats.MedicalFormatException naming the file when it cannot be read
    */
   public VolumePrediction predictVolume(Path source) {
+    return predictVolume(source, VolumeScoring.max());
+  }
+
+  /**
+   * Reads a DICOM file, DICOM series folder or NIfTI file and scores every slice with the recorded
+   * (or modality default) intensity policy, as {@link #predictVolume(Path)} does, combining the slice
+   * scores with the given rule.
+   *
+   * @param source a DICOM file, a folder holding one series, or a NIfTI file
+   * @param scoring max or top-k mean
+   * @return the volume prediction
+   * @throws io.github.mediclip.formats.MedicalFormatException naming the file when it cannot be read
+   */
+  public VolumePrediction predictVolume(Path source, VolumeScoring scoring) {
+    Objects.requireNonNull(source, "source");
     io.github.mediclip.formats.MedicalVolume v = io.github.mediclip.formats.MedicalImages.read(source);
-    return predictVolume(v,
-        io.github.mediclip.formats.IntensityPolicy.forModality(v.metadata().modality()),
-        VolumeScoring.max());
+    return predictVolume(v, defaultPolicy(v), scoring);
+  }
+
+  /**
+   * The policy {@link #predictVolume(Path)} uses for a volume: the recorded one, else the modality
+   * default.
+   *
+   * @param volume the volume
+   * @return the policy
+   */
+  public io.github.mediclip.formats.IntensityPolicy defaultPolicy(
+      io.github.mediclip.formats.MedicalVolume volume) {
+    io.github.mediclip.formats.IntensityPolicy recorded = intensityPolicy();
+    return recorded != null
+        ? recorded
+        : io.github.mediclip.formats.IntensityPolicy.forModality(volume.metadata().modality());
+  }
+
+  /**
+   * Returns the intensity policy recorded in the manifest ({@code training.intensityPolicy}).
+   *
+   * @return the policy the detector was trained with, or {@code null} when none is recorded
+   */
+  public io.github.mediclip.formats.IntensityPolicy intensityPolicy() {
+    BundleManifest.Training t = manifest.training();
+    return t == null || t.intensityPolicy() == null
+        ? null
+        : io.github.mediclip.formats.IntensityPolicy.parse(t.intensityPolicy());
   }
 
   /**
@@ -164,15 +206,26 @@ public final class MediClipDetector implements AutoCloseable {
    * slice scores.
    *
    * @param volume the volume
-   * @param policy the intensity policy (use the one the detector was trained with)
+   * @param policy the intensity policy; when the manifest records one ({@link #intensityPolicy()}),
+   *     it must be that policy
    * @param scoring max or top-k mean
    * @return the volume prediction, recording policy and scoring
+   * @throws MediClipException naming both policies when {@code policy} differs from the recorded one
    */
   public VolumePrediction predictVolume(io.github.mediclip.formats.MedicalVolume volume,
       io.github.mediclip.formats.IntensityPolicy policy, VolumeScoring scoring) {
     Objects.requireNonNull(volume, "volume");
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(scoring, "scoring");
+    io.github.mediclip.formats.IntensityPolicy recorded = intensityPolicy();
+    if (recorded != null && !recorded.spec().equals(policy.spec())) {
+      throw new MediClipException(
+          "intensity policy mismatch: the detector was trained with '" + recorded.spec()
+              + "' (manifest field training.intensityPolicy) but '" + policy.spec()
+              + "' was requested for " + volume.metadata().source()
+              + "; score with '" + recorded.spec() + "' (the default) or retrain with '"
+              + policy.spec() + "'");
+    }
     List<GrayImage> images = policy.apply(volume);
     List<Prediction> preds = new java.util.ArrayList<>(images.size());
     for (int i = 0; i < images.size(); i += 8) {

@@ -190,6 +190,11 @@ public record BundleManifest(
    * @param patience early-stop patience (0 = off)
    * @param thresholdPolicy threshold policy, e.g. {@code AUTO}
    * @param summary what happened
+   * @param intensityPolicy the {@link io.github.mediclip.formats.IntensityPolicy#spec() spec} of the
+   *     intensity policy the detector was trained with (e.g. {@code percentile:0.5/99.5}), used by
+   *     default when volumes are scored and checked against an explicit policy at inference; {@code
+   *     null} when none was set (detectors trained on 8-bit images, and bundles written before the
+   *     field existed)
    */
   public record Training(
       int k,
@@ -202,7 +207,40 @@ public record BundleManifest(
       double learningRate,
       int patience,
       String thresholdPolicy,
-      FitSummary summary) {}
+      FitSummary summary,
+      String intensityPolicy) {
+
+    /**
+     * A training record without an intensity policy (detectors trained on 8-bit images).
+     *
+     * @param k number of normal training images
+     * @param shotIds ids (file names) of the k images, in sampling order
+     * @param trainingFingerprint hex SHA-256 over ids and pixels of the k images
+     * @param synthesis synthesizer names and weights
+     * @param synthesisDescription {@code toString()} of the synthesizer
+     * @param epochs maximum epochs
+     * @param batchSize batch size
+     * @param learningRate Adam learning rate
+     * @param patience early-stop patience (0 = off)
+     * @param thresholdPolicy threshold policy, e.g. {@code AUTO}
+     * @param summary what happened
+     */
+    public Training(
+        int k,
+        List<String> shotIds,
+        String trainingFingerprint,
+        Map<String, Double> synthesis,
+        String synthesisDescription,
+        int epochs,
+        int batchSize,
+        double learningRate,
+        int patience,
+        String thresholdPolicy,
+        FitSummary summary) {
+      this(k, shotIds, trainingFingerprint, synthesis, synthesisDescription, epochs, batchSize,
+          learningRate, patience, thresholdPolicy, summary, null);
+    }
+  }
 
   /**
    * Serialises to pretty JSON.

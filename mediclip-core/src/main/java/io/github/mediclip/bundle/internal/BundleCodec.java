@@ -228,7 +228,8 @@ public final class BundleCodec {
     if (!configSha256(m, h).equalsIgnoreCase(m.integrity().configSha256())) {
       throw new MediClipException(
           "Bundle manifest " + src.where(DetectorBundle.MANIFEST) + ": the fields imageSize, heads"
-              + " or backbone (kind, preset, randomSeed, sha256, openClipConfig) were changed after"
+              + " or backbone (kind, preset, randomSeed, sha256, openClipConfig) or"
+              + " training.intensityPolicy were changed after"
               + " saving (integrity.configSha256 does not match); restore the original manifest or"
               + " retrain");
     }
@@ -245,6 +246,10 @@ public final class BundleCodec {
     c.put("backbone.randomSeed", "random".equals(b.kind()) ? b.randomSeed() : 0L);
     c.put("backbone.sha256", b.sha256().toLowerCase(java.util.Locale.ROOT));
     c.put("backbone.openClipConfig", b.openClipConfig());
+    String policy = m.training() == null ? null : m.training().intensityPolicy();
+    if (policy != null) { // only when set, so that the hashes of older bundles are unchanged
+      c.put("training.intensityPolicy", policy);
+    }
     return sha256(GSON.toJson(c).getBytes(StandardCharsets.UTF_8));
   }
 

@@ -126,6 +126,22 @@ public final class ManifestParser {
     object(obj, "operatingPoint", source);
     JsonObject prov = object(obj, "provenance", source);
     integer(prov, "provenance.seed", "seed", source, Long.MIN_VALUE, Long.MAX_VALUE);
+    JsonElement training = obj.get("training");
+    if (training != null && !training.isJsonNull()) {
+      if (!training.isJsonObject()) {
+        throw fail(source, "field 'training' is " + describe(training) + "; expected an object");
+      }
+      String policy =
+          string(training.getAsJsonObject(), "training.intensityPolicy", "intensityPolicy", source,
+              true);
+      if (policy != null) {
+        try {
+          io.github.mediclip.formats.IntensityPolicy.parse(policy);
+        } catch (IllegalArgumentException e) {
+          throw fail(source, "field 'training.intensityPolicy': " + e.getMessage());
+        }
+      }
+    }
     if (version >= 2) {
       JsonObject integrity = object(obj, "integrity", source);
       for (String k : new String[] {"headsSha256", "configSha256"}) {
