@@ -2,6 +2,11 @@ package io.github.mediclip.cli;
 
 import io.github.mediclip.MediClipDetector;
 import io.github.mediclip.Prediction;
+import io.github.mediclip.VolumePrediction;
+import io.github.mediclip.VolumeScoring;
+import io.github.mediclip.formats.IntensityPolicy;
+import io.github.mediclip.formats.MedicalImages;
+import io.github.mediclip.formats.MedicalVolume;
 import io.github.mediclip.eval.internal.OutputFolders;
 import io.github.mediclip.synth.internal.ImageIo;
 import java.awt.image.BufferedImage;
@@ -39,7 +44,12 @@ import picocli.CommandLine.Spec;
                 + "recursively for image files. With --out, a heat-map overlay <file name>.overlay.png per "
                 + "image is written there (and with --save-maps the raw anomaly map as <file name>.map.npy, float32, "
                 + "for 'mediclip metrics'); existing files are never replaced, and --out must not overlap the "
-                + "inputs."})
+                + "inputs.",
+                "DICOM files, DICOM series folders (a folder whose files are DICOM) and NIfTI files (.nii, .nii.gz; "
+                + "recognised by content) are volumes: one JSON line per volume with format, slices, score (the volume "
+                + "score), scoring, intensity_policy, normalized_score, anomalous (of the volume score), slice_scores "
+                + "and top_slices; with --out, overlays <name>.slice<K>.overlay.png of the --top-slices highest-scoring "
+                + "slices (and with --save-maps their maps <name>.slice<K>.map.npy)."})
 final class DetectCommand implements Callable<Integer> {
     private static final Set<String> IMAGE_EXT = Set.of("png", "jpg", "jpeg", "tif", "tiff", "bmp", "gif", "pgm",
             "pnm", "ppm", "wbmp");
@@ -55,7 +65,21 @@ final class DetectCommand implements Callable<Integer> {
             + "--out.")
     boolean saveMaps;
 
-    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files or folders.")
+    @Option(names = "--volume-scoring", paramLabel = "RULE", description = "Volume score from the slice scores: "
+            + "max (default) or top-k-mean:K.")
+    String volumeScoring = "max";
+
+    @Option(names = "--intensity-policy", paramLabel = "SPEC", description = "Maps volume values to 0..255: "
+            + "file-window, window:C/W, preset:NAME, percentile:LOW/HIGH or minmax. Default: the policy recorded in the "
+            + "bundle, else the volume's modality default. A policy other than the recorded one is an error.")
+    String intensityPolicy;
+
+    @Option(names = "--top-slices", paramLabel = "N", description = "Overlays written per volume with --out "
+            + "(highest-scoring slices; default 3).")
+    int topSlices = 3;
+
+    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image files, DICOM files, DICOM series folders, "
+            + "NIfTI files, or folders holding them.")
     List<Path> images;
 
     @Override
@@ -64,12 +88,24 @@ final class DetectCommand implements Callable<Integer> {
             throw new CliException("--save-maps needs --out", MediClipCli.EXIT_USAGE);
         }
         bundle.validate();
+        VolumeScoring scoringRule;
+        IntensityPolicy policy;
+        try {
+            scoringRule = VolumeScoring.parse(volumeScoring);
+            policy = intensityPolicy == null ? null : IntensityPolicy.parse(intensityPolicy);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage(), MediClipCli.EXIT_USAGE);
+        }
+        if (topSlices < 0) {
+            throw new CliException("--top-slices must be >= 0, got " + topSlices, MediClipCli.EXIT_USAGE);
+        }
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (out != null) {
             checkOut(out, images);
         }
-        List<Path> files = expand(images, err);
+        Set<Path> volumes = new HashSet<>();
+        List<Path> files = expand(images, err, volumes);
         if (files.isEmpty()) {
             throw new CliException("no image files found in " + images);
         }
@@ -83,6 +119,12 @@ final class DetectCommand implements Callable<Integer> {
                 Map<String, Object> o = Json.object();
                 o.put("path", f.toString());
                 try {
+                    if (volumes.contains(f)) {
+                        scoreVolume(detector, f, policy, scoringRule, o, usedNames);
+                        stdout.println(Json.line(o));
+                        stdout.flush();
+                        continue;
+                    }
                     ImageIo.Decoded decoded = ImageIo.readWithWarnings(f);
                     if (!decoded.warnings().isEmpty()) {
                         String w = String.join("; ", decoded.warnings());
@@ -142,6 +184,49 @@ final class DetectCommand implements Callable<Integer> {
         }
     }
 
+    /** Scores one volume into {@code o}; overlays (and maps) of the top slices go to --out. */
+    private void scoreVolume(MediClipDetector detector, Path f, IntensityPolicy policy, VolumeScoring rule,
+            Map<String, Object> o, Set<String> usedNames) throws IOException {
+        MedicalVolume v = MedicalImages.read(f);
+        IntensityPolicy p = policy != null ? policy : detector.defaultPolicy(v);
+        VolumePrediction vp = detector.predictVolume(v, p, rule);
+        o.put("format", v.metadata().format());
+        o.put("slices", v.slices());
+        o.put("score", vp.score());
+        o.put("scoring", vp.scoring());
+        o.put("intensity_policy", vp.intensityPolicy());
+        o.put("normalized_score", detector.operatingPoint().normalizeImageScore(vp.score()));
+        o.put("anomalous", detector.operatingPoint().isAnomalous(vp.score()));
+        List<Double> sliceScores = new ArrayList<>();
+        for (Prediction sp : vp.slices()) {
+            sliceScores.add(sp.score());
+        }
+        o.put("slice_scores", sliceScores);
+        List<Integer> top = vp.topSlices(Math.min(topSlices, v.slices()));
+        o.put("top_slices", top);
+        if (out != null && !top.isEmpty()) {
+            String name = uniqueName(f.getFileName().toString(), usedNames);
+            List<String> overlays = new ArrayList<>();
+            List<String> maps = new ArrayList<>();
+            for (int k : top) {
+                Prediction sp = vp.slices().get(k);
+                Path png = out.resolve(name + ".slice" + k + ".overlay.png");
+                writeNew(png, png(sp.overlay(vp.images().get(k).toBufferedImage())));
+                overlays.add(png.toString());
+                if (saveMaps) {
+                    Path npy = out.resolve(name + ".slice" + k + ".map.npy");
+                    writeNew(npy, NpyWriter.bytes(sp.anomalyMap().width(), sp.anomalyMap().height(),
+                            sp.anomalyMap().toArray()));
+                    maps.add(npy.toString());
+                }
+            }
+            o.put("heatmaps", overlays);
+            if (saveMaps) {
+                o.put("maps", maps);
+            }
+        }
+    }
+
     /** Encodes a PNG in memory (no ImageIO cache file in the temp folder). */
     private static byte[] png(BufferedImage image) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -193,21 +278,36 @@ final class DetectCommand implements Callable<Integer> {
      * each, and never opened; a path given explicitly that is not a regular file stays in the list, so that it
      * gets its own "error" line without being opened.
      */
-    static List<Path> expand(List<Path> args, PrintWriter err) throws IOException {
+    static List<Path> expand(List<Path> args, PrintWriter err, Set<Path> volumes) throws IOException {
         List<Path> files = new ArrayList<>();
         for (Path a : args) {
             if (Files.isDirectory(a)) {
+                List<Path> series = new ArrayList<>();
                 List<Path> all;
                 try (Stream<Path> s = Files.walk(a)) {
-                    all = s.filter(p -> !Files.isDirectory(p)).sorted().toList();
+                    List<Path> walked = s.sorted().toList();
+                    for (Path d : walked) {
+                        if (Files.isDirectory(d) && MedicalImages.isSupported(d)) {
+                            series.add(d); // a DICOM series folder: one volume, its files are not images
+                        }
+                    }
+                    all = walked.stream().filter(p -> !Files.isDirectory(p))
+                            .filter(p -> !series.contains(p.getParent())).toList();
                 }
                 int before = files.size();
+                for (Path d : series) {
+                    files.add(d);
+                    volumes.add(d);
+                }
                 for (Path p : all) {
                     String notFile = ImageIo.notAFile(p);
                     if (notFile != null) {
                         err.println("mediclip: skipped: " + p + ": " + notFile);
                     } else if (looksLikeImage(p)) {
                         files.add(p);
+                    } else if (MedicalImages.isSupported(p)) {
+                        files.add(p); // a NIfTI file (DICOM files are in series folders)
+                        volumes.add(p);
                     } else {
                         err.println("mediclip: skipped: " + p + ": not an image file name (extensions: "
                                 + String.join(", ", new java.util.TreeSet<>(IMAGE_EXT)) + ")");
@@ -217,6 +317,9 @@ final class DetectCommand implements Callable<Integer> {
                     err.println("mediclip: skipped: " + a + ": folder holds no image files");
                 }
             } else {
+                if (Files.isRegularFile(a) && !looksLikeImage(a) && MedicalImages.isSupported(a)) {
+                    volumes.add(a); // a DICOM or NIfTI file, recognised by content
+                }
                 files.add(a); // missing, unreadable or non-regular files are reported per image
             }
         }
