@@ -1,6 +1,10 @@
 package io.github.mediclip.cli;
 
 import io.github.mediclip.MediClipDetector;
+import io.github.mediclip.VolumeScoring;
+import io.github.mediclip.eval.VolumeEvaluation;
+import io.github.mediclip.eval.VolumeEvaluator;
+import io.github.mediclip.eval.data.VolumeDataset;
 import io.github.mediclip.eval.EvaluationResult;
 import io.github.mediclip.eval.Evaluator;
 import io.github.mediclip.eval.ImageScorer;
@@ -25,7 +29,11 @@ import picocli.CommandLine.Spec;
                 + "sibling folder swapped in at the end); an existing --out is replaced only when it holds nothing but "
                 + "a report, and --out must lie outside --data. Prints one JSON line with "
                 + "the metrics: image_auroc (with a bootstrap 95 %% interval), image_ap, image_f1max and, when "
-                + "every anomalous test image has a mask, pixel_auroc, pixel_ap, pixel_f1max, pixel_aupro."})
+                + "every anomalous test image has a mask, pixel_auroc, pixel_ap, pixel_f1max, pixel_aupro.",
+                "--layout volumes: --data is a folder of NIfTI volumes NAME.nii[.gz] with masks NAME_mask.nii[.gz]; "
+                + "slice labels come from the masks. The report folder holds metrics.json, slices.csv and volumes.csv; "
+                + "the JSON line has slice_auroc, slice_ap, pixel_auroc, pixel_aupro and volume_auroc (left out when "
+                + "undefined, e.g. every volume has a lesion)."})
 final class EvaluateCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -39,9 +47,19 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Report folder to write.")
     Path out;
 
+    @Option(names = "--volume-scoring", paramLabel = "RULE", description = "With --layout volumes: volume score "
+            + "from the slice scores, max (default) or top-k-mean:K.")
+    String volumeScoring = "max";
+
+    static final OutputFolders.Kind VOLUME_REPORT = new OutputFolders.Kind("volume evaluation report",
+            "metrics.json", java.util.Set.of("metrics.json", "slices.csv", "volumes.csv"));
+
     @Override
     public Integer call() {
         Check.range("--batch-size", batchSize, 1, 4096);
+        if (dataset.layout != null && dataset.layout.strip().equalsIgnoreCase("volumes")) {
+            return evaluateVolumes();
+        }
         dataset.validate();
         bundle.validate();
         dataset.checkOutside("--out", out);
@@ -70,6 +88,72 @@ final class EvaluateCommand implements Callable<Integer> {
         o.put("model", bundle.model.toString());
         o.put("normals_seen", normalsSeen);
         o.put("skipped_files", read.skipped() + undecodable.get());
+        spec.commandLine().getOut().println(Json.line(o));
+        return MediClipCli.EXIT_OK;
+    }
+
+    private static Object finite(double v) {
+        return Double.isNaN(v) ? null : v;
+    }
+
+    private int evaluateVolumes() {
+        VolumeScoring rule;
+        try {
+            rule = VolumeScoring.parse(volumeScoring);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage(), MediClipCli.EXIT_USAGE);
+        }
+        bundle.validate();
+        Check.directory("--data", dataset.data);
+        dataset.checkOutside("--out", out);
+        try {
+            OutputFolders.checkReplaceable(out, VOLUME_REPORT);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        VolumeDataset ds = VolumeDataset.read(dataset.data);
+        for (String s : ds.skipped()) {
+            err.println("mediclip: skipped: " + s);
+        }
+        err.flush();
+        VolumeEvaluation r;
+        try (MediClipDetector detector = bundle.load()) {
+            r = VolumeEvaluator.evaluate(detector, ds, rule);
+        }
+        Map<String, Object> o = Json.object();
+        o.put("layout", "volumes");
+        o.put("volumes", r.volumes());
+        o.put("slices", r.slices());
+        o.put("anomalous_slices", r.anomalousSlices());
+        o.put("slice_auroc", finite(r.sliceAuroc()));
+        o.put("slice_ap", finite(r.sliceAveragePrecision()));
+        o.put("pixel_auroc", finite(r.pixelAuroc()));
+        o.put("pixel_aupro", finite(r.pixelAupro()));
+        o.put("volume_auroc", finite(r.volumeAuroc()));
+        o.put("scoring", r.scoring());
+        o.put("model", bundle.model.toString());
+        o.put("skipped_files", ds.skipped().size());
+        StringBuilder slices = new StringBuilder("volume,slice,label,score\n");
+        StringBuilder volumes = new StringBuilder("volume,label,score,intensity_policy\n");
+        for (VolumeEvaluation.VolumeResult v : r.perVolume()) {
+            volumes.append(v.name()).append(',').append(v.label()).append(',').append(v.score()).append(',')
+                    .append(v.intensityPolicy()).append('\n');
+            for (int k = 0; k < v.sliceScores().length; k++) {
+                slices.append(v.name()).append(',').append(k).append(',').append(v.sliceLabels()[k]).append(',')
+                        .append(v.sliceScores()[k]).append('\n');
+            }
+        }
+        String json = Json.pretty(o);
+        OutputFolders.write(out, VOLUME_REPORT, dir -> {
+            try {
+                java.nio.file.Files.writeString(dir.resolve("metrics.json"), json);
+                java.nio.file.Files.writeString(dir.resolve("slices.csv"), slices);
+                java.nio.file.Files.writeString(dir.resolve("volumes.csv"), volumes);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
         spec.commandLine().getOut().println(Json.line(o));
         return MediClipCli.EXIT_OK;
     }

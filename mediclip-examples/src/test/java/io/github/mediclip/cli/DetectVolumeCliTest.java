@@ -203,4 +203,41 @@ class DetectVolumeCliTest {
         assertThat(doubles(d.getAsJsonArray("slice_scores")))
                 .containsExactly(doubles(n.getAsJsonArray("slice_scores")));
     }
+
+    @Test
+    void evaluateVolumesLayoutMatchesTheApi() throws IOException {
+        Path set = tmp.resolve("volset");
+        Files.createDirectories(set);
+        writeNifti(set.resolve("a.nii"), 48, 40, 4);
+        // mask: the bright blob of slice 2 (see writeNifti), uint8 written as float32 0/1
+        ByteBuffer m = ByteBuffer.wrap(Files.readAllBytes(set.resolve("a.nii"))).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 352; i < m.capacity(); i += 4) {
+            m.putFloat(i, m.getFloat(i) == 1500f ? 1f : 0f);
+        }
+        Files.write(set.resolve("a_mask.nii"), m.array());
+        Path out = tmp.resolve("volreport");
+        CliTestSupport.Result r = CliTestSupport.run("evaluate", "--model", model.toString(), "--data",
+                set.toString(), "--layout", "volumes", "--out", out.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonObject o = onlyLine(r);
+        assertThat(o.get("volumes").getAsInt()).isEqualTo(1);
+        assertThat(o.get("slices").getAsInt()).isEqualTo(4);
+        assertThat(o.get("anomalous_slices").getAsInt()).isEqualTo(1);
+        assertThat(o.has("volume_auroc")).isFalse(); // one volume: undefined
+        try (MediClipDetector d = MediClip.load(model)) {
+            io.github.mediclip.eval.VolumeEvaluation e = io.github.mediclip.eval.VolumeEvaluator.evaluate(d,
+                    io.github.mediclip.eval.data.VolumeDataset.read(set), VolumeScoring.max());
+            assertThat(o.get("slice_auroc").getAsDouble()).isEqualTo(e.sliceAuroc());
+            assertThat(o.get("pixel_auroc").getAsDouble()).isEqualTo(e.pixelAuroc());
+            assertThat(o.get("pixel_aupro").getAsDouble()).isEqualTo(e.pixelAupro());
+        }
+        assertThat(Files.readAllLines(out.resolve("slices.csv"))).hasSize(5);
+        assertThat(Files.readAllLines(out.resolve("slices.csv")).get(3)).startsWith("a,2,1,");
+        assertThat(Files.readString(out.resolve("metrics.json"))).contains("\"slice_auroc\"");
+        // the output must lie outside the data
+        CliTestSupport.Result inside = CliTestSupport.run("evaluate", "--model", model.toString(), "--data",
+                set.toString(), "--layout", "volumes", "--out", set.resolve("r").toString());
+        assertThat(inside.exitCode()).isEqualTo(1);
+        assertThat(inside.err()).contains("overlaps --data");
+    }
 }
