@@ -17,6 +17,7 @@ import com.google.common.hash.Hashing;
 import com.google.common.io.ByteSource;
 import com.google.common.io.MoreFiles;
 import io.github.mediclip.internal.PosEmbedResize;
+import io.github.mediclip.internal.PyTorchEngines;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -482,7 +483,8 @@ public final class ClipModel implements AutoCloseable {
         }
 
         private Device device() {
-            return device != null ? device : Engine.getEngine("PyTorch").defaultDevice();
+            Engine engine = PyTorchEngines.get(); // a missing native library fails here, with what to add
+            return device != null ? device : engine.defaultDevice();
         }
 
         private ClipModel build(ClipConfig cfg, TensorSource src, Device dev, ClipTokenizer tok, List<Path> files) {

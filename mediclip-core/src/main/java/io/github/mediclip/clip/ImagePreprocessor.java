@@ -237,6 +237,10 @@ public final class ImagePreprocessor {
      */
     public static BufferedImage read(Path file) {
         Objects.requireNonNull(file, "file");
+        if (Files.isDirectory(file)) {
+            throw new UncheckedIOException(new IOException(
+                    "cannot read image " + file + ": it is a folder, not an image file; pass the image files in it"));
+        }
         if (!Files.isRegularFile(file)) {
             throw new UncheckedIOException(new IOException("cannot read image " + file + ": no such file"));
         }

@@ -305,6 +305,9 @@ public final class GrayImage {
     Objects.requireNonNull(file, "file");
     BufferedImage img;
     try {
+      if (Files.isDirectory(file)) {
+        throw new IOException("it is a folder, not an image file; pass the image files in it");
+      }
       if (!Files.isRegularFile(file)) {
         throw new IOException("no such file: " + file);
       }
