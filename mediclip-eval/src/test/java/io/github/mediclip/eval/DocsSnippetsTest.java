@@ -131,6 +131,42 @@ class DocsSnippetsTest {
     }
   }
 
+  /**
+   * The README's consumer example is the project that the consumer check (mediclip-it) builds and runs: its
+   * Java class and logging configuration verbatim, and its pom up to the check's own additions.
+   */
+  @Test
+  void readmeConsumerExampleIsTheConsumerCheck() throws IOException {
+    Path root = repoRoot();
+    Path consumer = root.resolve("mediclip-it/src/it/consumer");
+    Assumptions.assumeTrue(Files.isDirectory(consumer), "consumer check not found under " + root);
+    String readme = Files.readString(root.resolve("README.md"), StandardCharsets.UTF_8);
+    String section = readme.substring(readme.indexOf("## Use it from Maven"));
+    Matcher m = Pattern.compile("```(\\w+)\\n(.*?)```", Pattern.DOTALL).matcher(section);
+    String xml = null;
+    String properties = null;
+    String java = null;
+    while (m.find() && (xml == null || properties == null || java == null)) {
+      switch (m.group(1)) {
+        case "xml" -> xml = xml == null ? m.group(2) : xml;
+        case "properties" -> properties = properties == null ? m.group(2) : properties;
+        case "java" -> java = java == null ? m.group(2) : java;
+        default -> {}
+      }
+    }
+    assertThat(java)
+        .isEqualTo(read(consumer.resolve("src/main/java/com/example/BrainDetector.java")));
+    assertThat(properties)
+        .isEqualTo(read(consumer.resolve("src/main/resources/simplelogger.properties")));
+    String pom = read(consumer.resolve("pom.xml")).replace("@project.version@", "0.1.0-SNAPSHOT");
+    String readmePom = xml.substring(0, xml.indexOf("    </plugins>"));
+    assertThat(pom).startsWith(readmePom);
+  }
+
+  private static String read(Path p) throws IOException {
+    return Files.readString(p, StandardCharsets.UTF_8);
+  }
+
   /** A block's import lines and the rest. */
   private record Split(String imports, String code) {}
 
