@@ -5,7 +5,8 @@
  */
 module io.github.mediclip.synth {
   requires com.google.common;
-  requires java.desktop;
+  // GrayImage converts from and to java.awt.image.BufferedImage in its public API.
+  requires transitive java.desktop;
   requires java.management;
 
   exports io.github.mediclip.synth;
