@@ -3,6 +3,8 @@
  * SPI, the six reference tasks, a weighted mixture and a registry by declared name. Pure Java; Guava
  * is the only dependency.
  */
+// "module": the qualified export below names modules that are compiled after this one (javac cannot see them yet).
+@SuppressWarnings("module")
 module io.github.mediclip.synth {
   requires com.google.common;
   // GrayImage converts from and to java.awt.image.BufferedImage in its public API.
