@@ -7,6 +7,8 @@
  * <p>The jar also works on the class path. On the module path the native libtorch is the application's
  * choice (see docs/gpu.md).
  */
+// DJL's jars are automatic modules (Automatic-Module-Name only); there is no named module to require instead.
+@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
 module io.github.mediclip.core {
   requires transitive io.github.mediclip.synth;
   requires transitive ai.djl.api;

@@ -81,6 +81,7 @@ public final class MediClipDetector implements AutoCloseable {
    * @param sourceBundle the bundle it was loaded from (never overwritten by {@link #save}), or {@code
    *     null}
    */
+  @SuppressWarnings("try") // NoGrad is a scope guard: entering and closing it is the point
   MediClipDetector(
       ClipModel clip,
       boolean ownsClip,
@@ -275,6 +276,7 @@ public final class MediClipDetector implements AutoCloseable {
    * @param images (B, 3, S, S) normalised as {@link GrayTensors} does
    * @return [maps (B, S, S), scores (B)]
    */
+  @SuppressWarnings("try") // NoGrad is a scope guard: entering and closing it is the point
   public NDList forward(NDArray images) {
     Shape shape = images.getShape();
     if (shape.dimension() != 4 || shape.get(1) != 3 || shape.get(2) != imageSize
