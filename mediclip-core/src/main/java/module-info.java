@@ -25,6 +25,12 @@ module io.github.mediclip.core {
   exports io.github.mediclip.train;
   exports io.github.mediclip.zoo;
 
+  // Implementation packages, shared with our own modules only (not API; see docs/architecture.md).
+  exports io.github.mediclip.internal.clip to
+      io.github.mediclip.examples;
+  exports io.github.mediclip.internal.model to
+      io.github.mediclip.examples;
+
   // The bundle manifest and the configuration records it holds are (de)serialized by Gson reflectively.
   opens io.github.mediclip to com.google.gson;
   opens io.github.mediclip.bundle to com.google.gson;

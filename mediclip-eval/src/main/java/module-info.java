@@ -11,7 +11,6 @@ module io.github.mediclip.eval {
   exports io.github.mediclip.eval.data;
   exports io.github.mediclip.eval.metrics;
   exports io.github.mediclip.eval.phantom;
-  exports io.github.mediclip.eval.report;
 
   opens io.github.mediclip.eval to com.google.gson;
 }

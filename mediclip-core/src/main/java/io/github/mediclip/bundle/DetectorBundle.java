@@ -2,7 +2,7 @@ package io.github.mediclip.bundle;
 
 import ai.djl.ndarray.NDArray;
 import io.github.mediclip.MediClipException;
-import io.github.mediclip.clip.SafetensorsWriter;
+import io.github.mediclip.internal.clip.SafetensorsWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,5 +1,8 @@
 package io.github.mediclip.clip;
 
+import io.github.mediclip.internal.clip.HuggingFaceWeights;
+import io.github.mediclip.internal.clip.SafetensorsReader;
+import io.github.mediclip.internal.clip.TorchScriptWeights;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;

@@ -1,5 +1,6 @@
 package io.github.mediclip.clip;
 
+import io.github.mediclip.internal.clip.SafetensorsWriter;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;

@@ -1,5 +1,6 @@
 package io.github.mediclip.clip;
 
+import io.github.mediclip.cli.parity.BackboneParityTest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

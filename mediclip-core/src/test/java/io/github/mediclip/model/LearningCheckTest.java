@@ -1,5 +1,8 @@
 package io.github.mediclip.model;
 
+import io.github.mediclip.internal.model.AdamOptimizer;
+import io.github.mediclip.internal.model.Losses;
+import io.github.mediclip.internal.model.MediClipHeads;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
@@ -10,7 +13,7 @@ import io.github.mediclip.clip.ClipModel;
 import io.github.mediclip.synth.GrayImage;
 import io.github.mediclip.synth.SynthesisMixture;
 import io.github.mediclip.synth.SynthesizedSample;
-import io.github.mediclip.train.GrayTensors;
+import io.github.mediclip.internal.train.GrayTensors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,0 +1,168 @@
+package io.github.mediclip.internal.train;
+
+import java.util.Arrays;
+import java.util.function.IntToDoubleFunction;
+
+/**
+ * Small exact metrics used for model selection and threshold choice inside core (the eval module holds
+ * the full metric suite; core must not depend on it). All methods are exact, with ties handled like
+ * scikit-learn: a tied positive/negative pair counts one half in the AUROC.
+ */
+final class ScoreStats {
+
+  private ScoreStats() {}
+
+  /**
+   * Exact ROC AUC = P(s+ &gt; s-) + 0.5 P(s+ == s-), by sorting positives and negatives separately and
+   * merging: O(n log n), primitive arrays only.
+   *
+   * @param pos scores of positive samples (the first {@code nPos} are used; sorted in place)
+   * @param nPos number of positives
+   * @param neg scores of negative samples (the first {@code nNeg} are used; sorted in place)
+   * @param nNeg number of negatives
+   * @return the AUROC, or NaN when one class is empty
+   */
+  static double auroc(double[] pos, int nPos, double[] neg, int nNeg) {
+    if (nPos == 0 || nNeg == 0) {
+      return Double.NaN;
+    }
+    Arrays.sort(pos, 0, nPos);
+    Arrays.sort(neg, 0, nNeg);
+    double sum = 0;
+    int lo = 0; // negatives strictly below the current positive
+    int hi = 0; // negatives below or equal
+    for (int i = 0; i < nPos; i++) {
+      double v = pos[i];
+      while (lo < nNeg && neg[lo] < v) {
+        lo++;
+      }
+      if (hi < lo) {
+        hi = lo;
+      }
+      while (hi < nNeg && neg[hi] <= v) {
+        hi++;
+      }
+      sum += lo + 0.5 * (hi - lo);
+    }
+    return sum / ((double) nPos * nNeg);
+  }
+
+  /**
+   * Exact AUROC of labelled scores.
+   *
+   * @param scores scores
+   * @param labels true for positive
+   * @return AUROC or NaN when one class is empty
+   */
+  static double auroc(double[] scores, boolean[] labels) {
+    return auroc(split(labels, i -> scores[i]));
+  }
+
+  /**
+   * Exact AUROC of values already split by label.
+   *
+   * @param s the split (its arrays are sorted in place)
+   * @return AUROC or NaN when one class is empty
+   */
+  static double auroc(Split s) {
+    return auroc(s.pos(), s.pos().length, s.neg(), s.neg().length);
+  }
+
+  /**
+   * Values split by label, in their original order.
+   *
+   * @param pos the values with label true
+   * @param neg the values with label false
+   */
+  record Split(double[] pos, double[] neg) {}
+
+  /**
+   * Splits values by label.
+   *
+   * @param labels true for positive, one per value
+   * @param value the value at index i, for 0 &lt;= i &lt; labels.length
+   * @return positives and negatives, each array exactly as long as its class
+   */
+  static Split split(boolean[] labels, IntToDoubleFunction value) {
+    int nPos = 0;
+    for (boolean l : labels) {
+      if (l) {
+        nPos++;
+      }
+    }
+    double[] pos = new double[nPos];
+    double[] neg = new double[labels.length - nPos];
+    int p = 0;
+    int q = 0;
+    for (int i = 0; i < labels.length; i++) {
+      if (labels[i]) {
+        pos[p++] = value.applyAsDouble(i);
+      } else {
+        neg[q++] = value.applyAsDouble(i);
+      }
+    }
+    return new Split(pos, neg);
+  }
+
+  /**
+   * The threshold t (one of the positive or negative values) that maximises F1 of the rule {@code
+   * score >= t}. Inputs must be sorted ascending.
+   *
+   * @return the best threshold; NaN when there are no positives
+   */
+  static double f1Threshold(double[] posAsc, int nPos, double[] negAsc, int nNeg) {
+    if (nPos == 0) {
+      return Double.NaN;
+    }
+    int i = nPos - 1;
+    int j = nNeg - 1;
+    double bestF1 = -1;
+    double bestT = posAsc[nPos - 1];
+    while (i >= 0 || j >= 0) {
+      double t;
+      if (j < 0 || (i >= 0 && posAsc[i] >= negAsc[j])) {
+        t = posAsc[i];
+      } else {
+        t = negAsc[j];
+      }
+      while (i >= 0 && posAsc[i] >= t) {
+        i--;
+      }
+      while (j >= 0 && negAsc[j] >= t) {
+        j--;
+      }
+      int tp = nPos - 1 - i;
+      int fp = nNeg - 1 - j;
+      double f1 = 2.0 * tp / (2.0 * tp + fp + (nPos - tp));
+      if (f1 > bestF1) {
+        bestF1 = f1;
+        bestT = t;
+      }
+    }
+    return bestT;
+  }
+
+  /**
+   * The highest threshold that keeps recall at least {@code sensitivity}: sorted ascending positives.
+   */
+  static double sensitivityThreshold(double[] posAsc, int nPos, double sensitivity) {
+    if (nPos == 0) {
+      return Double.NaN;
+    }
+    int needed = (int) Math.ceil(sensitivity * nPos - 1e-9);
+    needed = Math.max(1, Math.min(nPos, needed));
+    return posAsc[nPos - needed];
+  }
+
+  /** Quantile with linear interpolation (numpy's default) of ascending sorted values. */
+  static double quantile(double[] asc, int n, double q) {
+    if (n == 0) {
+      return Double.NaN;
+    }
+    double pos = q * (n - 1);
+    int lo = (int) Math.floor(pos);
+    int hi = Math.min(n - 1, lo + 1);
+    double frac = pos - lo;
+    return asc[lo] + (asc[hi] - asc[lo]) * frac;
+  }
+}
