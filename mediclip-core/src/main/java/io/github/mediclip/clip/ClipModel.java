@@ -533,7 +533,7 @@ public final class ClipModel implements AutoCloseable {
      */
     public static NDArray resizePositionalEmbedding(NDArray pos, int grid, NDManager manager) {
         long[] s = pos.getShape().getShape();
-        int h = ClipWeights.squareSide(s[0] - 1);
+        int h = io.github.mediclip.internal.clip.WeightShapes.squareSide(s[0] - 1);
         if (s.length != 2 || h <= 0) {
             throw new ClipWeightsException("visual.positional_embedding has shape " + Arrays.toString(s)
                     + ", which is not (1 + h*h, W)");

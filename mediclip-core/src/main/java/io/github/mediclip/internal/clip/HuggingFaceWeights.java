@@ -136,7 +136,7 @@ public final class HuggingFaceWeights {
      * @throws ClipWeightsException listing every missing, unexpected and mis-shaped tensor at once
      */
     public static void validate(ClipConfig config, Map<String, long[]> shapes, String source) {
-        String problems = ClipWeights.problems(expectedShapes(config), shapes, Set.of(),
+        String problems = WeightShapes.problems(expectedShapes(config), shapes, Set.of(),
                 "vision_model.embeddings.position_embedding.weight", IGNORED::contains);
         if (!problems.isEmpty()) {
             throw new ClipWeightsException("Hugging Face CLIP weights " + source + " do not fit " + config + ":"

@@ -1,6 +1,5 @@
 package io.github.mediclip.cli.parity;
 
-import io.github.mediclip.clip.ClipFixtures;
 import io.github.mediclip.clip.ClipTokenizer;
 import io.github.mediclip.internal.clip.SafetensorsReader;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,7 +29,7 @@ class BackboneParityTest {
 
     @Test
     void backboneOutputsMatchReferenceWithin1e4() throws Exception {
-        Path dir = ClipFixtures.parityDir();
+        Path dir = ParityFixtures.parityDir();
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch");
                 SafetensorsReader expected = SafetensorsReader.open(dir.resolve("expected.safetensors"))) {
             Map<String, NDArray> got = BackboneParity.compute(dir, m);
@@ -50,8 +49,8 @@ class BackboneParityTest {
 
     @Test
     void tokenizerReproducesEveryFixtureCase() throws Exception {
-        Path dir = ClipFixtures.parityDir();
-        ClipTokenizer tok = ClipTokenizer.fromBpeFile(ClipFixtures.bpeFile(dir));
+        Path dir = ParityFixtures.parityDir();
+        ClipTokenizer tok = ClipTokenizer.fromBpeFile(ParityFixtures.bpeFile(dir));
         assertThat(tok.sotToken()).isEqualTo(49406);
         assertThat(tok.eotToken()).isEqualTo(49407);
         int cases = 0;
