@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
+import io.github.mediclip.internal.DetectorAccess;
 import io.github.mediclip.bundle.BundleManifest;
 import io.github.mediclip.bundle.DetectorBundle;
 import io.github.mediclip.clip.ClipModel;
@@ -36,6 +37,22 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * for running predictions.
  */
 public final class MediClipDetector implements AutoCloseable {
+
+  static {
+    DetectorAccess.install(
+        new DetectorAccess.Hooks() {
+          @Override
+          public NDList forward(MediClipDetector detector, NDArray images) {
+            return detector.forward(images);
+          }
+
+          @Override
+          public Prediction toPrediction(
+              MediClipDetector detector, float[] mapS, double score, int width, int height) {
+            return detector.toPrediction(mapS, score, width, height);
+          }
+        });
+  }
 
   private final ClipModel clip;
   private final boolean ownsClip;
@@ -211,7 +228,7 @@ public final class MediClipDetector implements AutoCloseable {
    * @param images (B, 3, S, S) normalised as {@link GrayTensors} does
    * @return [maps (B, S, S), scores (B)]
    */
-  public NDList forward(NDArray images) {
+  NDList forward(NDArray images) {
     Shape shape = images.getShape();
     if (shape.dimension() != 4 || shape.get(1) != 3 || shape.get(2) != imageSize
         || shape.get(3) != imageSize) {
@@ -247,7 +264,7 @@ public final class MediClipDetector implements AutoCloseable {
    * @param height input height
    * @return the prediction
    */
-  public Prediction toPrediction(float[] mapS, double score, int width, int height) {
+  Prediction toPrediction(float[] mapS, double score, int width, int height) {
     OperatingPoint op = manifest.operatingPoint();
     GrayImage map = GrayImage.of(imageSize, imageSize, mapS);
     if (width != imageSize || height != imageSize) {
@@ -342,7 +359,7 @@ public final class MediClipDetector implements AutoCloseable {
    *
    * @return the heads
    */
-  public MediClipHeads heads() {
+  MediClipHeads heads() {
     return heads;
   }
 
