@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The outcome of one {@link Evaluator} run.
+ * The outcome of one {@link DetectorEvaluator} run.
  *
  * @param dataset dataset name
  * @param samples the test samples, in the order scored

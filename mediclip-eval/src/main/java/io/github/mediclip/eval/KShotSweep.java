@@ -166,7 +166,7 @@ public final class KShotSweep {
   private final ScorerFactory factory;
   private final int[] shots;
   private final long[] seeds;
-  private final Evaluator evaluator;
+  private final DetectorEvaluator evaluator;
   private final boolean reports;
   private final Consumer<Run> listener;
 
@@ -175,7 +175,7 @@ public final class KShotSweep {
     this.factory = b.factory;
     this.shots = b.shots.clone();
     this.seeds = b.seeds.clone();
-    this.evaluator = b.evaluator != null ? b.evaluator : Evaluator.builder().optBootstrap(0, 0).build();
+    this.evaluator = b.evaluator != null ? b.evaluator : DetectorEvaluator.builder().optBootstrap(0, 0).build();
     this.reports = b.reports;
     this.listener = b.listener;
   }
@@ -291,7 +291,7 @@ public final class KShotSweep {
     private ScorerFactory factory;
     private int[] shots = {1, 2, 4, 8, 16};
     private long[] seeds = {0, 1, 2};
-    private Evaluator evaluator;
+    private DetectorEvaluator evaluator;
     private boolean reports;
     private Consumer<Run> listener;
 
@@ -359,12 +359,12 @@ public final class KShotSweep {
     }
 
     /**
-     * The evaluator. Default: {@link Evaluator#builder()} defaults without bootstrap.
+     * The evaluator. Default: {@link DetectorEvaluator#builder()} defaults without bootstrap.
      *
      * @param e the evaluator
      * @return this builder
      */
-    public Builder optEvaluator(Evaluator e) {
+    public Builder optEvaluator(DetectorEvaluator e) {
       evaluator = Objects.requireNonNull(e, "evaluator");
       return this;
     }

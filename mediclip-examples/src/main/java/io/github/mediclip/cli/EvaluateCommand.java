@@ -1,7 +1,7 @@
 package io.github.mediclip.cli;
 
 import io.github.mediclip.eval.EvaluationResult;
-import io.github.mediclip.eval.Evaluator;
+import io.github.mediclip.eval.DetectorEvaluator;
 import io.github.mediclip.eval.ImageScorer;
 import io.github.mediclip.eval.data.Dataset;
 import java.nio.file.Path;
@@ -38,7 +38,7 @@ final class EvaluateCommand implements Callable<Integer> {
         Check.range("--batch-size", batchSize, 1, 4096);
         DatasetOptions.Read read = dataset.read(spec.commandLine().getErr());
         Dataset ds = read.dataset();
-        Evaluator evaluator = Evaluator.builder().optBatchSize(batchSize).build();
+        DetectorEvaluator evaluator = DetectorEvaluator.builder().optBatchSize(batchSize).build();
         EvaluationResult r;
         try (ImageScorer scorer = ImageScorer.of(bundle.load())) {
             r = evaluator.evaluate(scorer, ds, out);

@@ -39,13 +39,13 @@ import java.util.Objects;
  * {@code overlays.png} (image | map | ground truth for the best and worst cases) and {@code index.html}.
  *
  * <pre>{@code
- * Evaluator evaluator = Evaluator.builder().optBatchSize(8).optProgressBar(true).build();
+ * DetectorEvaluator evaluator = DetectorEvaluator.builder().optBatchSize(8).optProgressBar(true).build();
  * try (ImageScorer scorer = ImageScorer.of(detector)) {
  *   EvaluationResult r = evaluator.evaluate(scorer, dataset, Path.of("report"));
  * }
  * }</pre>
  */
-public final class Evaluator {
+public final class DetectorEvaluator {
 
   private final int batchSize;
   private final int pixelSize;
@@ -57,7 +57,7 @@ public final class Evaluator {
   private final boolean progressBar;
   private final Progress progress;
 
-  private Evaluator(Builder b) {
+  private DetectorEvaluator(Builder b) {
     this.batchSize = b.batchSize;
     this.pixelSize = b.pixelSize;
     this.pixelMetrics = b.pixelMetrics;
@@ -389,7 +389,7 @@ public final class Evaluator {
 
   private record Case(int index, Sample sample, double score, float[] image, float[] map, byte[] mask) {}
 
-  /** Builder of {@link Evaluator}; each setter validates its value at once. */
+  /** Builder of {@link DetectorEvaluator}; each setter validates its value at once. */
   public static final class Builder {
     private int batchSize = 8;
     private int pixelSize = 224;
@@ -503,8 +503,8 @@ public final class Evaluator {
      *
      * @return a new evaluator with the options set so far
      */
-    public Evaluator build() {
-      return new Evaluator(this);
+    public DetectorEvaluator build() {
+      return new DetectorEvaluator(this);
     }
 
     private static int checkRange(String field, int value, int min, int max) {

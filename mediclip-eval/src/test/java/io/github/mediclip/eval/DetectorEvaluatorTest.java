@@ -23,7 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class EvaluatorTest {
+class DetectorEvaluatorTest {
 
   @TempDir
   static Path tmp;
@@ -41,7 +41,7 @@ class EvaluatorTest {
     try {
       OracleScorer scorer = new OracleScorer(dataset, 0.12, 5);
       long[] progress = new long[2];
-      Evaluator evaluator = Evaluator.builder().optBatchSize(4).optPixelSize(48).optBootstrap(100, 3)
+      DetectorEvaluator evaluator = DetectorEvaluator.builder().optBatchSize(4).optPixelSize(48).optBootstrap(100, 3)
           .optOverlayCases(2).optThumbnailSize(64).optProgress(new CountingProgress(progress)).build();
       Path out = tmp.resolve("report");
       EvaluationResult r = evaluator.evaluate(scorer, dataset, out);
@@ -98,7 +98,7 @@ class EvaluatorTest {
   @Test
   void imageOnlyScorersGetImageMetricsAndAClearPixelNote() {
     ImageScorer byBrightness = image -> ScoredImage.of(ImageFiles.luminance(image)[image.getWidth() * 30 + 30]);
-    EvaluationResult r = Evaluator.builder().optBootstrap(0, 0).build().evaluate(byBrightness, dataset);
+    EvaluationResult r = DetectorEvaluator.builder().optBootstrap(0, 0).build().evaluate(byBrightness, dataset);
     assertThat(r.hasPixelMetrics()).isFalse();
     assertThat(r.pixelNote()).isEqualTo("the scorer returned no anomaly map");
     assertThat(r.aupro()).isNaN();
@@ -119,10 +119,10 @@ class EvaluatorTest {
         return List.of();
       }
     };
-    assertThatThrownBy(() -> Evaluator.builder().build().evaluate(broken, dataset))
+    assertThatThrownBy(() -> DetectorEvaluator.builder().build().evaluate(broken, dataset))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageEndingWith("returned 0 results for a batch of 8 images");
-    assertThatThrownBy(() -> Evaluator.builder().optBatchSize(0))
+    assertThatThrownBy(() -> DetectorEvaluator.builder().optBatchSize(0))
         .hasMessage("batchSize is 0; it must be in [1, 4096]");
     assertThatThrownBy(() -> new ScoredImage(Double.NaN, null, 0, 0)).hasMessage("score is NaN; it must be finite");
     assertThatThrownBy(() -> new ScoredImage(1, new float[3], 2, 2))
@@ -142,7 +142,7 @@ class EvaluatorTest {
         })
         .optShots(1, 4)
         .optSeeds(0, 1, 2)
-        .optEvaluator(Evaluator.builder().optBootstrap(0, 0).optPixelSize(32).build())
+        .optEvaluator(DetectorEvaluator.builder().optBootstrap(0, 0).optPixelSize(32).build())
         .build()
         .run(out);
     assertThat(calls).containsExactly("1/0", "1/1", "1/2", "4/0", "4/1", "4/2");
