@@ -77,6 +77,23 @@ class PublicApiArchitectureTest {
   }
 
   @Test
+  void everyExportedPackageHasAPackageInfo() {
+    List<String> missing = new ArrayList<>();
+    for (Map.Entry<String, String> e : exported.entrySet()) {
+      String module = e.getValue().split(" ")[0];
+      Path info =
+          root.resolve(module)
+              .resolve("src/main/java")
+              .resolve(e.getKey().replace('.', '/'))
+              .resolve("package-info.java");
+      if (!Files.isRegularFile(info)) {
+        missing.add(root.relativize(info).toString());
+      }
+    }
+    assertThat(missing).as("exported packages without package-info.java").isEmpty();
+  }
+
+  @Test
   void qualifiedExportsGoOnlyToOurOwnModules() throws IOException {
     List<String> problems = new ArrayList<>();
     for (Path mi : moduleInfos(root)) {
