@@ -26,6 +26,10 @@ module io.github.mediclip.core {
   exports io.github.mediclip.zoo;
 
   // Implementation packages, shared with our own modules only (not API; see docs/architecture.md).
+  exports io.github.mediclip.internal to
+      io.github.mediclip.eval;
+  exports io.github.mediclip.internal.metrics to
+      io.github.mediclip.eval;
   exports io.github.mediclip.internal.clip to
       io.github.mediclip.examples;
   exports io.github.mediclip.internal.model to

@@ -159,7 +159,7 @@ public final class DetectorEvaluator {
         scores[i] = r.score();
         labels[i] = sample.label();
         if (r.hasMap()) {
-          for (float v : r.map()) {
+          for (float v : r.anomalyMap().toArray()) {
             mapMin = Math.min(mapMin, v);
             mapMax = Math.max(mapMax, v);
           }
@@ -169,7 +169,8 @@ public final class DetectorEvaluator {
             pm = null;
             pixelNote = "the scorer returned no anomaly map";
           } else {
-            float[] map = ImageFiles.resizeBilinear(r.map(), r.width(), r.height(), pixelSize, pixelSize);
+            float[] map = ImageFiles.resizeBilinear(r.anomalyMap().toArray(), r.anomalyMap().width(),
+                r.anomalyMap().height(), pixelSize, pixelSize);
             byte[] mask = sample.mask() == null ? new byte[pixelSize * pixelSize]
                 : ImageFiles.readMask(sample.mask(), pixelSize, pixelSize);
             pm.add(map, mask, pixelSize, pixelSize);
@@ -216,10 +217,11 @@ public final class DetectorEvaluator {
       float mapMin, float mapMax) {
     AtomicFiles.writeString(dir.resolve("metrics.json"), metricsJson(dataset, r));
     StringBuilder csv = new StringBuilder("index,image,label,score,mask\n");
+    double[] scores = r.scores();
     for (int i = 0; i < r.samples().size(); i++) {
       Sample s = r.samples().get(i);
       csv.append(Csv.line(Integer.toString(i), s.image().toString(), Integer.toString(s.label()),
-          Double.toString(r.scores()[i]), s.mask() == null ? "" : s.mask().toString())).append('\n');
+          Double.toString(scores[i]), s.mask() == null ? "" : s.mask().toString())).append('\n');
     }
     AtomicFiles.writeString(dir.resolve("scores.csv"), csv.toString());
 
@@ -360,7 +362,8 @@ public final class DetectorEvaluator {
     private Case thumbnail(int index, Sample sample, ScoredImage r, BufferedImage image) {
       float[] lum = ImageFiles.luminance(image);
       float[] img = ImageFiles.resizeBilinear(lum, image.getWidth(), image.getHeight(), size, size);
-      float[] map = r.hasMap() ? ImageFiles.resizeBilinear(r.map(), r.width(), r.height(), size, size)
+      float[] map = r.hasMap() ? ImageFiles.resizeBilinear(r.anomalyMap().toArray(), r.anomalyMap().width(),
+          r.anomalyMap().height(), size, size)
           : new float[size * size];
       byte[] mask = sample.mask() == null ? null : ImageFiles.readMask(sample.mask(), size, size);
       return new Case(index, sample, r.score(), img, map, mask);

@@ -61,7 +61,7 @@ class DetectorEvaluatorTest {
       for (Sample s : dataset.test()) {
         BufferedImage img = ImageFiles.read(s.image());
         ScoredImage si = scorer.score(img);
-        float[] map = ImageFiles.resizeBilinear(si.map(), si.width(), si.height(), 48, 48);
+        float[] map = ImageFiles.resizeBilinear(si.anomalyMap().toArray(), si.anomalyMap().width(), si.anomalyMap().height(), 48, 48);
         byte[] mask = s.mask() == null ? new byte[48 * 48] : ImageFiles.readMask(s.mask(), 48, 48);
         check.add(map, mask, 48, 48);
       }
@@ -124,8 +124,8 @@ class DetectorEvaluatorTest {
         .hasMessageEndingWith("returned 0 results for a batch of 8 images");
     assertThatThrownBy(() -> DetectorEvaluator.builder().optBatchSize(0))
         .hasMessage("batchSize is 0; it must be in [1, 4096]");
-    assertThatThrownBy(() -> new ScoredImage(Double.NaN, null, 0, 0)).hasMessage("score is NaN; it must be finite");
-    assertThatThrownBy(() -> new ScoredImage(1, new float[3], 2, 2))
+    assertThatThrownBy(() -> new ScoredImage(Double.NaN, null)).hasMessage("score is NaN; it must be finite");
+    assertThatThrownBy(() -> ScoredImage.of(1, new float[3], 2, 2))
         .hasMessage("map has 3 values but width * height = 2 * 2");
   }
 

@@ -67,7 +67,7 @@ class RealDataTest {
       for (float v : lum) {
         sum += v;
       }
-      return new ScoredImage(sum / lum.length, lum, image.getWidth(), image.getHeight());
+      return ScoredImage.of(sum / lum.length, lum, image.getWidth(), image.getHeight());
     };
     EvaluationResult r = DetectorEvaluator.builder().optBootstrap(0, 0).optOverlayCases(1).optPixelSize(128).build()
         .evaluate(brightness, d, tmp.resolve("report"));

@@ -1,5 +1,6 @@
 package io.github.mediclip.eval.internal.report;
 
+import io.github.mediclip.internal.Colormap;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
@@ -116,7 +117,7 @@ public final class OverlayGrid {
     int s = row.size();
     BufferedImage img = new BufferedImage(s, s, BufferedImage.TYPE_INT_RGB);
     for (int i = 0; i < s * s; i++) {
-      int jet = jet(row.map()[i]);
+      int jet = Colormap.jet(row.map()[i]);
       float gv = Math.max(0, Math.min(255, row.image()[i]));
       int r = Math.round(0.5f * ((jet >> 16) & 0xFF) + 0.5f * gv);
       int gg = Math.round(0.5f * ((jet >> 8) & 0xFF) + 0.5f * gv);
@@ -147,18 +148,5 @@ public final class OverlayGrid {
       }
     }
     return img;
-  }
-
-  /** The classic jet colour map: 0 dark blue, 0.5 green-yellow, 1 dark red. */
-  static int jet(float v) {
-    double t = Math.max(0, Math.min(1, v));
-    double r = clamp(1.5 - Math.abs(4 * t - 3));
-    double g = clamp(1.5 - Math.abs(4 * t - 2));
-    double b = clamp(1.5 - Math.abs(4 * t - 1));
-    return ((int) Math.round(r * 255) << 16) | ((int) Math.round(g * 255) << 8) | (int) Math.round(b * 255);
-  }
-
-  private static double clamp(double v) {
-    return Math.max(0, Math.min(1, v));
   }
 }
