@@ -31,6 +31,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,16 +62,27 @@ import java.util.Properties;
  */
 public final class MediClip {
 
-  private final Builder b;
+  private final BackboneSource backbone;
   private final ClipConfig clipConfig;
   private final HeadsConfig headsConfig;
   private final TrainingConfig trainingConfig;
+  private final Device device;
+  private final boolean mixedPrecision;
+  private final TrainingListener listener;
+  private final List<LabeledImage> validation;
+  private final boolean legacyTestSet;
 
-  private MediClip(Builder b, ClipConfig clipConfig, HeadsConfig headsConfig, TrainingConfig tc) {
-    this.b = b.copy();
+  private MediClip(
+      Builder b, ClipConfig clipConfig, HeadsConfig headsConfig, TrainingConfig trainingConfig) {
+    this.backbone = b.backbone;
     this.clipConfig = clipConfig;
     this.headsConfig = headsConfig;
-    this.trainingConfig = tc;
+    this.trainingConfig = trainingConfig;
+    this.device = b.device;
+    this.mixedPrecision = b.mixedPrecision;
+    this.listener = b.listener;
+    this.validation = b.validation;
+    this.legacyTestSet = b.legacyTestSet;
   }
 
   /**
@@ -115,47 +127,108 @@ public final class MediClip {
    * @return the configured device, else a GPU when DJL sees one, else the CPU
    */
   public Device device() {
-    return b.device != null ? b.device : defaultDevice();
+    return device != null ? device : defaultDevice();
   }
 
   /**
-   * Trains a detector on normal images.
+   * Returns where the backbone comes from.
    *
-   * @param normals the normal images: each a {@link Path} (image file), {@link BufferedImage}, {@link
-   *     GrayImage} or {@link LabeledImage}; any size. k of them are used ({@link Builder#optShots}).
+   * @return the folder, loaded model or random preset set on the builder
+   */
+  public BackboneSource backbone() {
+    return backbone;
+  }
+
+  /**
+   * Returns whether the backbone runs in float16 on a GPU.
+   *
+   * @return the mixed-precision setting (default {@code true}; no effect on the CPU)
+   */
+  public boolean mixedPrecision() {
+    return mixedPrecision;
+  }
+
+  /**
+   * Returns the validation images given with {@link Builder#optValidation} or {@link
+   * Builder#optLegacyTestSetSelection}.
+   *
+   * @return the images (empty: synthesized validation anomalies are used)
+   */
+  public List<LabeledImage> validation() {
+    return validation;
+  }
+
+  /** The listener that receives training progress (the console one unless set). */
+  TrainingListener listener() {
+    return listener != null ? listener : TrainingListener.console();
+  }
+
+  /** The validation source recorded for user-given validation data. */
+  String validationSource() {
+    return legacyTestSet ? "legacy-test-set" : "user";
+  }
+
+  /**
+   * Returns a loader for detector bundles, in DJL's {@code Criteria} style: optional settings with
+   * {@code opt*}, then {@link DetectorLoader#load(Path)}.
+   *
+   * <pre>{@code
+   * MediClipDetector d = MediClip.loader().optBackbone(Path.of("models/ViT-L-14"))
+   *     .optDevice(Device.cpu()).load(Path.of("brain-detector.zip"));
+   * }</pre>
+   *
+   * @return a new loader with every default as documented on its methods
+   */
+  public static DetectorLoader loader() {
+    return new DetectorLoader();
+  }
+
+  /**
+   * Trains a detector on normal image files.
+   *
+   * @param normalImages the normal image files (any size); k of them are used ({@link
+   *     Builder#optShots})
    * @return the trained detector (close it when done)
-   * @throws IllegalArgumentException when the list is empty or holds an unsupported element (the
-   *     message names its index and class)
+   * @throws IllegalArgumentException when the collection is empty or names a folder
    * @throws java.io.UncheckedIOException naming the file when an image cannot be read
    */
-  public MediClipDetector fit(List<?> normals) {
-    Objects.requireNonNull(normals, "normals");
-    List<LabeledImage> images = toLabeled(normals, "normals");
-    if (images.isEmpty()) {
-      throw new IllegalArgumentException("normals must not be empty: give at least one normal image");
-    }
-    Backbone backbone = openBackbone(clipConfig.vision().imageSize(), device());
-    MediClipHeads heads = null;
-    try {
-      heads = MediClipHeads.create(backbone.model, headsConfig, trainingConfig.seed());
-      FewShotTrainer trainer =
-          new FewShotTrainer(
-              trainingConfig, b.listener != null ? b.listener : TrainingListener.console());
-      String source = b.legacyTestSet ? "legacy-test-set" : "user";
-      TrainingResult r = trainer.train(backbone.model, heads, images, b.validation, source);
-      BundleManifest manifest = manifest(backbone, r);
-      MediClipDetector d =
-          new MediClipDetector(backbone.model, backbone.owned, backbone.folder, heads, manifest);
-      return d;
-    } catch (RuntimeException | Error e) {
-      if (heads != null) {
-        heads.close();
-      }
-      if (backbone.owned) {
-        backbone.model.close();
-      }
-      throw e;
-    }
+  public MediClipDetector fit(Collection<Path> normalImages) {
+    return DetectorFitting.fit(this, TrainingInputs.fromFiles(normalImages, "normals"));
+  }
+
+  /**
+   * Trains a detector on labelled in-memory images (normal ones, or with {@link
+   * LabeledImage#anomalous()} set when known; masks optional).
+   *
+   * @param images the images; k of them are used ({@link Builder#optShots})
+   * @return the trained detector (close it when done)
+   * @throws IllegalArgumentException when the list is empty
+   */
+  public MediClipDetector fit(List<LabeledImage> images) {
+    return DetectorFitting.fit(this, TrainingInputs.fromLabeled(images, "normals"));
+  }
+
+  /**
+   * Trains a detector on normal in-memory images (converted to grayscale luminance).
+   *
+   * @param normalImages the normal images, any size and type; k of them are used ({@link
+   *     Builder#optShots})
+   * @return the trained detector (close it when done)
+   * @throws IllegalArgumentException when the list is empty
+   */
+  public MediClipDetector fitImages(List<? extends BufferedImage> normalImages) {
+    return DetectorFitting.fit(this, TrainingInputs.fromImages(normalImages, "normals"));
+  }
+
+  /**
+   * Trains a detector on normal grayscale rasters (as {@link MediClipDetector#predictGray} takes).
+   *
+   * @param normalImages the normal images, any size; k of them are used ({@link Builder#optShots})
+   * @return the trained detector (close it when done)
+   * @throws IllegalArgumentException when the list is empty
+   */
+  public MediClipDetector fitGray(List<GrayImage> normalImages) {
+    return DetectorFitting.fit(this, TrainingInputs.fromGray(normalImages, "normals"));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -183,7 +256,7 @@ public final class MediClip {
    * @return the detector
    * @throws BackboneMismatchException when the folder's weights differ from the ones trained on
    */
-  public static MediClipDetector load(Path bundle, Path backboneFolder) {
+  static MediClipDetector load(Path bundle, Path backboneFolder) {
     return load(bundle, backboneFolder, null);
   }
 
@@ -196,7 +269,7 @@ public final class MediClip {
    * @return the detector
    * @throws BackboneMismatchException when the folder's weights differ from the ones trained on
    */
-  public static MediClipDetector load(Path bundle, Path backboneFolder, Device device) {
+  static MediClipDetector load(Path bundle, Path backboneFolder, Device device) {
     Objects.requireNonNull(bundle, "bundle");
     Device dev = device != null ? device : defaultDevice();
     Path dir = bundle;
@@ -293,7 +366,7 @@ public final class MediClip {
     }
     throw new MediClipException(
         "Cannot find the backbone folder of bundle " + bundle + " (tried " + tried
-            + "); pass it explicitly: MediClip.load(bundle, backboneFolder), or optArgument(\"backbone\","
+            + "); pass it explicitly: MediClip.loader().optBackbone(folder).load(bundle), or optArgument(\"backbone\","
             + " folder) with DJL");
   }
 
@@ -308,7 +381,7 @@ public final class MediClip {
     }
   }
 
-  private static String sha256Of(ClipModel model) {
+  static String sha256Of(ClipModel model) {
     String s = model.weightsSha256();
     if (s == null || s.isEmpty()) {
       throw new MediClipException("Backbone has no weights hash; cannot record its provenance");
@@ -316,18 +389,7 @@ public final class MediClip {
     return s;
   }
 
-  private Backbone openBackbone(int imageSize, Device device) {
-    if (b.clipModel != null) {
-      return new Backbone(b.clipModel, false, null, null, 0);
-    }
-    if (b.backboneFolder != null) {
-      return new Backbone(loadClip(b.backboneFolder, imageSize, device, b.mixedPrecision), true,
-          b.backboneFolder.toAbsolutePath().normalize(), null, 0);
-    }
-    return randomBackbone(b.randomPreset, b.randomSeed, imageSize, device, b.mixedPrecision);
-  }
-
-  private static ClipModel loadClip(Path folder, int imageSize, Device device, boolean half) {
+  static ClipModel loadClip(Path folder, int imageSize, Device device, boolean half) {
     ClipModel.Loader loader = ClipModel.loader().optDevice(device).optImageSize(imageSize);
     if (half && device.isGpu()) {
       loader.optDataType(DataType.FLOAT16);
@@ -384,7 +446,7 @@ public final class MediClip {
   // ---------------------------------------------------------------------------------------------
   // Manifest.
 
-  private BundleManifest manifest(Backbone bb, TrainingResult r) {
+  BundleManifest manifest(Backbone bb, TrainingResult r) {
     Engine engine = Engine.getEngine("PyTorch");
     BundleManifest.Provenance prov =
         new BundleManifest.Provenance(
@@ -513,35 +575,6 @@ public final class MediClip {
     return e.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Inputs.
-
-  static List<LabeledImage> toLabeled(List<?> items, String field) {
-    List<LabeledImage> out = new ArrayList<>(items.size());
-    for (int i = 0; i < items.size(); i++) {
-      Object o = items.get(i);
-      if (o == null) {
-        throw new NullPointerException(field + "[" + i + "] is null");
-      }
-      if (o instanceof LabeledImage li) {
-        out.add(li);
-      } else if (o instanceof GrayImage g) {
-        out.add(LabeledImage.normal(field + "[" + i + "]", g));
-      } else if (o instanceof BufferedImage bi) {
-        out.add(LabeledImage.normal(field + "[" + i + "]", GrayImage.fromBufferedImage(bi)));
-      } else if (o instanceof Path p) {
-        out.add(LabeledImage.normal(p.getFileName().toString(), GrayImage.read(p)));
-      } else if (o instanceof java.io.File f) {
-        out.add(LabeledImage.normal(f.getName(), GrayImage.read(f.toPath())));
-      } else {
-        throw new IllegalArgumentException(
-            field + "[" + i + "] has unsupported type " + o.getClass().getName()
-                + "; expected Path, File, BufferedImage, GrayImage or LabeledImage");
-      }
-    }
-    return out;
-  }
-
   static void deleteTree(Path p) {
     if (p == null || !Files.exists(p)) {
       return;
@@ -572,10 +605,7 @@ public final class MediClip {
    * layers vs backbone depth) and can be called again.
    */
   public static final class Builder {
-    private Path backboneFolder;
-    private ClipModel clipModel;
-    private String randomPreset;
-    private long randomSeed;
+    private BackboneSource backbone;
     private int imageSize;
     private int[] layers;
     private List<String> normalPrompts = HeadsConfig.REFERENCE_NORMAL_PROMPTS;
@@ -602,53 +632,37 @@ public final class MediClip {
 
     Builder() {}
 
-    Builder copy() {
-      Builder c = new Builder();
-      c.backboneFolder = backboneFolder;
-      c.clipModel = clipModel;
-      c.randomPreset = randomPreset;
-      c.randomSeed = randomSeed;
-      c.imageSize = imageSize;
-      c.layers = layers == null ? null : layers.clone();
-      c.normalPrompts = normalPrompts;
-      c.abnormalPrompts = abnormalPrompts;
-      c.nCtx = nCtx;
-      c.fastPromptEncoder = fastPromptEncoder;
-      c.synthesis = synthesis;
-      c.epochs = epochs;
-      c.batchSize = batchSize;
-      c.learningRate = learningRate;
-      c.shots = shots;
-      c.patience = patience;
-      c.workers = workers;
-      c.checkpointDir = checkpointDir;
-      c.device = device;
-      c.mixedPrecision = mixedPrecision;
-      c.seed = seed;
-      c.listener = listener;
-      c.validation = validation;
-      c.legacyTestSet = legacyTestSet;
-      c.userValidation = userValidation;
-      c.thresholdPolicy = thresholdPolicy;
-      c.validationAnomalies = validationAnomalies;
-      return c;
-    }
-
     private void checkNoBackbone() {
-      if (backboneFolder != null || clipModel != null || randomPreset != null) {
+      if (backbone != null) {
         throw new IllegalStateException(
             "backbone was already set (" + describeBackbone() + "); set it only once");
       }
     }
 
     private String describeBackbone() {
-      if (backboneFolder != null) {
-        return "folder " + backboneFolder;
+      if (backbone instanceof BackboneSource.Folder f) {
+        return "folder " + f.folder();
       }
-      if (clipModel != null) {
-        return "a ClipModel";
+      if (backbone instanceof BackboneSource.Random r) {
+        return "random preset " + r.preset();
       }
-      return "random preset " + randomPreset;
+      return "a ClipModel";
+    }
+
+    /**
+     * Sets the backbone. Required: exactly one call of a {@code setBackbone*} / {@link
+     * #setRandomBackbone} method.
+     *
+     * @param source a {@link BackboneSource.Folder}, {@link BackboneSource.Loaded} or {@link
+     *     BackboneSource.Random}
+     * @return this builder
+     * @throws IllegalStateException when a backbone was already set
+     */
+    public Builder setBackbone(BackboneSource source) {
+      Objects.requireNonNull(source, "backbone");
+      checkNoBackbone();
+      backbone = source;
+      return this;
     }
 
     /**
@@ -664,11 +678,7 @@ public final class MediClip {
     public Builder setBackbone(Path folder) {
       Objects.requireNonNull(folder, "backbone");
       checkNoBackbone();
-      if (!Files.isDirectory(folder)) {
-        throw new IllegalArgumentException("backbone folder does not exist: " + folder);
-      }
-      backboneFolder = folder;
-      return this;
+      return setBackbone(new BackboneSource.Folder(folder));
     }
 
     /**
@@ -681,10 +691,7 @@ public final class MediClip {
      * @throws IllegalStateException when a backbone was already set
      */
     public Builder setBackbone(ClipModel model) {
-      Objects.requireNonNull(model, "backbone");
-      checkNoBackbone();
-      clipModel = model;
-      return this;
+      return setBackbone(new BackboneSource.Loaded(model));
     }
 
     /**
@@ -700,13 +707,7 @@ public final class MediClip {
     public Builder setRandomBackbone(String preset, long weightSeed) {
       Objects.requireNonNull(preset, "preset");
       checkNoBackbone();
-      if (!ClipConfig.presetNames().contains(preset)) {
-        throw new IllegalArgumentException(
-            "preset: unknown CLIP preset '" + preset + "'; known: " + ClipConfig.presetNames());
-      }
-      randomPreset = preset;
-      randomSeed = weightSeed;
-      return this;
+      return setBackbone(new BackboneSource.Random(preset, weightSeed));
     }
 
     /**
@@ -1039,17 +1040,17 @@ public final class MediClip {
      */
     public MediClip build() {
       ClipConfig cfg;
-      if (clipModel != null) {
-        cfg = clipModel.config();
+      if (backbone instanceof BackboneSource.Loaded loaded) {
+        cfg = loaded.model().config();
         if (imageSize != 0 && imageSize != cfg.vision().imageSize()) {
           throw new IllegalArgumentException(
               "imageSize " + imageSize + " differs from the given ClipModel's "
                   + cfg.vision().imageSize() + "; load the ClipModel at that size instead");
         }
-      } else if (backboneFolder != null) {
-        cfg = readConfig(backboneFolder);
-      } else if (randomPreset != null) {
-        cfg = ClipConfig.preset(randomPreset);
+      } else if (backbone instanceof BackboneSource.Folder folder) {
+        cfg = readConfig(folder.folder());
+      } else if (backbone instanceof BackboneSource.Random random) {
+        cfg = ClipConfig.preset(random.preset());
       } else {
         throw new IllegalStateException(
             "backbone is required: call setBackbone(folder), setBackbone(ClipModel) or"

@@ -1,5 +1,6 @@
 package io.github.mediclip.cli;
 
+import io.github.mediclip.DetectorLoader;
 import io.github.mediclip.MediClip;
 import io.github.mediclip.MediClipDetector;
 import java.nio.file.Path;
@@ -18,6 +19,10 @@ final class DetectorOptions {
 
     /** Loads the bundle {@code --model} with {@code --backbone} (or the recorded one) on {@code --device}. */
     MediClipDetector load() {
-        return MediClip.load(model, backbone, device.device());
+        DetectorLoader loader = MediClip.loader().optDevice(device.device());
+        if (backbone != null) {
+            loader.optBackbone(backbone);
+        }
+        return loader.load(model);
     }
 }

@@ -1,0 +1,71 @@
+package io.github.mediclip;
+
+import ai.djl.Device;
+import io.github.mediclip.bundle.BundleManifest;
+import io.github.mediclip.internal.model.MediClipHeads;
+import io.github.mediclip.internal.train.FewShotTrainer;
+import io.github.mediclip.train.LabeledImage;
+import io.github.mediclip.train.TrainingResult;
+import java.util.List;
+
+/**
+ * Fit orchestration, apart from the {@link MediClip} spec: opens the backbone the spec names, creates
+ * the heads, runs the few-shot trainer with exactly the spec's configuration ({@link
+ * MediClip#trainingConfig()}, {@link MediClip#headsConfig()}, ...), and assembles the detector with its
+ * manifest. Everything it reads comes from the spec's accessors, so what the spec reports is what runs.
+ */
+final class DetectorFitting {
+
+  private DetectorFitting() {}
+
+  /**
+   * Trains a detector.
+   *
+   * @param spec the configuration
+   * @param images the training images, already converted ({@link TrainingInputs})
+   * @return the trained detector
+   */
+  static MediClipDetector fit(MediClip spec, List<LabeledImage> images) {
+    MediClip.Backbone backbone = open(spec);
+    MediClipHeads heads = null;
+    try {
+      heads = MediClipHeads.create(backbone.model(), spec.headsConfig(), spec.trainingConfig().seed());
+      FewShotTrainer trainer = new FewShotTrainer(spec.trainingConfig(), spec.listener());
+      TrainingResult r =
+          trainer.train(
+              backbone.model(), heads, images, spec.validation(), spec.validationSource());
+      BundleManifest manifest = spec.manifest(backbone, r);
+      return new MediClipDetector(
+          backbone.model(), backbone.owned(), backbone.folder(), heads, manifest);
+    } catch (RuntimeException | Error e) {
+      if (heads != null) {
+        heads.close();
+      }
+      if (backbone.owned()) {
+        backbone.model().close();
+      }
+      throw e;
+    }
+  }
+
+  /** Opens the backbone the spec names, at the spec's image size, on the spec's device. */
+  private static MediClip.Backbone open(MediClip spec) {
+    int imageSize = spec.clipConfig().vision().imageSize();
+    Device device = spec.device();
+    BackboneSource source = spec.backbone();
+    if (source instanceof BackboneSource.Loaded loaded) {
+      return new MediClip.Backbone(loaded.model(), false, null, null, 0);
+    }
+    if (source instanceof BackboneSource.Folder folder) {
+      return new MediClip.Backbone(
+          MediClip.loadClip(folder.folder(), imageSize, device, spec.mixedPrecision()),
+          true,
+          folder.folder().toAbsolutePath().normalize(),
+          null,
+          0);
+    }
+    BackboneSource.Random random = (BackboneSource.Random) source;
+    return MediClip.randomBackbone(
+        random.preset(), random.weightSeed(), imageSize, device, spec.mixedPrecision());
+  }
+}
