@@ -16,6 +16,7 @@ public final class SynthesizerException extends IllegalStateException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The class name of the faulty synthesizer. */
   private final String synthesizerName;
 
   /**

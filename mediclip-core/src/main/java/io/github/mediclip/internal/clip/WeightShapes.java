@@ -62,7 +62,13 @@ public final class WeightShapes {
         return sb.toString();
     }
 
-    /** True when {@code actual} is (1 + h·h, W) for some h and {@code expected} is (1 + g·g, W). */
+    /**
+     * Whether a positional embedding of another square grid can be resized to the expected one.
+     *
+     * @param actual the available shape
+     * @param expected the expected shape
+     * @return true when {@code actual} is (1 + h·h, W) for some h and {@code expected} is (1 + g·g, W)
+     */
     public static boolean resizableGrid(long[] actual, long[] expected) {
         return actual.length == 2 && expected.length == 2 && actual[1] == expected[1] && actual[0] > 1
                 && squareSide(actual[0] - 1) > 0;
