@@ -37,6 +37,8 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+// Over 500 lines on purpose: the vision and text towers, their shared weights and the folder loader are
+// one unit that mirrors open_clip's model.py; splitting it would spread one forward pass over files.
 /**
  * A frozen CLIP (vision and text transformers) written with DJL NDArray operations, as open_clip's
  * OpenAI-style {@code CLIP}: patch convolution without bias, class token, positional embedding,

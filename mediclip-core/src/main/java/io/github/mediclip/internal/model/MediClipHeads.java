@@ -22,6 +22,8 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 
+// Over 500 lines on purpose: adapters, CoOp prompt learner and map head are trained together and share
+// one parameter map and its safetensors names; it mirrors the reference's model module.
 /**
  * The trainable heads of MediCLIP (Zhang et al., "MediCLIP: Adapting CLIP for Few-shot Medical Image Anomaly
  * Detection", MICCAI 2024, arXiv 2405.11315) on top of a frozen {@link ClipModel}:
