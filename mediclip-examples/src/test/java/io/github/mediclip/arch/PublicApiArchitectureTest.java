@@ -156,6 +156,32 @@ class PublicApiArchitectureTest {
         .isEmpty();
   }
 
+  @Test
+  void noPublicMutableStaticsOrArraysInExportedTypes() {
+    JavaClasses classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages(BASE);
+    List<String> problems = new ArrayList<>();
+    for (JavaClass c : classes) {
+      if (!isApi(c)) {
+        continue;
+      }
+      for (JavaField f : c.getFields()) {
+        Set<JavaModifier> m = f.getModifiers();
+        if (!visible(m) || m.contains(JavaModifier.SYNTHETIC)) {
+          continue;
+        }
+        if (m.contains(JavaModifier.STATIC) && !m.contains(JavaModifier.FINAL)) {
+          problems.add(c.getName() + "." + f.getName() + " is a public static field that is not final");
+        } else if (f.getRawType().isArray()) {
+          problems.add(c.getName() + "." + f.getName() + " is a public array (callers can change it)");
+        }
+      }
+    }
+    assertThat(problems).as("public mutable state in exported types").isEmpty();
+  }
+
   // ---------------------------------------------------------------------------------------------
 
   private static boolean isApi(JavaClass c) {
