@@ -22,10 +22,13 @@ final class DetectorFitting {
    * Trains a detector.
    *
    * @param spec the configuration
-   * @param images the training images, already converted ({@link TrainingInputs})
+   * @param pool the checked pool of training images ({@link TrainingInputs}): files, labelled images,
+   *     buffered images or rasters
    * @return the trained detector
    */
-  static MediClipDetector fit(MediClip spec, List<LabeledImage> images) {
+  static MediClipDetector fit(MediClip spec, List<?> pool) {
+    List<LabeledImage> images =
+        TrainingInputs.toLabeled(pool, TrainingInputs.all(pool), "normals");
     MediClip.Backbone backbone = open(spec);
     MediClipHeads heads = null;
     try {

@@ -193,7 +193,7 @@ public final class MediClip {
    * @throws java.io.UncheckedIOException naming the file when an image cannot be read
    */
   public MediClipDetector fit(Collection<Path> normalImages) {
-    return DetectorFitting.fit(this, TrainingInputs.fromFiles(normalImages, "normals"));
+    return DetectorFitting.fit(this, TrainingInputs.files(normalImages, "normals"));
   }
 
   /**
@@ -205,7 +205,7 @@ public final class MediClip {
    * @throws IllegalArgumentException when the list is empty
    */
   public MediClipDetector fit(List<LabeledImage> images) {
-    return DetectorFitting.fit(this, TrainingInputs.fromLabeled(images, "normals"));
+    return DetectorFitting.fit(this, TrainingInputs.inMemory(images, "normals"));
   }
 
   /**
@@ -217,7 +217,7 @@ public final class MediClip {
    * @throws IllegalArgumentException when the list is empty
    */
   public MediClipDetector fitImages(List<? extends BufferedImage> normalImages) {
-    return DetectorFitting.fit(this, TrainingInputs.fromImages(normalImages, "normals"));
+    return DetectorFitting.fit(this, TrainingInputs.inMemory(normalImages, "normals"));
   }
 
   /**
@@ -228,7 +228,7 @@ public final class MediClip {
    * @throws IllegalArgumentException when the list is empty
    */
   public MediClipDetector fitGray(List<GrayImage> normalImages) {
-    return DetectorFitting.fit(this, TrainingInputs.fromGray(normalImages, "normals"));
+    return DetectorFitting.fit(this, TrainingInputs.inMemory(normalImages, "normals"));
   }
 
   // ---------------------------------------------------------------------------------------------
