@@ -1,8 +1,9 @@
 /**
- * MediCLIP for Java, core: CLIP written in DJL (vision and text towers, BPE tokenizer, weight import,
- * preprocessing), the MediCLIP heads (adapters, CoOp prompt learner, map head, losses), the
- * {@code FewShotTrainer}, the {@code MediClip.builder()} entry point, detector bundles and the DJL
- * translator / model-zoo entry. Implements MediCLIP (MICCAI 2024, arXiv 2405.11315).
+ * MediCLIP for Java, core: the {@code MediClip.builder()} entry point and the detector, a documented
+ * CLIP in DJL, the heads and training configuration, detector bundles and the DJL translator /
+ * model-zoo entry. The heads, the trainer, losses, optimizer and weight codecs are in non-exported
+ * {@code internal} packages (the exported list and the reason for each: docs/architecture.md).
+ * Implements MediCLIP (MICCAI 2024, arXiv 2405.11315).
  *
  * <p>The jar also works on the class path. On the module path the native libtorch is the application's
  * choice (see docs/gpu.md).

@@ -1,7 +1,7 @@
 /**
  * MediCLIP for Java, evaluation: exact metrics (AUROC, AP, F1-max, AUPRO, curves, bootstrap intervals),
  * dataset readers (MediCLIP, MVTec-like and plain layouts), the phantom dataset, the evaluator with its
- * report folder, and k-shot sweeps.
+ * report folder, and k-shot sweeps. Report writers are internal (not exported).
  */
 module io.github.mediclip.eval {
   requires transitive io.github.mediclip.core;
