@@ -34,7 +34,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 
-
 // Over 500 lines on purpose: the immutable spec and its Builder, whose ~25 options each carry their
 // validation and their documented default (the javadoc is the reference users read). Fit orchestration
 // is in DetectorFitting, backbones in Backbones; bundle loading moves to the bundle codec (issue 10).
