@@ -3,6 +3,7 @@ package io.github.mediclip;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import io.github.mediclip.bundle.BundleManifest;
+import io.github.mediclip.bundle.internal.BundleCodec;
 import io.github.mediclip.synth.AnomalySynthesizer;
 import io.github.mediclip.synth.SynthesisMixture;
 import java.time.Instant;
@@ -122,10 +123,11 @@ final class DetectorFitting {
         BundleManifest.FORMAT_VERSION,
         prov,
         ref,
-        MediClip.heads(spec.headsConfig()),
+        BundleCodec.heads(spec.headsConfig()),
         bb.model().config().vision().imageSize(),
         t,
         r.operatingPoint(),
-        r.validationMetrics());
+        r.validationMetrics(),
+        null);
   }
 }
