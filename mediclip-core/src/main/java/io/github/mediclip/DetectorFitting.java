@@ -9,9 +9,13 @@ import io.github.mediclip.synth.SynthesisMixture;
 import java.time.Instant;
 import java.util.Map;
 import io.github.mediclip.internal.model.MediClipHeads;
-import io.github.mediclip.internal.train.FewShotTrainer;
+import io.github.mediclip.train.FewShotTrainer;
+import io.github.mediclip.train.KShotSampler;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.nio.file.Path;
 import io.github.mediclip.train.LabeledImage;
-import io.github.mediclip.train.TrainingResult;
+import io.github.mediclip.train.FitResult;
 import java.util.List;
 
 /**
@@ -33,16 +37,20 @@ final class DetectorFitting {
    * @return the trained detector
    */
   static MediClipDetector fit(MediClip spec, List<?> pool) {
-    List<LabeledImage> images =
-        TrainingInputs.toLabeled(pool, TrainingInputs.all(pool), "normals");
+    KShotSampler.Split<Integer> drawn = drawShots(spec, pool);
+    boolean readRest = spec.fitConfig().holdoutValidation() && spec.validation().isEmpty();
+    KShotSampler.Split<LabeledImage> split =
+        new KShotSampler.Split<>(
+            TrainingInputs.toLabeled(pool, drawn.shots(), "normals"),
+            readRest ? TrainingInputs.toLabeled(pool, drawn.rest(), "normals") : List.of());
     Backbones.Opened backbone = open(spec);
     MediClipHeads heads = null;
     try {
-      heads = MediClipHeads.create(backbone.model(), spec.headsConfig(), spec.trainingConfig().seed());
-      FewShotTrainer trainer = new FewShotTrainer(spec.trainingConfig(), spec.listener());
-      TrainingResult r =
+      heads = MediClipHeads.create(backbone.model(), spec.headsConfig(), spec.fitConfig().seed());
+      FewShotTrainer trainer = new FewShotTrainer(spec.fitConfig(), spec.listener());
+      FitResult r =
           trainer.train(
-              backbone.model(), heads, images, spec.validation(), spec.validationSource());
+              backbone.model(), heads, split, spec.validation(), spec.validationSource());
       BundleManifest manifest = manifest(spec, backbone, r);
       return new MediClipDetector(
           backbone.model(), backbone.owned(), backbone.folder(), heads, manifest);
@@ -79,7 +87,7 @@ final class DetectorFitting {
   }
 
   /** The manifest of a freshly trained detector: the spec, the backbone and the training result. */
-  private static BundleManifest manifest(MediClip spec, Backbones.Opened bb, TrainingResult r) {
+  private static BundleManifest manifest(MediClip spec, Backbones.Opened bb, FitResult r) {
     Engine engine = Engine.getEngine("PyTorch");
     BundleManifest.Provenance prov =
         new BundleManifest.Provenance(
@@ -88,7 +96,7 @@ final class DetectorFitting {
             engine.getEngineName(),
             engine.getVersion(),
             bb.model().device().toString(),
-            spec.trainingConfig().seed(),
+            spec.fitConfig().seed(),
             Instant.now().toString());
     BundleManifest.Backbone ref =
         new BundleManifest.Backbone(
@@ -99,7 +107,7 @@ final class DetectorFitting {
             bb.randomSeed(),
             bb.sha256(),
             bb.model().config().toOpenClipJson());
-    AnomalySynthesizer s = spec.trainingConfig().synthesis();
+    AnomalySynthesizer s = spec.fitConfig().synthesis();
     Map<String, Double> weights =
         s instanceof SynthesisMixture mix ? mix.weights() : Map.of();
     BundleManifest.Training t =
@@ -109,14 +117,14 @@ final class DetectorFitting {
             r.trainingFingerprint(),
             weights,
             s.toString(),
-            spec.trainingConfig().epochs(),
-            spec.trainingConfig().batchSize(),
-            spec.trainingConfig().learningRate(),
-            spec.trainingConfig().patience(),
-            spec.trainingConfig().thresholdPolicy().kind().name()
-                + (Double.isNaN(spec.trainingConfig().thresholdPolicy().value())
+            spec.fitConfig().epochs(),
+            spec.fitConfig().batchSize(),
+            spec.fitConfig().learningRate(),
+            spec.fitConfig().patience(),
+            spec.fitConfig().thresholdPolicy().kind().name()
+                + (Double.isNaN(spec.fitConfig().thresholdPolicy().value())
                     ? ""
-                    : ":" + spec.trainingConfig().thresholdPolicy().value()),
+                    : ":" + spec.fitConfig().thresholdPolicy().value()),
             r.summary());
     return new BundleManifest(
         BundleManifest.FORMAT,
@@ -129,5 +137,54 @@ final class DetectorFitting {
         r.operatingPoint(),
         r.validationMetrics(),
         null);
+  }
+
+  private static Path asPath(Object o) {
+    return o instanceof Path q ? q : o instanceof java.io.File f ? f.toPath() : null;
+  }
+
+  /** The pool indices of the shots (drawn, or the files given to optShots(List)) and the rest. */
+  private static KShotSampler.Split<Integer> drawShots(MediClip spec, List<?> pool) {
+    if (spec.shotFiles() == null) {
+      if (spec.fitConfig().shots() > pool.size()) {
+        throw new IllegalArgumentException(
+            "shots (k = " + spec.fitConfig().shots() + ") exceeds the number of normal images given ("
+                + pool.size() + ")");
+      }
+      List<Integer> indices = new ArrayList<>(pool.size());
+      for (int i = 0; i < pool.size(); i++) {
+        indices.add(i);
+      }
+      if (pool.stream().allMatch(o -> o instanceof Path || o instanceof java.io.File)) {
+        indices = KShotSampler.inPathOrder(indices, i -> asPath(pool.get(i)));
+      }
+      return KShotSampler.split(indices, spec.fitConfig().shots(), spec.fitConfig().seed());
+    }
+    Map<Path, Integer> index = new LinkedHashMap<>();
+    for (int i = 0; i < pool.size(); i++) {
+      Path p = asPath(pool.get(i));
+      if (p != null) {
+        index.putIfAbsent(p.toAbsolutePath().normalize(), i);
+      }
+    }
+    List<Integer> shots = new ArrayList<>();
+    java.util.Set<Integer> used = new java.util.HashSet<>();
+    for (Path shot : spec.shotFiles()) {
+      Integer i = index.get(shot.toAbsolutePath().normalize());
+      if (i == null) {
+        throw new IllegalArgumentException(
+            "shot " + shot + " (from optShots) is not among the " + pool.size()
+                + " normal image files given to fit; give the pool the shots were drawn from");
+      }
+      used.add(i);
+      shots.add(i);
+    }
+    List<Integer> rest = new ArrayList<>();
+    for (int i = 0; i < pool.size(); i++) {
+      if (!used.contains(i)) {
+        rest.add(i);
+      }
+    }
+    return new KShotSampler.Split<>(shots, rest);
   }
 }

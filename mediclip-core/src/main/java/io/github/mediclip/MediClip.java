@@ -13,10 +13,11 @@ import io.github.mediclip.internal.model.MediClipHeads;
 import io.github.mediclip.synth.AnomalySynthesizer;
 import io.github.mediclip.synth.GrayImage;
 import io.github.mediclip.synth.SynthesisMixture;
-import io.github.mediclip.internal.train.FewShotTrainer;
+import io.github.mediclip.train.FewShotTrainer;
+import io.github.mediclip.train.FitConfig;
+import io.github.mediclip.train.FitListener;
 import io.github.mediclip.train.LabeledImage;
-import io.github.mediclip.train.TrainingConfig;
-import io.github.mediclip.train.TrainingListener;
+import io.github.mediclip.train.ValidationSource;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,19 +61,21 @@ public final class MediClip {
   private final BackboneSource backbone;
   private final ClipConfig clipConfig;
   private final HeadsConfig headsConfig;
-  private final TrainingConfig trainingConfig;
+  private final FitConfig fitConfig;
+  private final List<Path> shotFiles;
   private final Device device;
   private final boolean mixedPrecision;
-  private final TrainingListener listener;
+  private final FitListener listener;
   private final List<LabeledImage> validation;
   private final boolean legacyTestSet;
 
   private MediClip(
-      Builder b, ClipConfig clipConfig, HeadsConfig headsConfig, TrainingConfig trainingConfig) {
+      Builder b, ClipConfig clipConfig, HeadsConfig headsConfig, FitConfig trainingConfig) {
     this.backbone = b.backbone;
     this.clipConfig = clipConfig;
     this.headsConfig = headsConfig;
-    this.trainingConfig = trainingConfig;
+    this.fitConfig = trainingConfig;
+    this.shotFiles = b.shotFiles;
     this.device = b.device;
     this.mixedPrecision = b.mixedPrecision;
     this.listener = b.listener;
@@ -108,12 +111,21 @@ public final class MediClip {
   }
 
   /**
-   * Returns the training configuration.
+   * Returns the training configuration (formerly {@code trainingConfig()}).
    *
    * @return epochs, batch size, learning rate, k, seed, ...
    */
-  public TrainingConfig trainingConfig() {
-    return trainingConfig;
+  public FitConfig fitConfig() {
+    return fitConfig;
+  }
+
+  /**
+   * Returns the shot files given with {@link Builder#optShots(List)}.
+   *
+   * @return the files, or {@code null} when the k shots are drawn with the seed
+   */
+  public List<Path> shotFiles() {
+    return shotFiles;
   }
 
   /**
@@ -154,13 +166,13 @@ public final class MediClip {
   }
 
   /** The listener that receives training progress (the console one unless set). */
-  TrainingListener listener() {
-    return listener != null ? listener : TrainingListener.console();
+  FitListener listener() {
+    return listener != null ? listener : FitListener.console();
   }
 
   /** The validation source recorded for user-given validation data. */
-  String validationSource() {
-    return legacyTestSet ? "legacy-test-set" : "user";
+  ValidationSource validationSource() {
+    return legacyTestSet ? ValidationSource.LEGACY_TEST_SET : ValidationSource.USER;
   }
 
   /**
@@ -269,24 +281,21 @@ public final class MediClip {
   }
 
   /**
-   * Reads the configuration of a CLIP model folder without loading its weights.
+   * Reads the configuration of a CLIP model folder without building the model ({@link
+   * ClipModel#readConfig}): {@code open_clip_config.json}, else {@code config.json}, else inferred
+   * from the tensor shapes of OpenAI-named weights (a config-less {@code ViT-L-14.pt} folder).
    *
    * @param folder the model folder
-   * @return the configuration from {@code open_clip_config.json} or {@code config.json}
-   * @throws IllegalArgumentException when the folder has neither
+   * @return the configuration
+   * @throws IllegalArgumentException naming the folder when it has no usable configuration or weights
    */
   static ClipConfig readConfig(Path folder) {
-    Path oc = folder.resolve(ClipWeights.CONFIG_FILE);
-    if (Files.isRegularFile(oc)) {
-      return ClipConfig.fromOpenClipJson(oc);
+    try {
+      return ClipModel.readConfig(folder);
+    } catch (io.github.mediclip.clip.ClipWeightsException e) {
+      throw new IllegalArgumentException(
+          "backbone: " + e.getMessage() + "; see docs/weights.md for the model folder layout", e);
     }
-    Path hf = folder.resolve("config.json");
-    if (Files.isRegularFile(hf)) {
-      return ClipConfig.fromHuggingFaceConfig(hf);
-    }
-    throw new IllegalArgumentException(
-        "backbone folder " + folder + " has neither " + ClipWeights.CONFIG_FILE
-            + " nor config.json; see docs/weights.md for the model folder layout");
   }
 
   /**
@@ -343,9 +352,9 @@ public final class MediClip {
     private int nCtx = HeadsConfig.DEFAULT_N_CTX;
     private boolean fastPromptEncoder;
     private AnomalySynthesizer synthesis = SynthesisMixture.reference();
-    private int epochs = TrainingConfig.DEFAULT_EPOCHS;
-    private int batchSize = TrainingConfig.DEFAULT_BATCH_SIZE;
-    private double learningRate = TrainingConfig.DEFAULT_LEARNING_RATE;
+    private int epochs = FitConfig.DEFAULT_EPOCHS;
+    private int batchSize = FitConfig.DEFAULT_BATCH_SIZE;
+    private double learningRate = FitConfig.DEFAULT_LEARNING_RATE;
     private int shots;
     private int patience;
     private int workers;
@@ -353,12 +362,14 @@ public final class MediClip {
     private Device device;
     private boolean mixedPrecision = true;
     private long seed;
-    private TrainingListener listener;
+    private FitListener listener;
     private List<LabeledImage> validation = List.of();
     private boolean legacyTestSet;
     private boolean userValidation;
     private ThresholdPolicy thresholdPolicy = ThresholdPolicy.auto();
-    private int validationAnomalies = TrainingConfig.DEFAULT_VALIDATION_ANOMALIES;
+    private int validationAnomalies = FitConfig.DEFAULT_VALIDATION_ANOMALIES;
+    private List<Path> shotFiles;
+    private boolean holdoutValidation;
 
     Builder() {}
 
@@ -592,17 +603,66 @@ public final class MediClip {
     }
 
     /**
-     * Sets k, the number of normal images to train on, drawn with the seed from the images passed to
-     * {@link MediClip#fit}; the others are held out for validation. Default 0 = all images.
+     * Sets k, the number of normal images to train on, drawn with the seed by {@link KShotSampler}
+     * from the images passed to {@link MediClip#fit}. Default 0 = all images. The other images are
+     * not read, unless {@link #optHoldoutValidation(boolean)} asks for them.
      *
      * @param k &gt;= 0
      * @return this builder
+     * @throws IllegalStateException when the shots were already given as files
      */
     public Builder optShots(int k) {
       if (k < 0) {
         throw new IllegalArgumentException("shots must be >= 0 (0 = all), got " + k);
       }
+      if (shotFiles != null) {
+        throw new IllegalStateException("shots: the shots were already given as files");
+      }
       shots = k;
+      return this;
+    }
+
+    /**
+     * Trains on exactly these image files, in this order, instead of drawing k of them: for
+     * repeating a published run from its shot file ({@link ShotFile#read}). Each file must be among
+     * the paths passed to {@link MediClip#fit}, which form the pool (compared as absolute,
+     * normalised paths). k becomes the number of files. Default: none (shots are drawn).
+     *
+     * @param files the shot files, distinct, at least one
+     * @return this builder
+     * @throws IllegalStateException when k was already set with {@link #optShots(int)}
+     */
+    public Builder optShots(List<Path> files) {
+      Objects.requireNonNull(files, "shots");
+      if (files.isEmpty()) {
+        throw new IllegalArgumentException("shots must not be empty: give at least one file");
+      }
+      for (int i = 0; i < files.size(); i++) {
+        Objects.requireNonNull(files.get(i), "shots[" + i + "]");
+      }
+      if (files.stream().map(p -> p.toAbsolutePath().normalize()).distinct().count()
+          != files.size()) {
+        throw new IllegalArgumentException("shots lists a file twice: " + files);
+      }
+      if (shots != 0) {
+        throw new IllegalStateException("shots: k was already set to " + shots);
+      }
+      shotFiles = List.copyOf(files);
+      return this;
+    }
+
+    /**
+     * Validates (selects the best epoch and calibrates the thresholds) on the pool's normal images
+     * that are not shots, with anomalies synthesized on them, instead of on the k shots alone. The
+     * run then reads and sees more than k normal images, which is not the k-shot protocol; the
+     * manifest records how many ({@code normalsSeen}). Default {@code false}: only the k shots are
+     * read and used.
+     *
+     * @param enabled whether to validate on held-out normal images
+     * @return this builder
+     */
+    public Builder optHoldoutValidation(boolean enabled) {
+      holdoutValidation = enabled;
       return this;
     }
 
@@ -686,12 +746,12 @@ public final class MediClip {
     }
 
     /**
-     * Sets the training listener. Default: {@link TrainingListener#console()} (progress on stderr).
+     * Sets the training listener. Default: {@link FitListener#console()} (progress on stderr).
      *
-     * @param l the listener ({@link TrainingListener#silent()} for none)
+     * @param l the listener ({@link FitListener#silent()} for none)
      * @return this builder
      */
-    public Builder optListener(TrainingListener l) {
+    public Builder optListener(FitListener l) {
       listener = Objects.requireNonNull(l, "listener");
       return this;
     }
@@ -814,19 +874,21 @@ public final class MediClip {
               true,
               fastPromptEncoder,
               fastPromptEncoder);
-      TrainingConfig tc =
-          new TrainingConfig(
-              epochs,
-              batchSize,
-              learningRate,
-              shots,
-              seed,
-              patience,
-              synthesis,
-              thresholdPolicy,
-              workers,
-              checkpointDir,
-              validationAnomalies);
+      FitConfig tc =
+          FitConfig.builder()
+              .optEpochs(epochs)
+              .optBatchSize(batchSize)
+              .optLearningRate(learningRate)
+              .optSeed(seed)
+              .optPatience(patience)
+              .optSynthesis(synthesis)
+              .optThresholdPolicy(thresholdPolicy)
+              .optWorkers(workers)
+              .optCheckpointDir(checkpointDir)
+              .optValidationAnomalies(validationAnomalies)
+              .optShots(shotFiles != null ? shotFiles.size() : shots)
+              .optHoldoutValidation(holdoutValidation)
+              .build();
       return new MediClip(this, cfg, hc, tc);
     }
 

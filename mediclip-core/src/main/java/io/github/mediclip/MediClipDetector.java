@@ -13,8 +13,9 @@ import io.github.mediclip.bundle.internal.BundleCodec;
 import io.github.mediclip.bundle.internal.BundleWriter;
 import io.github.mediclip.clip.ClipModel;
 import io.github.mediclip.internal.model.MediClipHeads;
+import io.github.mediclip.internal.NoGrad;
 import io.github.mediclip.synth.GrayImage;
-import io.github.mediclip.internal.train.GrayTensors;
+import io.github.mediclip.train.GrayTensors;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -118,14 +119,10 @@ public final class MediClipDetector implements AutoCloseable {
       }
     }
     this.manager = NDManager.newBaseManager(clip.device(), "PyTorch");
-    boolean grad = JniUtils.isGradMode();
-    JniUtils.setGradMode(false);
-    try {
+    try (NoGrad noGrad = NoGrad.enter()) {
       NDArray t = heads.textFeatures(clip, manager);
       t.attach(manager);
       this.textFeatures = t;
-    } finally {
-      JniUtils.setGradMode(grad);
     }
   }
 
@@ -260,9 +257,7 @@ public final class MediClipDetector implements AutoCloseable {
       throw new IllegalArgumentException(
           "images must be (B, 3, " + imageSize + ", " + imageSize + "), got " + shape);
     }
-    boolean grad = JniUtils.isGradMode();
-    JniUtils.setGradMode(false);
-    try {
+    try (NoGrad noGrad = NoGrad.enter()) {
       NDArray x = images.getDevice().equals(clip.device()) ? images : images.toDevice(clip.device(), false);
       MediClipHeads.HeadsOutput out = heads.forward(clip, x, textFeatures);
       NDArray maps = out.anomalyMap().get(":, 1, :, :").toType(DataType.FLOAT32, false);
@@ -274,8 +269,6 @@ public final class MediClipDetector implements AutoCloseable {
       maps.attach(images.getManager());
       scores.attach(images.getManager());
       return new NDList(maps, scores);
-    } finally {
-      JniUtils.setGradMode(grad);
     }
   }
 

@@ -5,7 +5,7 @@ import io.github.mediclip.MediClip;
 import io.github.mediclip.MediClipDetector;
 import io.github.mediclip.Prediction;
 import io.github.mediclip.synth.GrayImage;
-import io.github.mediclip.train.TrainingListener;
+import io.github.mediclip.train.FitListener;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,10 +50,10 @@ public final class PredictBench {
             .optShots(2)
             .optValidationAnomalies(2)
             .optDevice(MediClip.defaultDevice())
-            .optListener(TrainingListener.silent())
+            .optListener(FitListener.silent())
             .build();
     long t0 = System.nanoTime();
-    try (MediClipDetector d = mc.fit(images.subList(0, 3))) {
+    try (MediClipDetector d = mc.fitGray(images.subList(0, 3))) {
       System.out.printf(Locale.ROOT, "preset %s, image %d px, device %s, setup+1 epoch %.1f s%n",
           preset, size, d.backbone().device(), (System.nanoTime() - t0) / 1e9);
       List<BufferedImage> inputs = new ArrayList<>();

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * torch.jit.save} produces for a module tree of parameters, with half-precision storages as in OpenAI's files) and
  * reads them back through libtorch's own loader.
  */
-class TorchScriptWeightsTest {
+public class TorchScriptWeightsTest {
 
     @TempDir
     Path tmp;
@@ -48,7 +48,7 @@ class TorchScriptWeightsTest {
             new ClipConfig.TextConfig(8, 50, 64, 1, 1), true);
 
     /** Values k / 256, exactly representable in half precision. */
-    static Map<String, float[]> values(ClipConfig cfg, long seed) {
+    public static Map<String, float[]> values(ClipConfig cfg, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         Map<String, float[]> out = new LinkedHashMap<>();
         for (Map.Entry<String, long[]> e : ClipWeights.expectedShapes(cfg).entrySet()) {
@@ -61,7 +61,7 @@ class TorchScriptWeightsTest {
         return out;
     }
 
-    static Map<String, long[]> shapes(ClipConfig cfg) {
+    public static Map<String, long[]> shapes(ClipConfig cfg) {
         return ClipWeights.expectedShapes(cfg);
     }
 
@@ -190,7 +190,7 @@ class TorchScriptWeightsTest {
      * archive/constants.pkl}, {@code archive/version} and one {@code archive/data/N} record per storage (half
      * precision, little endian). Only parameters, no methods.
      */
-    static final class ArchiveWriter {
+    public static final class ArchiveWriter {
 
         private static final class Node {
             final Map<String, String> params = new LinkedHashMap<>(); // attribute -> full tensor name
@@ -198,11 +198,11 @@ class TorchScriptWeightsTest {
             String cls;
         }
 
-        static void write(Path file, Map<String, long[]> shapes, Map<String, float[]> values) throws IOException {
+        public static void write(Path file, Map<String, long[]> shapes, Map<String, float[]> values) throws IOException {
             write(file, shapes, values, true);
         }
 
-        static void write(Path file, Map<String, long[]> shapes, Map<String, float[]> values, boolean half)
+        public static void write(Path file, Map<String, long[]> shapes, Map<String, float[]> values, boolean half)
                 throws IOException {
             Node root = new Node();
             for (String name : shapes.keySet()) {

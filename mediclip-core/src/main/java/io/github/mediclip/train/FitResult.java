@@ -1,13 +1,14 @@
 package io.github.mediclip.train;
 
-import io.github.mediclip.internal.train.FewShotTrainer;
+import io.github.mediclip.train.FewShotTrainer;
 import io.github.mediclip.OperatingPoint;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The outcome of {@link FewShotTrainer#train}: the heads passed in now hold the best state; this record
- * says what was done.
+ * The outcome of {@link FewShotTrainer#train} (formerly {@code TrainingResult}, renamed so that it
+ * does not clash with {@code ai.djl.training.TrainingResult}): the heads passed in now hold the best
+ * state; this record says what was done.
  *
  * @param summary epochs, best epoch, metric, time, stop reason
  * @param operatingPoint thresholds and normalisation statistics chosen on the validation data with the
@@ -18,8 +19,8 @@ import java.util.Map;
  *     {@code pixel_auroc} when masks exist)
  * @param validationSize number of validation images
  */
-public record TrainingResult(
-    TrainingSummary summary,
+public record FitResult(
+    FitSummary summary,
     OperatingPoint operatingPoint,
     List<String> shotIds,
     String trainingFingerprint,
@@ -38,7 +39,7 @@ public record TrainingResult(
    *     {@code pixel_auroc} when masks exist)
    * @param validationSize number of validation images
    */
-  public TrainingResult {
+  public FitResult {
     shotIds = List.copyOf(shotIds);
     validationMetrics = Map.copyOf(validationMetrics);
   }

@@ -1,18 +1,16 @@
-package io.github.mediclip.internal.train;
+package io.github.mediclip.train;
 
-import io.github.mediclip.train.TrainingListener;
-import io.github.mediclip.train.TrainingSummary;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * A {@link TrainingListener} that prints progress. On a terminal it redraws one progress-bar line with
+ * A {@link FitListener} that prints progress. On a terminal it redraws one progress-bar line with
  * a carriage return; otherwise (a log file, CI) it prints one plain line per epoch with no control
  * characters. Numbers are formatted with {@link Locale#ROOT}.
  */
-public final class ConsoleProgressListener implements TrainingListener {
+public final class ConsoleProgressListener implements FitListener {
 
   private static final int BAR_WIDTH = 30;
 
@@ -68,7 +66,7 @@ public final class ConsoleProgressListener implements TrainingListener {
   }
 
   @Override
-  public void onTrainingEnd(TrainingSummary summary) {
+  public void onTrainingEnd(FitSummary summary) {
     if (interactive) {
       out.println();
     }
@@ -80,7 +78,9 @@ public final class ConsoleProgressListener implements TrainingListener {
         summary.selectionMetric(),
         summary.bestMetric(),
         summary.seconds(),
-        summary.stopReason().isEmpty() ? "" : ", stopped: " + summary.stopReason());
+        summary.stopReason() == StopReason.COMPLETED
+            ? ""
+            : ", stopped: " + summary.stopReason().label());
     out.flush();
   }
 }

@@ -1,4 +1,4 @@
-package io.github.mediclip.internal.train;
+package io.github.mediclip.train;
 
 import io.github.mediclip.internal.metrics.Auroc;
 import java.util.function.IntToDoubleFunction;
