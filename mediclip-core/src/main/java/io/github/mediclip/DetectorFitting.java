@@ -21,7 +21,7 @@ import java.util.List;
 /**
  * Fit orchestration, apart from the {@link MediClip} spec: opens the backbone the spec names, creates
  * the heads, runs the few-shot trainer with exactly the spec's configuration ({@link
- * MediClip#trainingConfig()}, {@link MediClip#headsConfig()}, ...), and assembles the detector with its
+ * MediClip#fitConfig()}, {@link MediClip#headsConfig()}, ...), and assembles the detector with its
  * manifest. Everything it reads comes from the spec's accessors, so what the spec reports is what runs.
  */
 final class DetectorFitting {
