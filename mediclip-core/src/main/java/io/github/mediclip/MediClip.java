@@ -7,6 +7,7 @@ import io.github.mediclip.bundle.BundleManifest;
 import io.github.mediclip.clip.ClipConfig;
 import io.github.mediclip.clip.ClipModel;
 import io.github.mediclip.clip.ClipWeights;
+import io.github.mediclip.internal.PyTorchEngines;
 import io.github.mediclip.model.ClassTokenPosition;
 import io.github.mediclip.model.HeadsConfig;
 import io.github.mediclip.internal.model.MediClipHeads;
@@ -329,7 +330,7 @@ public final class MediClip {
    * @return the device
    */
   public static Device defaultDevice() {
-    Engine e = Engine.getEngine("PyTorch");
+    Engine e = PyTorchEngines.get();
     return e.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
   }
 

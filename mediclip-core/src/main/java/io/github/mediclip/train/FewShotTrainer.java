@@ -74,6 +74,9 @@ import java.util.SplittableRandom;
  * validation pass share the run's settings and tensors; the parts that stand alone are in their own
  * files ({@link KShotSampler}, {@code Calibration}, {@code SampleProducer}, {@code ValidationData}).
  */
+// "exports": known open leak (issue 11 follow-up): train(...) takes the internal heads; the trainer
+// moves to internal.train with its package-private helpers.
+@SuppressWarnings("exports")
 public final class FewShotTrainer {
 
   static final long EPOCH_STREAM = 0x5EED_0001L;
@@ -453,6 +456,7 @@ public final class FewShotTrainer {
     }
 
     @Override
+    @SuppressWarnings("try") // try-with-resources closes all three, also when one close throws
     public void close() {
       try (AdamOptimizer o = optimizer;
           SampleProducer p = producer;
@@ -521,6 +525,7 @@ public final class FewShotTrainer {
     }
   }
 
+  @SuppressWarnings("try") // NoGrad is a scope guard: entering and closing it is the point
   private Evaluation evaluate(
       ClipModel clip, MediClipHeads heads, ValidationData val, FeatureCache cache) {
     int n = val.size();
