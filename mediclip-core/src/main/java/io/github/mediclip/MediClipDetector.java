@@ -111,6 +111,46 @@ public final class MediClipDetector implements AutoCloseable {
   }
 
   /**
+   * Decodes an encoded image held in memory (the bytes of a PNG/JPEG/TIFF/BMP/GIF file) with the same
+   * reader and grayscale conversion as {@link #predict(Path)}, so that {@code
+   * predictGray(List.of(readImage(Files.readAllBytes(f), f.toString())))} scores exactly as {@code
+   * predict(f)}. Used by callers that receive file contents rather than paths (Spark's {@code
+   * binaryFile} source).
+   *
+   * @param encoded the file's bytes
+   * @param name the file's name or path, used only in error messages
+   * @return the grayscale image (0..255 scale)
+   * @throws java.io.UncheckedIOException naming {@code name} when the bytes are empty, corrupt or in a
+   *     format no reader decodes
+   */
+  public static GrayImage readImage(byte[] encoded, String name) {
+    Objects.requireNonNull(encoded, "encoded");
+    if (encoded.length == 0) {
+      throw unreadable(name, "the file is empty", null);
+    }
+    BufferedImage img;
+    javax.imageio.stream.ImageInputStream in =
+        new javax.imageio.stream.MemoryCacheImageInputStream(
+            new java.io.ByteArrayInputStream(encoded));
+    try {
+      // ImageIO.read closes the stream after decoding; it leaves it open only when no reader matched
+      img = javax.imageio.ImageIO.read(in);
+    } catch (java.io.IOException | RuntimeException e) {
+      // ImageIO reports truncated or malformed data as IOException, some plug-ins as runtime errors.
+      throw unreadable(name, String.valueOf(e.getMessage()), e);
+    }
+    if (img == null) {
+      try {
+        in.close();
+      } catch (java.io.IOException e) {
+        // a memory stream: nothing to release
+      }
+      throw unreadable(name, "no ImageIO reader for this format", null);
+    }
+    return GrayImage.fromBufferedImage(img);
+  }
+
+  /**
    * Scores one grayscale image.
    *
    * @param image (H, W) on the 0..255 scale
@@ -353,6 +393,11 @@ public final class MediClipDetector implements AutoCloseable {
    */
   public int imageSize() {
     return imageSize;
+  }
+
+  private static java.io.UncheckedIOException unreadable(String name, String reason, Exception e) {
+    String msg = "cannot read image " + name + ": " + reason;
+    return new java.io.UncheckedIOException(msg, new java.io.IOException(msg, e));
   }
 
   private void ensureOpen() {
