@@ -3,8 +3,8 @@ package io.github.mediclip.spark;
 
 import com.google.gson.GsonBuilder;
 import io.github.mediclip.eval.metrics.Metrics;
-import io.github.mediclip.spark.internal.DetectorCache;
-import java.io.PrintStream;
+import io.github.mediclip.spark.internal.JobOptions;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -34,71 +34,17 @@ import org.apache.spark.sql.types.DataTypes;
  */
 public final class SparkScoreJob {
 
-  /** Default file-name filter: the image formats the library reads. */
-  public static final String DEFAULT_GLOB_FILTER =
-      "*.{png,PNG,jpg,JPG,jpeg,JPEG,tif,TIF,tiff,TIFF,bmp,BMP,gif,GIF,dcm,DCM,nii,nii.gz}";
-
-  static final String USAGE =
-      String.join(
-          "\n",
-          "Usage: mediclip spark-score [--master URL] --model BUNDLE --input DIR|GLOB --output DIR",
-          "                            [--format parquet|csv] [--backbone DIR] [--batch-size N]",
-          "                            [--device auto|cpu|gpu|gpu:N] [--torch-threads N]",
-          "                            [--partitions N] [--glob-filter PATTERN] [--labels none|folder]",
-          "                            [--overlays DIR]",
-          "Scores every image under DIR (recursively) or matching GLOB on Spark with one detector per",
-          "executor JVM, writes the scored rows to --output, and prints one JSON summary line.",
-          "  --master URL         Spark master (default: as spark-submit or spark.master set it)",
-          "  --model BUNDLE       detector bundle folder or .zip, readable on every executor",
-          "  --input DIR|GLOB     folder (read recursively) or Hadoop glob of image files",
-          "  --output DIR         output folder (must not exist)",
-          "  --format F           parquet (default) or csv",
-          "  --backbone DIR       CLIP backbone folder (default: as the bundle records)",
-          "  --batch-size N       images per forward pass (default 1)",
-          "  --device D           auto (default: the task's GPU, else CPU), cpu, gpu, gpu:N",
-          "  --torch-threads N    libtorch threads per executor JVM (default: spark.task.cpus when",
-          "                       an executor runs one task at a time, else 0 = libtorch's default)",
-          "  --partitions N       repartition the files into N partitions (default: Spark's split)",
-          "  --glob-filter P      file-name filter (default " + DEFAULT_GLOB_FILTER + ")",
-          "  --labels none|folder derive ground truth from the parent folder (normal|good = 0,",
-          "                       abnormal|anomalous|anomaly = 1) and report image AUROC / AP",
-          "  --overlays DIR       write a heat-map overlay PNG per image under DIR");
-
-  private SparkScoreJob() {}
-
-  /** Parsed command line. */
-  static final class Options {
-    String master;
-    String model;
-    String input;
-    String output;
-    String format = "parquet";
-    String backbone = "";
-    int batchSize = 1;
-    String device = "auto";
-    Integer torchThreads;
-    int partitions;
-    String globFilter = DEFAULT_GLOB_FILTER;
-    String labels = "none";
-    String overlays = "";
-  }
-
-  /** A usage error: one line, exit code 2. */
-  static final class UsageException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    UsageException(String message) {
-      super(message);
-    }
-  }
-
   /**
    * Runs the job and exits the JVM with its exit code.
    *
    * @param args command-line arguments (see {@code --help})
    */
   public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err));
+    System.exit(
+        run(
+            args,
+            new PrintWriter(System.out, true, java.nio.charset.Charset.defaultCharset()),
+            new PrintWriter(System.err, true, java.nio.charset.Charset.defaultCharset())));
   }
 
   /**
@@ -109,16 +55,17 @@ public final class SparkScoreJob {
    * @param err receives the one-line failure reason
    * @return 0 on success, 1 on a failure, 2 on a usage error
    */
-  public static int run(String[] args, PrintStream out, PrintStream err) {
-    Options o;
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    JobOptions o;
     try {
-      o = parse(args);
-    } catch (UsageException e) {
+      o = JobOptions.parse(args);
+    } catch (JobOptions.UsageException e) {
       err.println("mediclip: " + e.getMessage() + " (see 'mediclip spark-score --help')");
+      err.flush();
       return 2;
     }
     if (o == null) {
-      out.println(USAGE);
+      out.println(JobOptions.USAGE);
       return 0;
     }
     try {
@@ -131,88 +78,12 @@ public final class SparkScoreJob {
       if (Boolean.getBoolean("mediclip.debug")) {
         e.printStackTrace(err);
       }
+      err.flush();
       return 1;
     }
   }
 
-  static Options parse(String[] args) {
-    Options o = new Options();
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (a.equals("-h") || a.equals("--help")) {
-        return null;
-      }
-      String key = a;
-      String value;
-      int eq = a.indexOf('=');
-      if (a.startsWith("--") && eq > 0) {
-        key = a.substring(0, eq);
-        value = a.substring(eq + 1);
-      } else {
-        if (i + 1 >= args.length) {
-          throw new UsageException("missing value for option " + a);
-        }
-        value = args[++i];
-      }
-      switch (key) {
-        case "--master" -> o.master = value;
-        case "--model" -> o.model = value;
-        case "--input" -> o.input = value;
-        case "--output" -> o.output = value;
-        case "--format" -> {
-          o.format = value.toLowerCase(Locale.ROOT);
-          if (!o.format.equals("parquet") && !o.format.equals("csv")) {
-            throw new UsageException("--format must be parquet or csv, got '" + value + "'");
-          }
-        }
-        case "--backbone" -> o.backbone = value;
-        case "--batch-size" -> o.batchSize = positive(key, value, 1);
-        case "--device" -> {
-          try {
-            DetectorCache.resolveDevice(value.equals("auto") ? "cpu" : value);
-          } catch (IllegalArgumentException e) {
-            throw new UsageException("--device must be auto, cpu, gpu or gpu:N, got '" + value + "'");
-          }
-          o.device = value;
-        }
-        case "--torch-threads" -> o.torchThreads = positive(key, value, 0);
-        case "--partitions" -> o.partitions = positive(key, value, 1);
-        case "--glob-filter" -> o.globFilter = value;
-        case "--labels" -> {
-          if (!value.equals("none") && !value.equals("folder")) {
-            throw new UsageException("--labels must be none or folder, got '" + value + "'");
-          }
-          o.labels = value;
-        }
-        case "--overlays" -> o.overlays = value;
-        default -> throw new UsageException("unknown option '" + a + "'");
-      }
-    }
-    if (o.model == null) {
-      throw new UsageException("missing required option --model");
-    }
-    if (o.input == null) {
-      throw new UsageException("missing required option --input");
-    }
-    if (o.output == null) {
-      throw new UsageException("missing required option --output");
-    }
-    return o;
-  }
-
-  private static int positive(String key, String value, int min) {
-    try {
-      int v = Integer.parseInt(value);
-      if (v >= min) {
-        return v;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new UsageException(key + " must be an integer >= " + min + ", got '" + value + "'");
-  }
-
-  private static Map<String, Object> score(Options o) {
+  private static Map<String, Object> score(JobOptions o) {
     boolean created = SparkSession.getActiveSession().isEmpty()
         && SparkSession.getDefaultSession().isEmpty();
     SparkSession.Builder b = SparkSession.builder().appName("mediclip spark-score");
@@ -229,7 +100,7 @@ public final class SparkScoreJob {
     }
   }
 
-  private static Map<String, Object> score(SparkSession spark, Options o) {
+  private static Map<String, Object> score(SparkSession spark, JobOptions o) {
     org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(o.output);
     try {
       if (out.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(out)) {
@@ -303,7 +174,7 @@ public final class SparkScoreJob {
   }
 
   /** Reads the written scores back (two small columns) and computes the exact metrics on the driver. */
-  private static void addMetrics(SparkSession spark, Options o, Map<String, Object> s) {
+  private static void addMetrics(SparkSession spark, JobOptions o, Map<String, Object> s) {
     var reader = spark.read().format(o.format);
     if (o.format.equals("csv")) {
       reader =

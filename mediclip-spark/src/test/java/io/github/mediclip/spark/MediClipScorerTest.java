@@ -7,7 +7,8 @@ import io.github.mediclip.Prediction;
 import io.github.mediclip.eval.metrics.Metrics;
 import io.github.mediclip.spark.internal.DetectorCache;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -205,8 +206,8 @@ class MediClipScorerTest {
               fx.testDir.toString(), "--output", out.toString(), "--format", "csv", "--labels",
               "folder", "--batch-size", "2"
             },
-            new PrintStream(stdout, true, StandardCharsets.UTF_8),
-            new PrintStream(stderr, true, StandardCharsets.UTF_8));
+            new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true),
+            new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true));
     assertThat(code).as("stderr: %s", stderr).isEqualTo(0);
     String[] lines = stdout.toString(StandardCharsets.UTF_8).trim().split("\n");
     com.google.gson.JsonObject summary =
@@ -242,8 +243,8 @@ class MediClipScorerTest {
     assertThat(spark.sparkContext().isStopped()).isFalse();
     assertThat(SparkScoreJob.run(
             new String[] {"--model", "b", "--input", "i", "--output", out.toString(), "--format", "orc"},
-            new PrintStream(stdout, true, StandardCharsets.UTF_8),
-            new PrintStream(stderr, true, StandardCharsets.UTF_8)))
+            new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true),
+            new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true)))
         .isEqualTo(2);
     assertThat(stderr.toString(StandardCharsets.UTF_8))
         .contains("mediclip: --format must be parquet or csv, got 'orc' (see 'mediclip spark-score --help')");
