@@ -12,6 +12,8 @@ module io.github.mediclip.eval {
   exports io.github.mediclip.eval.metrics;
   exports io.github.mediclip.eval.phantom;
   exports io.github.mediclip.eval.report;
+  // Output-folder rules (OutputFolders), shared with the command-line tool only.
+  exports io.github.mediclip.eval.internal to io.github.mediclip.examples;
 
   opens io.github.mediclip.eval to com.google.gson;
 }

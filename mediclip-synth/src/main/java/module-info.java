@@ -9,6 +9,11 @@ module io.github.mediclip.synth {
   requires java.management;
 
   exports io.github.mediclip.synth;
+  // The one image reader and pixel helpers (ImageIo), shared by our own modules only.
+  exports io.github.mediclip.synth.internal to
+      io.github.mediclip.core,
+      io.github.mediclip.eval,
+      io.github.mediclip.examples;
 
   uses io.github.mediclip.synth.SynthesizerProvider;
 

@@ -3,24 +3,19 @@ package io.github.mediclip.clip;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.mediclip.synth.internal.ImageIo;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 
 /**
  * CLIP image preprocessing as MediCLIP does it: any image → RGB → resize to S×S (bilinear) → scale to [0, 1] →
@@ -232,50 +227,16 @@ public final class ImagePreprocessor {
      *
      * @param file the image
      * @return the decoded image, in its own type (conversion happens in {@link #toChw})
-     * @throws UncheckedIOException naming the file when it does not exist, has no ImageIO reader, is corrupt, or is a
-     *     CMYK / YCCK JPEG (which ImageIO cannot decode: convert it to RGB first)
+     * <p>This is the project's one image reader (the same as {@code GrayImage.read}): only regular files are opened,
+     * and images above the pixel limit (system property {@code mediclip.image.maxPixels}) are refused before
+     * decoding; see docs/reliability.md.
+     *
+     * @throws UncheckedIOException naming the file when it does not exist or is not a regular file, has no ImageIO
+     *     reader, is above the pixel limit, is corrupt, or is a CMYK / YCCK JPEG (which ImageIO cannot decode: convert
+     *     it to RGB first)
      */
     public static BufferedImage read(Path file) {
-        Objects.requireNonNull(file, "file");
-        if (!Files.isRegularFile(file)) {
-            throw new UncheckedIOException(new IOException("cannot read image " + file + ": no such file"));
-        }
-        BufferedImage img;
-        try {
-            img = ImageIO.read(file.toFile());
-        } catch (IOException | RuntimeException e) {
-            String msg = String.valueOf(e.getMessage());
-            if (isJpeg(file) && msg.toLowerCase(Locale.ROOT).contains("unsupported image type")) {
-                throw new UncheckedIOException(new IOException("cannot read image " + file
-                        + ": it is a CMYK or YCCK JPEG, which ImageIO cannot decode; convert it to RGB first (e.g."
-                        + " ImageMagick: convert in.jpg -colorspace sRGB out.png)", e));
-            }
-            throw new UncheckedIOException(new IOException("cannot read image " + file + ": " + msg, e));
-        }
-        if (img == null) {
-            throw new UncheckedIOException(new IOException(
-                    "cannot read image " + file + ": not an image format that ImageIO can decode"));
-        }
-        return img;
-    }
-
-    private static boolean isJpeg(Path file) {
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            while (readers.hasNext()) {
-                ImageReader r = readers.next();
-                try {
-                    if (r.getFormatName().toLowerCase(Locale.ROOT).contains("jpeg")) {
-                        return true;
-                    }
-                } finally {
-                    r.dispose();
-                }
-            }
-        } catch (IOException e) {
-            return false;
-        }
-        return false;
+        return ImageIo.read(Objects.requireNonNull(file, "file"));
     }
 
     /** Converts any image to three float planes (R, G, B) on the 0..1 scale; alpha is dropped. */

@@ -8,6 +8,7 @@ import com.google.gson.JsonObject;
 import io.github.mediclip.eval.data.Dataset;
 import io.github.mediclip.eval.data.ImageFiles;
 import io.github.mediclip.eval.data.Sample;
+import io.github.mediclip.eval.internal.OutputFolders;
 import io.github.mediclip.eval.metrics.Bootstrap;
 import io.github.mediclip.eval.metrics.BinaryMetrics;
 import io.github.mediclip.eval.metrics.ConfidenceInterval;
@@ -47,6 +48,8 @@ import java.util.Objects;
  */
 public final class Evaluator {
 
+  private static final System.Logger LOG = System.getLogger(Evaluator.class.getName());
+
   private final int batchSize;
   private final int pixelSize;
   private final boolean pixelMetrics;
@@ -56,6 +59,10 @@ public final class Evaluator {
   private final int thumbnailSize;
   private final boolean progressBar;
   private final Progress progress;
+  private final java.util.function.Consumer<String> warnings;
+
+  /** The files of a report folder; only a folder holding nothing else is replaced. */
+  private static final OutputFolders.Kind REPORT = OutputFolders.EVALUATION_REPORT;
 
   private Evaluator(Builder b) {
     this.batchSize = b.batchSize;
@@ -67,6 +74,7 @@ public final class Evaluator {
     this.thumbnailSize = b.thumbnailSize;
     this.progressBar = b.progressBar;
     this.progress = b.progress;
+    this.warnings = b.warnings;
   }
 
   /**
@@ -108,20 +116,28 @@ public final class Evaluator {
    *
    * @param scorer the scorer (not closed)
    * @param dataset the dataset; its test split is scored
-   * @param reportDir the folder to write (created; existing report files are replaced), or {@code null}
+   * @param reportDir the folder to write, or {@code null}. It is written as a whole (a hidden sibling folder,
+   *     swapped in at the end); an existing folder is replaced only when it is empty or holds nothing but the files
+   *     of a report, and a folder that holds or lies inside a folder of test images is refused.
    * @return the metrics
+   * @throws IllegalArgumentException when the report folder may not be written (checked before scoring)
    */
   public EvaluationResult evaluate(ImageScorer scorer, Dataset dataset, Path reportDir) {
     Objects.requireNonNull(scorer, "scorer");
     Objects.requireNonNull(dataset, "dataset");
-    List<Sample> test = dataset.test();
-    if (test.isEmpty()) {
+    List<Sample> all = dataset.test();
+    if (all.isEmpty()) {
       throw new IllegalArgumentException("dataset " + dataset.name() + " has no test images");
     }
+    if (reportDir != null) {
+      checkReportDir(reportDir, all);
+    }
+    List<Sample> test = new ArrayList<>(all.size()); // the samples that decode, in order
     long start = System.nanoTime();
-    int n = test.size();
+    int n = all.size();
     double[] scores = new double[n];
     int[] labels = new int[n];
+    int skipped = 0;
     String pixelNote = "";
     PixelMetrics pm = null;
     if (!pixelMetrics) {
@@ -141,50 +157,83 @@ public final class Evaluator {
     }
     float mapMin = Float.POSITIVE_INFINITY;
     float mapMax = Float.NEGATIVE_INFINITY;
-    for (int from = 0; from < n; from += batchSize) {
-      int to = Math.min(n, from + batchSize);
-      List<BufferedImage> images = new ArrayList<>(to - from);
-      for (int i = from; i < to; i++) {
-        images.add(ImageFiles.read(test.get(i).image()));
-      }
-      List<ScoredImage> results = scorer.scoreBatch(images);
-      if (results == null || results.size() != images.size()) {
-        throw new IllegalStateException("scorer " + scorer.getClass().getName() + " returned "
-            + (results == null ? "null" : results.size() + " results") + " for a batch of " + images.size()
-            + " images");
-      }
-      for (int i = from; i < to; i++) {
-        Sample sample = test.get(i);
-        ScoredImage r = Objects.requireNonNull(results.get(i - from), "scorer result");
-        scores[i] = r.score();
-        labels[i] = sample.label();
-        if (r.hasMap()) {
-          for (float v : r.map()) {
-            mapMin = Math.min(mapMin, v);
-            mapMax = Math.max(mapMax, v);
-          }
+    int next = 0;
+    int kept = 0;
+    while (next < n) {
+      // a batch of up to batchSize images that decode; one that does not is skipped with a report, as the
+      // dataset reader skips a file whose header is unreadable, and the run goes on
+      List<BufferedImage> images = new ArrayList<>(batchSize);
+      List<Sample> batch = new ArrayList<>(batchSize);
+      List<byte[]> masks = new ArrayList<>(batchSize);
+      int visited = 0;
+      while (images.size() < batchSize && next < n) {
+        Sample sample = all.get(next++);
+        visited++;
+        try {
+          BufferedImage img = ImageFiles.read(sample.image());
+          byte[] mask = pm == null || sample.mask() == null ? null
+              : ImageFiles.readMask(sample.mask(), pixelSize, pixelSize);
+          images.add(img);
+          batch.add(sample);
+          masks.add(mask);
+        } catch (java.io.UncheckedIOException e) {
+          skipped++;
+          String reason = oneLine(e);
+          String prefix = "cannot read image " + sample.image() + ": ";
+          warn("skipping " + sample.image() + ": "
+              + (reason.startsWith(prefix) ? reason.substring(prefix.length()) : reason));
         }
-        if (pm != null) {
-          if (!r.hasMap()) {
-            pm = null;
-            pixelNote = "the scorer returned no anomaly map";
-          } else {
-            float[] map = ImageFiles.resizeBilinear(r.map(), r.width(), r.height(), pixelSize, pixelSize);
-            byte[] mask = sample.mask() == null ? new byte[pixelSize * pixelSize]
-                : ImageFiles.readMask(sample.mask(), pixelSize, pixelSize);
-            pm.add(map, mask, pixelSize, pixelSize);
-          }
+      }
+      if (!images.isEmpty()) {
+        List<ScoredImage> results = scorer.scoreBatch(images);
+        if (results == null || results.size() != images.size()) {
+          throw new IllegalStateException("scorer " + scorer.getClass().getName() + " returned "
+              + (results == null ? "null" : results.size() + " results") + " for a batch of " + images.size()
+              + " images");
         }
-        if (reportDir != null) {
-          cases.offer(i, sample, r, images.get(i - from));
+        for (int j = 0; j < batch.size(); j++) {
+          int i = kept++;
+          Sample sample = batch.get(j);
+          test.add(sample);
+          ScoredImage r = Objects.requireNonNull(results.get(j), "scorer result");
+          scores[i] = r.score();
+          labels[i] = sample.label();
+          if (r.hasMap()) {
+            for (float v : r.map()) {
+              mapMin = Math.min(mapMin, v);
+              mapMax = Math.max(mapMax, v);
+            }
+          }
+          if (pm != null) {
+            if (!r.hasMap()) {
+              pm = null;
+              pixelNote = "the scorer returned no anomaly map";
+            } else {
+              float[] map = ImageFiles.resizeBilinear(r.map(), r.width(), r.height(), pixelSize, pixelSize);
+              byte[] mask = masks.get(j) == null ? new byte[pixelSize * pixelSize] : masks.get(j);
+              pm.add(map, mask, pixelSize, pixelSize);
+            }
+          }
+          if (reportDir != null) {
+            cases.offer(i, sample, r, images.get(j));
+          }
         }
       }
       if (bar != null) {
-        bar.increment(to - from);
+        bar.increment(visited);
       }
     }
     if (bar != null) {
       bar.end();
+    }
+    if (skipped > 0) {
+      n = kept;
+      scores = java.util.Arrays.copyOf(scores, n);
+      labels = java.util.Arrays.copyOf(labels, n);
+      if (n == 0) {
+        throw new IllegalArgumentException("none of the " + all.size() + " test images of " + dataset.name()
+            + " could be decoded (each reported above)");
+      }
     }
     long positives = java.util.Arrays.stream(labels).filter(l -> l == 1).count();
     if (positives == 0 || positives == n) {
@@ -205,12 +254,51 @@ public final class Evaluator {
     EvaluationResult result = new EvaluationResult(dataset.name(), test, scores, labels, image, ci, pixel, aupro,
         pixelNote, seconds, reportDir);
     if (reportDir != null) {
-      writeReport(reportDir, dataset, result, pm, cases, mapMin, mapMax);
+      PixelMetrics pmFinal = pm;
+      float min = mapMin;
+      float max = mapMax;
+      OutputFolders.write(reportDir, REPORT,
+          dir -> writeReport(dir, dataset, result, pmFinal, cases, min, max));
     }
     return result;
   }
 
   // ------------------------------------------------------------------ report
+
+  /** Refuses a report folder that would overwrite foreign files or land among the test images. */
+  private static void checkReportDir(Path reportDir, List<Sample> test) {
+    OutputFolders.checkReplaceable(reportDir, REPORT);
+    java.util.Set<Path> folders = new java.util.LinkedHashSet<>();
+    for (Sample s : test) {
+      folders.add(s.image().toAbsolutePath().getParent());
+      if (s.mask() != null) {
+        folders.add(s.mask().toAbsolutePath().getParent());
+      }
+    }
+    for (Path f : folders) {
+      if (OutputFolders.overlaps(reportDir, f)) {
+        throw new IllegalArgumentException("report folder " + reportDir + " overlaps the image folder " + f
+            + " of the data being evaluated; its PNGs would be read as images next time. Choose a folder"
+            + " outside the data");
+      }
+    }
+  }
+
+  /** To the sink when one is set (the CLI prints its own line), else to the logger. */
+  private void warn(String message) {
+    if (warnings != null) {
+      warnings.accept(message);
+    } else {
+      LOG.log(System.Logger.Level.WARNING, message);
+    }
+  }
+
+  /** The message of a decoding failure on one line, without the exception's class. */
+  private static String oneLine(RuntimeException e) {
+    String m = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage()
+        : String.valueOf(e.getMessage());
+    return m.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
+  }
 
   private void writeReport(Path dir, Dataset dataset, EvaluationResult r, PixelMetrics pm, CaseKeeper cases,
       float mapMin, float mapMax) {
@@ -400,8 +488,21 @@ public final class Evaluator {
     private int thumbnailSize = 160;
     private boolean progressBar;
     private Progress progress;
+    private java.util.function.Consumer<String> warnings;
 
     private Builder() {}
+
+    /**
+     * Receives one line per test image that is skipped because it cannot be decoded, instead of the logger.
+     * Default: logged as a warning.
+     *
+     * @param sink the receiver
+     * @return this builder
+     */
+    public Builder optWarnings(java.util.function.Consumer<String> sink) {
+      warnings = Objects.requireNonNull(sink, "sink");
+      return this;
+    }
 
     /**
      * Images per scorer call. Default 8.

@@ -15,6 +15,38 @@ final class Check {
         }
     }
 
+    /** The largest {@code --image-size} the CLI accepts; see {@link #imageSize}. */
+    static final int MAX_IMAGE_SIZE = 1024;
+
+    /**
+     * Checks {@code --image-size}: 16 to {@value #MAX_IMAGE_SIZE}. The cap is a memory limit: the vision tower's
+     * attention grows with (S / patch)^4, and S = 4096 needed more than 6 GiB for one image at batch size 1.
+     */
+    static void imageSize(String option, int value) {
+        if (value < 16 || value > MAX_IMAGE_SIZE) {
+            throw new CliException(String.format(Locale.ROOT, "%s must be in [16, %d], but was %d%s", option,
+                    MAX_IMAGE_SIZE, value, value > MAX_IMAGE_SIZE ? ": larger inputs need more memory than a run can"
+                    + " count on (attention memory grows with (S/patch)^4; 4096 needed over 6 GiB for one image)."
+                    + " MediCLIP uses 224 to 336" : ""), MediClipCli.EXIT_USAGE);
+        }
+    }
+
+    /** Checks a learning rate: a finite number in (0, 1]. */
+    static void learningRate(String option, double value) {
+        if (!(value > 0 && value <= 1)) {
+            throw new CliException(String.format(Locale.ROOT, "%s must be in (0, 1], but was %s", option, value),
+                    MediClipCli.EXIT_USAGE);
+        }
+    }
+
+    /** Checks a fraction in (0, 1]. */
+    static void fraction(String option, double value) {
+        if (!(value > 0 && value <= 1)) {
+            throw new CliException(String.format(Locale.ROOT, "%s must be in (0, 1], but was %s", option, value),
+                    MediClipCli.EXIT_USAGE);
+        }
+    }
+
     static void positive(String option, double value) {
         if (!(value > 0) || Double.isInfinite(value)) {
             throw new CliException(String.format(Locale.ROOT, "%s must be a positive number, but was %s", option,

@@ -4,7 +4,12 @@ import io.github.mediclip.eval.data.Dataset;
 import io.github.mediclip.eval.data.DatasetException;
 import io.github.mediclip.eval.data.DatasetReader;
 import io.github.mediclip.eval.data.Layout;
+import io.github.mediclip.eval.data.Sample;
+import io.github.mediclip.eval.internal.OutputFolders;
+import io.github.mediclip.synth.internal.ImageIo;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,8 +27,54 @@ final class DatasetOptions {
             description = "mediclip, mvtec, plain or auto (default: ${DEFAULT-VALUE}).")
     String layout;
 
+    @Option(names = "--allow-paths-outside-data", description = "Accept MediCLIP sample lists whose filename or "
+            + "mask points outside --data (absolute paths, '..'); refused by default.")
+    boolean allowOutside;
+
     /** A dataset and the number of files the reader skipped (each reported on standard error). */
     record Read(Dataset dataset, int skipped) {}
+
+    /** Checks {@code --layout} (a usage error, exit code 2) before any work. */
+    void validate() {
+        layout(layout);
+    }
+
+    /**
+     * Refuses an output path that equals, contains or lies inside {@code --data}: what we write there would be
+     * read as data next time, or replace the data.
+     */
+    void checkOutside(String option, Path out) {
+        if (OutputFolders.overlaps(out, data)) {
+            throw new CliException(option + " " + out + " overlaps --data " + data + "; outputs must never be written"
+                    + " into the data being read or replace it. Choose a folder outside the data");
+        }
+    }
+
+    /**
+     * The dataset with its training split reduced to the images that decode fully; every other one is reported on
+     * {@code err} as a skipped file, in the same words as a file whose header is unreadable, and counted.
+     */
+    Read decodableTrain(Read read, PrintWriter err) {
+        List<Sample> ok = new ArrayList<>();
+        int skipped = read.skipped();
+        for (Sample s : read.dataset().train()) {
+            String reason = ImageIo.problem(s.image(), true);
+            if (reason == null) {
+                ok.add(s);
+            } else {
+                skipped++;
+                err.println("mediclip: skipped: skipping " + s.image() + ": " + reason);
+            }
+        }
+        err.flush();
+        if (ok.size() == read.dataset().train().size()) {
+            return read;
+        }
+        if (ok.isEmpty()) {
+            throw new CliException("none of the training images of " + data + " can be decoded (each reported above)");
+        }
+        return new Read(new Dataset(read.dataset().name(), ok, read.dataset().test()), skipped);
+    }
 
     /** Reads {@code --data} in {@code --layout}, reporting skipped files and the dataset on {@code err}. */
     Read read(PrintWriter err) {
@@ -32,6 +83,7 @@ final class DatasetOptions {
         AtomicInteger skipped = new AtomicInteger();
         try {
             Dataset ds = DatasetReader.read(data, parsed, DatasetReader.Options.skipUnreadable()
+                    .withPathsOutsideRoot(allowOutside)
                     .withWarnings(w -> {
                         skipped.incrementAndGet();
                         err.println("mediclip: skipped: " + w);
@@ -43,7 +95,9 @@ final class DatasetOptions {
             return new Read(ds, skipped.get());
         } catch (DatasetException e) {
             e.problems().forEach(p -> err.println("mediclip: problem: " + p));
-            throw new CliException("cannot read dataset " + data + ": " + e.getMessage());
+            throw new CliException("cannot read dataset " + data + ": " + (e.problems().isEmpty() ? e.getMessage()
+                    : e.problems().size() + (e.problems().size() == 1 ? " problem" : " problems")
+                    + ", each listed above on its own line"));
         }
     }
 

@@ -16,6 +16,11 @@ final class DetectorOptions {
 
     @Mixin DeviceOption device;
 
+    /** Checks the option values that need no engine (a bad value is a usage error, exit code 2). */
+    void validate() {
+        device.validate();
+    }
+
     /** Loads the bundle {@code --model} with {@code --backbone} (or the recorded one) on {@code --device}. */
     MediClipDetector load() {
         return MediClip.load(model, backbone, device.device());

@@ -10,6 +10,23 @@ final class DeviceOption {
     @Option(names = "--device", paramLabel = "<device>", defaultValue = "auto", description = "cpu, gpu, gpu:N or auto = a GPU when DJL sees one, else the CPU (default: ${DEFAULT-VALUE}).")
     String spec;
 
+    /** Checks the syntax of {@code --device} without starting the engine; a bad value is a usage error. */
+    void validate() {
+        String s = spec.strip().toLowerCase(Locale.ROOT);
+        if (s.equals("auto") || s.equals("cpu") || s.equals("gpu")) {
+            return;
+        }
+        if (s.startsWith("gpu:")) {
+            int id = parseInt("--device", s.substring(4));
+            if (id < 0) {
+                throw new CliException("--device gpu:N needs N >= 0, but was '" + spec + "'", MediClipCli.EXIT_USAGE);
+            }
+            return;
+        }
+        throw new CliException("--device must be cpu, gpu, gpu:N or auto, but was '" + spec + "'",
+                MediClipCli.EXIT_USAGE);
+    }
+
     /** The device named by {@code --device}; see {@link #parse}. */
     Device device() {
         return parse(spec);

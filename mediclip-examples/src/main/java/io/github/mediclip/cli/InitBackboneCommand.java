@@ -1,6 +1,8 @@
 package io.github.mediclip.cli;
 
+import io.github.mediclip.eval.internal.OutputFolders;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,6 +17,11 @@ import picocli.CommandLine.Spec;
                 + "(open_clip names, open_clip's initialization, metadata mediclip.random_init=true), the "
                 + "tokenizer (vocab.json + merges.txt) and RANDOM_INIT.json. Prints one JSON line."})
 final class InitBackboneCommand implements Callable<Integer> {
+    /** A random backbone folder as this command writes it; only such a folder is replaced. */
+    static final OutputFolders.Kind BACKBONE = new OutputFolders.Kind("random backbone folder",
+            Backbones.RANDOM_MARKER, Set.of(Backbones.RANDOM_MARKER, "open_clip_config.json",
+                    "open_clip_model.safetensors", "vocab.json", "merges.txt"));
+
     @Spec CommandSpec spec;
 
     @Option(names = "--preset", required = true,
@@ -37,11 +44,27 @@ final class InitBackboneCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (imageSize != null) {
-            Check.range("--image-size", imageSize, 16, 4096);
+            Check.imageSize("--image-size", imageSize);
         }
         Backbones.presetName(preset); // a bad preset is a usage error before anything else is printed
+        if (tokenizer != null) {
+            Check.file("--tokenizer", tokenizer);
+            if (OutputFolders.isInside(tokenizer, out)) {
+                throw new CliException("--tokenizer " + tokenizer + " lies inside --out " + out
+                        + ", which is replaced; copy it elsewhere first");
+            }
+        }
+        try {
+            OutputFolders.checkReplaceable(out, BACKBONE);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
+        }
         spec.commandLine().getErr().println("mediclip: WARNING: " + Backbones.WARNING);
-        Backbones.Written w = Backbones.writeRandom(preset, seed, imageSize, out, tokenizer);
+        // the folder is written into a hidden sibling and swapped in as a whole
+        Backbones.Written[] holder = new Backbones.Written[1];
+        OutputFolders.write(out, BACKBONE,
+                dir -> holder[0] = Backbones.writeRandom(preset, seed, imageSize, dir, tokenizer));
+        Backbones.Written w = holder[0];
         Map<String, Object> o = Json.object();
         o.put("out", out.toString());
         o.put("preset", w.preset());

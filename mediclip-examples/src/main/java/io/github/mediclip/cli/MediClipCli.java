@@ -93,7 +93,7 @@ public final class MediClipCli implements Runnable {
         CommandLine cl = commandLine();
         cl.setOut(out);
         cl.setErr(err);
-        int code = cl.execute(args);
+        int code = executeContained(cl, err, args);
         out.flush();
         err.flush();
         return code;
@@ -106,7 +106,23 @@ public final class MediClipCli implements Runnable {
      */
     public static void main(String[] args) {
         configureRuntime();
-        System.exit(commandLine().execute(args));
+        CommandLine cl = commandLine();
+        System.exit(executeContained(cl, cl.getErr(), args));
+    }
+
+    /**
+     * Runs the command; an {@link OutOfMemoryError} that escapes it (picocli passes {@code Error}s through) becomes
+     * one line and exit code 1 instead of a stack trace.
+     */
+    private static int executeContained(CommandLine cl, PrintWriter err, String... args) {
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println("mediclip: out of memory (" + e.getMessage() + "); give Java more heap (java -Xmx8g -jar ...),"
+                    + " or use smaller images, --image-size or --batch-size");
+            err.flush();
+            return EXIT_FAILURE;
+        }
     }
 
     /** Headless AWT, DJL offline, and quiet logging unless the user asked otherwise. */
@@ -128,6 +144,19 @@ public final class MediClipCli implements Runnable {
     /** The exception's message on one line, with the innermost useful cause. */
     static String oneLine(Throwable ex) {
         Throwable t = ex;
+        // our I/O messages name the file and say what is wrong; the wrapper classes add nothing
+        while (t instanceof java.io.UncheckedIOException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t instanceof java.io.IOException && !(t instanceof java.nio.file.FileSystemException)
+                && t.getMessage() != null && t.getMessage().startsWith("cannot ")) {
+            return t.getMessage().replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
+        }
+        if (t instanceof java.nio.file.FileSystemException fse) {
+            return (fse.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2")
+                    .toLowerCase(Locale.ROOT) + ": " + fse.getMessage()).replaceAll("\\s*[\\r\\n]+\\s*", " ")
+                    .trim();
+        }
         String msg = t.getMessage();
         while ((msg == null || msg.isBlank()) && t.getCause() != null) {
             t = t.getCause();

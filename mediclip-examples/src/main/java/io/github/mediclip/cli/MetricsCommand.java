@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
 /** {@code mediclip metrics}: image metrics from a scores CSV, pixel metrics from map and mask files. */
 @Command(name = "metrics", mixinStandardHelpOptions = true,
         description = {"Computes image_auroc, image_ap and image_f1max from a CSV with the columns id,label,score "
-                + "(label 0 = normal, 1 = abnormal; a header line is optional) and, with --maps and --masks, "
+                + "(label 0 = normal, 1 = abnormal; a header line is optional; quoted fields and a UTF-8 BOM are accepted; "
+                + "each id must appear once) and, with --maps and --masks, "
                 + "pixel_auroc, pixel_ap and pixel_aupro (FPR limit 0.3). Maps and masks are PNG (0..255 scaled to "
                 + "0..1) or .npy float32 files named like the id (extension optional; masks may end in _mask). "
                 + "A mask pixel is anomalous when its 0..1 value exceeds 0.5; a normal image without a mask file "
@@ -48,6 +49,7 @@ final class MetricsCommand implements Callable<Integer> {
         if ((maps == null) != (masks == null)) {
             throw new CliException("--maps and --masks go together", MediClipCli.EXIT_USAGE);
         }
+        Check.fraction("--fpr-limit", fprLimit);
         List<Row> rows = readCsv(Check.file("--scores", scores));
         double[] s = rows.stream().mapToDouble(Row::score).toArray();
         int[] l = rows.stream().mapToInt(Row::label).toArray();
@@ -98,30 +100,39 @@ final class MetricsCommand implements Callable<Integer> {
         return MediClipCli.EXIT_OK;
     }
 
+    /**
+     * Reads id,label,score rows (RFC 4180: fields may be quoted, with {@code ""} for a quote inside; a UTF-8 byte
+     * order mark is ignored). A repeated id is an error naming both lines.
+     */
     static List<Row> readCsv(Path file) throws IOException {
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        if (!lines.isEmpty() && lines.get(0).startsWith("\uFEFF")) {
+            lines.set(0, lines.get(0).substring(1));
+        }
         List<Row> rows = new ArrayList<>();
+        Map<String, Integer> seen = new java.util.HashMap<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
-            String[] f = line.split(",", -1);
-            if (f.length != 3) {
+            List<String> f = fields(line, file, i + 1);
+            if (f.size() != 3) {
                 throw new CliException(String.format(Locale.ROOT, "%s line %d: expected 3 columns id,label,score, "
-                        + "got %d: '%s'", file, i + 1, f.length, line));
+                        + "got %d", file, i + 1, f.size()));
             }
-            if (rows.isEmpty() && f[1].strip().equalsIgnoreCase("label")) {
-                continue; // header
+            if (rows.isEmpty() && seen.isEmpty() && f.get(1).strip().equalsIgnoreCase("label")) {
+                seen.put("", -1); // header seen; "" is never a valid id below
+                continue;
             }
             int label;
             double score;
             try {
-                label = Integer.parseInt(f[1].strip());
-                score = Double.parseDouble(f[2].strip());
+                label = Integer.parseInt(f.get(1).strip());
+                score = Double.parseDouble(f.get(2).strip());
             } catch (NumberFormatException e) {
                 throw new CliException(String.format(Locale.ROOT, "%s line %d: label must be 0 or 1 and score a "
-                        + "number: '%s'", file, i + 1, line));
+                        + "number", file, i + 1));
             }
             if (label != 0 && label != 1) {
                 throw new CliException(String.format(Locale.ROOT, "%s line %d: label must be 0 or 1, but was %d",
@@ -129,13 +140,64 @@ final class MetricsCommand implements Callable<Integer> {
             }
             if (!Double.isFinite(score)) {
                 throw new CliException(String.format(Locale.ROOT, "%s line %d: score must be finite, but was %s",
-                        file, i + 1, f[2].strip()));
+                        file, i + 1, f.get(2).strip()));
             }
-            rows.add(new Row(f[0].strip(), label, score));
+            String id = f.get(0).strip();
+            if (id.isEmpty()) {
+                throw new CliException(String.format(Locale.ROOT, "%s line %d: the id is empty", file, i + 1));
+            }
+            Integer first = seen.putIfAbsent(id, i + 1);
+            if (first != null) {
+                throw new CliException(String.format(Locale.ROOT, "%s line %d: id '%s' already appeared on line %d;"
+                        + " each image must be listed once", file, i + 1, id, first));
+            }
+            rows.add(new Row(id, label, score));
         }
         if (rows.isEmpty()) {
             throw new CliException(file + " holds no rows");
         }
         return rows;
+    }
+
+    /** Splits one CSV line into fields; quoted fields may hold commas and doubled quotes. */
+    static List<String> fields(String line, Path file, int number) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        boolean wasQuoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c == '"') {
+                    if (i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                        cur.append('"');
+                        i++;
+                    } else {
+                        quoted = false;
+                    }
+                } else {
+                    cur.append(c);
+                }
+            } else if (c == '"' && cur.toString().isBlank() && !wasQuoted) {
+                quoted = true;
+                wasQuoted = true;
+                cur.setLength(0);
+            } else if (c == ',') {
+                out.add(cur.toString());
+                cur.setLength(0);
+                wasQuoted = false;
+            } else if (wasQuoted && !Character.isWhitespace(c)) {
+                throw new CliException(String.format(Locale.ROOT, "%s line %d: text after a closing quote in "
+                        + "field %d", file, number, out.size() + 1));
+            } else {
+                cur.append(c);
+            }
+        }
+        if (quoted) {
+            throw new CliException(String.format(Locale.ROOT, "%s line %d: a quoted field is not closed", file,
+                    number));
+        }
+        out.add(cur.toString());
+        return out;
     }
 }

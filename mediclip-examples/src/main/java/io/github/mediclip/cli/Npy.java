@@ -1,5 +1,6 @@
 package io.github.mediclip.cli;
 
+import io.github.mediclip.synth.internal.ImageIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -24,7 +25,29 @@ final class Npy {
 
     private Npy() {}
 
+    /**
+     * Reads a (H, W) grid. Every size in the file is range-checked before anything is allocated: the header length
+     * against the file, each dimension (non-negative, at most 2^31 - 1), H·W against the pixel limit (system property
+     * {@code mediclip.image.maxPixels}) and the data length against the file.
+     */
     static Grid read(Path file) {
+        long fileSize;
+        try {
+            if (!Files.isRegularFile(file)) {
+                throw new CliException("cannot read " + file + ": " + ImageIo.notAFile(file));
+            }
+            fileSize = Files.size(file);
+        } catch (IOException e) {
+            throw new CliException("cannot read " + file + ": " + e.getMessage());
+        }
+        long maxPixels = ImageIo.maxPixels();
+        // the largest file a map within the pixel limit can be: float64 data plus a header of at most 64 KiB
+        long maxFile = 65_536L + 8L * maxPixels;
+        if (fileSize > maxFile) {
+            throw new CliException(String.format(Locale.ROOT, "%s: %d bytes, more than a map within the pixel limit "
+                    + "of %d pixels can take (-D%s=N raises it)", file, fileSize, maxPixels,
+                    ImageIo.MAX_PIXELS_PROPERTY));
+        }
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -37,38 +60,67 @@ final class Npy {
         }
         int major = bytes[6];
         ByteBuffer bb = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        int headerLen;
+        long headerLen;
         int offset;
         if (major == 1) {
             headerLen = Short.toUnsignedInt(bb.getShort(8));
             offset = 10;
-        } else {
-            headerLen = bb.getInt(8);
+        } else if (major == 2 || major == 3) {
+            if (bytes.length < 12) {
+                throw new CliException(file + ": .npy header is truncated");
+            }
+            headerLen = Integer.toUnsignedLong(bb.getInt(8));
             offset = 12;
+        } else {
+            throw new CliException(file + ": unsupported .npy format version " + major + " (1, 2 and 3 are read)");
         }
-        String header = new String(bytes, offset, headerLen, StandardCharsets.ISO_8859_1);
-        int dataStart = offset + headerLen;
+        if (offset + headerLen > bytes.length) {
+            throw new CliException(String.format(Locale.ROOT, "%s: field header_len says %d bytes, but the file has "
+                    + "only %d after the preamble", file, headerLen, bytes.length - offset));
+        }
+        String header = new String(bytes, offset, (int) headerLen, StandardCharsets.ISO_8859_1);
+        int dataStart = offset + (int) headerLen;
         String descr = find(DESCR, header, file, "descr");
         if ("True".equals(find(FORTRAN, header, file, "fortran_order"))) {
             throw new CliException(file + ": fortran_order arrays are not supported; save with C order");
         }
         String[] dims = find(SHAPE, header, file, "shape").split(",");
-        long[] shape = java.util.Arrays.stream(dims).map(String::strip).filter(s -> !s.isEmpty())
-                .mapToLong(Long::parseLong).toArray();
-        int h;
-        int w;
+        long[] shape;
+        try {
+            shape = java.util.Arrays.stream(dims).map(String::strip).filter(d -> !d.isEmpty())
+                    .mapToLong(Long::parseLong).toArray();
+        } catch (NumberFormatException e) {
+            throw new CliException(file + ": field 'shape' holds a value that is not an integer in range: "
+                    + e.getMessage());
+        }
+        for (long d : shape) {
+            if (d < 0 || d > Integer.MAX_VALUE) {
+                throw new CliException(String.format(Locale.ROOT, "%s: field 'shape' %s holds %d; dimensions must be "
+                        + "in [0, %d]", file, java.util.Arrays.toString(shape), d, Integer.MAX_VALUE));
+            }
+        }
+        long h;
+        long w;
         if (shape.length == 2) {
-            h = (int) shape[0];
-            w = (int) shape[1];
+            h = shape[0];
+            w = shape[1];
         } else if (shape.length == 3 && shape[0] == 1) {
-            h = (int) shape[1];
-            w = (int) shape[2];
+            h = shape[1];
+            w = shape[2];
         } else {
             throw new CliException(String.format(Locale.ROOT, "%s: expected a (H, W) array, got shape %s", file,
                     java.util.Arrays.toString(shape)));
         }
-        int n = Math.multiplyExact(h, w);
-        float[] v = new float[n];
+        if (h == 0 || w == 0) {
+            throw new CliException(String.format(Locale.ROOT, "%s: field 'shape' %s is empty", file,
+                    java.util.Arrays.toString(shape)));
+        }
+        if (h * w > maxPixels) {
+            throw new CliException(String.format(Locale.ROOT, "%s: field 'shape' %s is %d values, more than the limit "
+                    + "of %d (-D%s=N raises it)", file, java.util.Arrays.toString(shape), h * w, maxPixels,
+                    ImageIo.MAX_PIXELS_PROPERTY));
+        }
+        int n = (int) (h * w);
         int itemSize;
         switch (descr) {
             case "<f4", "|f4" -> itemSize = 4;
@@ -81,6 +133,7 @@ final class Npy {
             throw new CliException(file + ": file is shorter than its shape " + java.util.Arrays.toString(shape)
                     + " requires");
         }
+        float[] v = new float[n];
         for (int i = 0; i < n; i++) {
             int p = dataStart + i * itemSize;
             v[i] = switch (itemSize) {
@@ -89,7 +142,7 @@ final class Npy {
                 default -> bytes[p] & 0xFF;
             };
         }
-        return new Grid(w, h, v);
+        return new Grid((int) w, (int) h, v);
     }
 
     private static String find(Pattern p, String header, Path file, String key) {

@@ -14,6 +14,14 @@ final class NpyWriter {
     private NpyWriter() {}
 
     static void write(Path file, int width, int height, float[] values) throws IOException {
+        byte[] bytes = bytes(width, height, values);
+        try (OutputStream os = Files.newOutputStream(file)) {
+            os.write(bytes);
+        }
+    }
+
+    /** The bytes of a .npy file holding a (H, W) float32 grid. */
+    static byte[] bytes(int width, int height, float[] values) {
         if (values.length != width * height) {
             throw new IllegalArgumentException("values.length " + values.length + " != " + width + "x" + height);
         }
@@ -31,8 +39,6 @@ final class NpyWriter {
         for (float v : values) {
             bb.putFloat(v);
         }
-        try (OutputStream os = Files.newOutputStream(file)) {
-            os.write(bb.array());
-        }
+        return bb.array();
     }
 }

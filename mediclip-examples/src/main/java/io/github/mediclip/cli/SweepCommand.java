@@ -5,10 +5,12 @@ import io.github.mediclip.MediClip;
 import io.github.mediclip.eval.KShotSweep;
 import io.github.mediclip.eval.data.Dataset;
 import io.github.mediclip.train.TrainingListener;
+import io.github.mediclip.eval.internal.OutputFolders;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,8 +22,15 @@ import picocli.CommandLine.Spec;
 @Command(name = "sweep", mixinStandardHelpOptions = true,
         description = {"Trains and evaluates one detector per (k, seed): the k shots are drawn from the training "
                 + "split with the seed. Writes table.md, table.csv, runs.csv and shots/ to --out; prints one JSON "
-                + "line per run and a last line with the mean and standard deviation per k."})
+                + "line per run and a last line with the mean and standard deviation per k. The folder is written as a whole "
+                + "(a hidden sibling folder swapped in at the end); an existing --out is replaced only when it is a "
+                + "sweep folder."})
 final class SweepCommand implements Callable<Integer> {
+    /** A sweep folder: tables, shot lists and per-run report folders; only such a folder is replaced. */
+    static final OutputFolders.Kind SWEEP = new OutputFolders.Kind("sweep folder", "runs.csv",
+            name -> Set.of("table.md", "table.csv", "runs.csv", "shots").contains(name)
+                    || name.matches("k\\d+_seed-?\\d+"));
+
     @Spec CommandSpec spec;
 
     @Mixin DatasetOptions dataset;
@@ -55,14 +64,33 @@ final class SweepCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Check.directory("--backbone", backbone);
+        // every option value is checked before any work: a bad value is a usage error (exit code 2)
         for (int k : ks) {
             Check.range("--k", k, 1, 100_000);
         }
-        Dataset ds = dataset.read(err).dataset();
+        if (epochs != null) {
+            Check.range("--epochs", epochs, 1, 100_000);
+        }
+        if (imageSize != null) {
+            Check.imageSize("--image-size", imageSize);
+        }
+        dataset.validate();
+        device.validate();
+        Check.directory("--backbone", backbone);
+        dataset.checkOutside("--out", out);
+        if (OutputFolders.overlaps(out, backbone)) {
+            throw new CliException("--out " + out + " overlaps --backbone " + backbone + "; choose another folder");
+        }
+        try {
+            OutputFolders.checkReplaceable(out, SWEEP);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
+        }
+        Dataset ds = dataset.decodableTrain(dataset.read(err), err).dataset();
         Backbones.warnIfRandom(backbone, err);
         Device dev = device.device();
-        KShotSweep.Result result = KShotSweep.builder()
+        KShotSweep.Result[] holder = new KShotSweep.Result[1];
+        KShotSweep sweep = KShotSweep.builder()
                 .setDataset(ds)
                 .setFactory(KShotSweep.mediClip(seed -> {
                     MediClip.Builder b = MediClip.builder().setBackbone(backbone).optSeed(seed).optDevice(dev)
@@ -86,8 +114,10 @@ final class SweepCommand implements Callable<Integer> {
                     stdout.println(Json.line(o));
                     stdout.flush();
                 })
-                .build()
-                .run(out);
+                .build();
+        // the tables, shot lists and reports are written into a hidden sibling folder and swapped in as a whole
+        OutputFolders.write(out, SWEEP, dir -> holder[0] = sweep.run(dir));
+        KShotSweep.Result result = holder[0];
         List<Map<String, Object>> rows = new java.util.ArrayList<>();
         for (KShotSweep.Row row : result.rows()) {
             Map<String, Object> r = Json.object();

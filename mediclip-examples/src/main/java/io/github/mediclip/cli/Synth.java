@@ -22,6 +22,11 @@ final class Synth {
      * {@code CutpasteTask:0.5,IdentityTask:0.5}; an unknown name is a usage error listing the names.
      */
     static AnomalySynthesizer create(String task) {
+        return create("--task", task);
+    }
+
+    /** As {@link #create(String)}, with errors labelled with the option that gave the value. */
+    static AnomalySynthesizer create(String option, String task) {
         try {
             if ("mixture".equalsIgnoreCase(task) || "reference".equalsIgnoreCase(task)) {
                 return SynthesisMixture.reference();
@@ -31,7 +36,7 @@ final class Synth {
             }
             return Synthesizers.create(task);
         } catch (IllegalArgumentException e) {
-            throw new CliException("--task: " + e.getMessage(), MediClipCli.EXIT_USAGE);
+            throw new CliException(option + ": " + e.getMessage(), MediClipCli.EXIT_USAGE);
         }
     }
 }

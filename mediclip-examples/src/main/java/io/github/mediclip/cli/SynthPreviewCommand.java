@@ -7,7 +7,10 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,11 +52,59 @@ final class SynthPreviewCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "PNG file to write.")
     Path out;
 
+    /** Refuses an --out that cannot be a PNG file we write, before any work. */
+    static void checkWritable(Path out) {
+        if (Files.isDirectory(out)) {
+            throw new CliException("--out " + out + " is a folder; give the PNG file to write");
+        }
+        if (Files.exists(out, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(out, LinkOption.NOFOLLOW_LINKS)) {
+            throw new CliException("--out " + out + " exists and is not a regular file; choose another name");
+        }
+        Path parent = out.toAbsolutePath().getParent();
+        for (Path p = parent; p != null; p = p.getParent()) {
+            if (Files.exists(p)) {
+                if (!Files.isDirectory(p)) {
+                    throw new CliException("cannot write --out " + out + ": " + p + " is a file, not a folder");
+                }
+                if (!Files.isWritable(p) && p.equals(parent)) {
+                    throw new CliException("cannot write --out " + out + ": folder " + p + " is not writable");
+                }
+                break;
+            }
+        }
+    }
+
+    /** Writes the PNG to a hidden temporary sibling, then moves it over {@code out}; nothing is left on failure. */
+    static void writeAtomically(Path out, BufferedImage image) {
+        Path abs = out.toAbsolutePath();
+        Path tmp = null;
+        try {
+            Files.createDirectories(abs.getParent());
+            tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".tmp");
+            if (!ImageIO.write(image, "png", tmp.toFile())) {
+                throw new IOException("no PNG writer available");
+            }
+            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            tmp = null;
+        } catch (IOException e) {
+            throw new CliException("cannot write --out " + out + ": " + MediClipCli.oneLine(e));
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // the write failure is reported
+                }
+            }
+        }
+    }
+
     @Override
     public Integer call() throws IOException {
         Check.range("--n", n, 1, 64);
         Check.range("--size", size, 8, 2048);
         AnomalySynthesizer synth = Synth.create(task);
+        checkWritable(out);
         GrayImage normal = GrayImage.read(image).resize(size, size);
         List<GrayImage> sup = new ArrayList<>();
         if (support == null || support.isEmpty()) {
@@ -83,10 +134,7 @@ final class SynthPreviewCommand implements Callable<Integer> {
             g.drawImage(GrayImage.of(size, size, m).toBufferedImage(), x, 2 * gap + size, null);
         }
         g.dispose();
-        Cli.createParentDirectories(out);
-        if (!ImageIO.write(grid, "png", out.toFile())) {
-            throw new CliException("no PNG writer available to write " + out);
-        }
+        writeAtomically(out, grid);
         Map<String, Object> o = Json.object();
         o.put("out", out.toString());
         o.put("task", task);

@@ -5,6 +5,7 @@ import io.github.mediclip.MediClipDetector;
 import io.github.mediclip.bundle.BundleManifest;
 import io.github.mediclip.eval.data.Dataset;
 import io.github.mediclip.eval.data.Sample;
+import io.github.mediclip.synth.AnomalySynthesizer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,9 +64,28 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
+        // every option value is checked before any work: a bad value is a usage error (exit code 2)
         Check.range("--k", k, 1, 100_000);
+        if (epochs != null) {
+            Check.range("--epochs", epochs, 1, 100_000);
+        }
+        if (batchSize != null) {
+            Check.range("--batch-size", batchSize, 1, 1024);
+        }
+        if (lr != null) {
+            Check.learningRate("--lr", lr);
+        }
+        if (imageSize != null) {
+            Check.imageSize("--image-size", imageSize);
+        }
+        if (patience != null) {
+            Check.range("--patience", patience, 0, 100_000);
+        }
+        AnomalySynthesizer synth = synthesis == null ? null : Synth.create("--synthesis", synthesis);
+        dataset.validate();
+        device.validate();
         Check.directory("--backbone", backbone);
-        DatasetOptions.Read read = dataset.read(err);
+        DatasetOptions.Read read = dataset.decodableTrain(dataset.read(err), err);
         Dataset ds = read.dataset();
         List<Path> normals = new ArrayList<>();
         for (Sample s : ds.train()) {
@@ -99,8 +119,8 @@ final class TrainCommand implements Callable<Integer> {
         if (patience != null) {
             b.optPatience(patience);
         }
-        if (synthesis != null) {
-            b.optSynthesis(Synth.create(synthesis));
+        if (synth != null) {
+            b.optSynthesis(synth);
         }
         MediClip mediclip = b.build();
         try (MediClipDetector detector = mediclip.fit(normals)) {

@@ -1,12 +1,9 @@
 package io.github.mediclip.synth;
 
+import io.github.mediclip.synth.internal.ImageIo;
 import java.awt.image.BufferedImage;
-import java.awt.image.ColorModel;
-import java.awt.image.DataBuffer;
-import java.awt.image.Raster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -192,33 +189,7 @@ public final class GrayImage {
     if (newWidth == width && newHeight == height) {
       return this;
     }
-    float[] out = new float[newWidth * newHeight];
-    double sx = (double) width / newWidth;
-    double sy = (double) height / newHeight;
-    int[] x0 = new int[newWidth];
-    int[] x1 = new int[newWidth];
-    float[] wx = new float[newWidth];
-    for (int x = 0; x < newWidth; x++) {
-      double fx = Math.max(0, (x + 0.5) * sx - 0.5);
-      int i0 = Math.min((int) fx, width - 1);
-      x0[x] = i0;
-      x1[x] = Math.min(i0 + 1, width - 1);
-      wx[x] = (float) (fx - i0);
-    }
-    for (int y = 0; y < newHeight; y++) {
-      double fy = Math.max(0, (y + 0.5) * sy - 0.5);
-      int j0 = Math.min((int) fy, height - 1);
-      int j1 = Math.min(j0 + 1, height - 1);
-      float wy = (float) (fy - j0);
-      int r0 = j0 * width;
-      int r1 = j1 * width;
-      int o = y * newWidth;
-      for (int x = 0; x < newWidth; x++) {
-        float a = pixels[r0 + x0[x]] + (pixels[r0 + x1[x]] - pixels[r0 + x0[x]]) * wx[x];
-        float b = pixels[r1 + x0[x]] + (pixels[r1 + x1[x]] - pixels[r1 + x0[x]]) * wx[x];
-        out[o + x] = a + (b - a) * wy;
-      }
-    }
+    float[] out = ImageIo.resizeBilinear(pixels, width, height, newWidth, newHeight);
     return new GrayImage(newWidth, newHeight, out);
   }
 
@@ -237,44 +208,7 @@ public final class GrayImage {
     int w = image.getWidth();
     int h = image.getHeight();
     checkSize(w, h);
-    float[] out = new float[w * h];
-    Raster raster = image.getRaster();
-    ColorModel cm = image.getColorModel();
-    int type = image.getType();
-    // gray (with or without alpha): take the gray samples as they are; getRGB would convert the
-    // linear gray colour space to sRGB and change the values
-    if (type == BufferedImage.TYPE_BYTE_GRAY || type == BufferedImage.TYPE_USHORT_GRAY
-        || (!(cm instanceof java.awt.image.IndexColorModel)
-            && cm.getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_GRAY)) {
-      int bits = cm.getComponentSize(0);
-      int dataType = raster.getDataBuffer().getDataType();
-      double scale;
-      if (dataType == DataBuffer.TYPE_FLOAT || dataType == DataBuffer.TYPE_DOUBLE) {
-        scale = 255.0;
-      } else {
-        scale = 255.0 / ((1L << bits) - 1);
-      }
-      float[] row = new float[w];
-      for (int y = 0; y < h; y++) {
-        raster.getSamples(0, y, w, 1, 0, row);
-        for (int x = 0; x < w; x++) {
-          out[y * w + x] = (float) (row[x] * scale);
-        }
-      }
-      return new GrayImage(w, h, out);
-    }
-    int[] rgb = new int[w];
-    for (int y = 0; y < h; y++) {
-      image.getRGB(0, y, w, 1, rgb, 0, w);
-      for (int x = 0; x < w; x++) {
-        int p = rgb[x];
-        int r = (p >>> 16) & 0xff;
-        int g = (p >>> 8) & 0xff;
-        int b = p & 0xff;
-        out[y * w + x] = (float) (0.299 * r + 0.587 * g + 0.114 * b);
-      }
-    }
-    return new GrayImage(w, h, out);
+    return new GrayImage(w, h, ImageIo.luminance(image));
   }
 
   /**
@@ -298,25 +232,16 @@ public final class GrayImage {
    *
    * @param file the image file (PNG, JPEG, BMP, GIF, ...)
    * @return the grayscale image
-   * @throws UncheckedIOException if the file cannot be read or is not a supported image; the message
-   *     names the file
+   * <p>Only regular files are opened, and images above the pixel limit (system property {@code
+   * mediclip.image.maxPixels}, default 50 million) are refused before decoding; see
+   * docs/reliability.md.
+   *
+   * @throws UncheckedIOException if the file cannot be read, is not a supported image, is too large or
+   *     is corrupt; the message names the file
    */
   public static GrayImage read(Path file) {
     Objects.requireNonNull(file, "file");
-    BufferedImage img;
-    try {
-      if (!Files.isRegularFile(file)) {
-        throw new IOException("no such file: " + file);
-      }
-      img = ImageIO.read(file.toFile());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read image " + file + ": " + e.getMessage(), e);
-    }
-    if (img == null) {
-      throw new UncheckedIOException(new IOException(
-          "cannot read image " + file + ": no ImageIO reader for this format"));
-    }
-    return fromBufferedImage(img);
+    return fromBufferedImage(ImageIo.read(file));
   }
 
   /**

@@ -42,11 +42,25 @@ public final class DatasetReader {
     private final boolean skipUnreadable;
     private final boolean decode;
     private final Consumer<String> warnings;
+    private final boolean outsideRoot;
 
-    private Options(boolean skipUnreadable, boolean decode, Consumer<String> warnings) {
+    private Options(boolean skipUnreadable, boolean decode, Consumer<String> warnings, boolean outsideRoot) {
       this.skipUnreadable = skipUnreadable;
       this.decode = decode;
       this.warnings = warnings;
+      this.outsideRoot = outsideRoot;
+    }
+
+    /**
+     * Returns options that accept MediCLIP sample lists whose {@code filename} or {@code mask} points outside the
+     * dataset folder (an absolute path, or {@code ..} leading out). By default such an entry is refused, naming the
+     * list, the line and the field.
+     *
+     * @param allow whether to accept paths outside the dataset folder
+     * @return new options
+     */
+    public Options withPathsOutsideRoot(boolean allow) {
+      return new Options(skipUnreadable, decode, warnings, allow);
     }
 
     /**
@@ -55,7 +69,7 @@ public final class DatasetReader {
      * @return the default options (check image headers, collect every problem, then fail)
      */
     public static Options strict() {
-      return new Options(false, false, null);
+      return new Options(false, false, null, false);
     }
 
     /**
@@ -64,7 +78,7 @@ public final class DatasetReader {
      * @return options that skip unreadable images and leave out missing masks, with a warning for each
      */
     public static Options skipUnreadable() {
-      return new Options(true, false, null);
+      return new Options(true, false, null, false);
     }
 
     /**
@@ -75,17 +89,17 @@ public final class DatasetReader {
      * @return new options
      */
     public Options withFullDecode(boolean decode) {
-      return new Options(skipUnreadable, decode, warnings);
+      return new Options(skipUnreadable, decode, warnings, outsideRoot);
     }
 
     /**
-     * Returns options that send warnings to {@code sink} as well as to the logger.
+     * Returns options that send warnings to {@code sink} instead of the logger.
      *
      * @param sink receives one line per skipped file
      * @return new options
      */
     public Options withWarnings(Consumer<String> sink) {
-      return new Options(skipUnreadable, decode, Objects.requireNonNull(sink, "sink"));
+      return new Options(skipUnreadable, decode, Objects.requireNonNull(sink, "sink"), outsideRoot);
     }
   }
 
@@ -289,7 +303,8 @@ public final class DatasetReader {
           }
           obj = e.getAsJsonObject();
         } catch (RuntimeException e) {
-          ctx.fatal(file, where + " is not valid JSON: " + e.getMessage());
+          // one line, naming the list and the line; never the line's content
+          ctx.fatal(file, where + " is not valid JSON (" + firstLine(e.getMessage()) + ")");
           continue;
         }
         if (!obj.has("filename") || !obj.get("filename").isJsonPrimitive()) {
@@ -319,14 +334,17 @@ public final class DatasetReader {
         if (obj.has("clsname") && obj.get("clsname").isJsonPrimitive()) {
           classes.add(obj.get("clsname").getAsString());
         }
-        Path image = images.resolve(obj.get("filename").getAsString()).normalize();
-        if (ctx.image(image).isEmpty()) {
+        Path image = ctx.inside(file, where, "filename", images, obj.get("filename").getAsString());
+        if (image == null || ctx.image(image).isEmpty()) {
           continue;
         }
         Path mask = null;
         JsonElement m = obj.get("mask");
         if (m != null && m.isJsonPrimitive() && !m.getAsString().isEmpty()) {
-          mask = images.resolve(m.getAsString()).normalize();
+          mask = ctx.inside(file, where, "mask", images, m.getAsString());
+          if (mask == null) {
+            continue;
+          }
           if (ctx.mask(mask).isEmpty()) {
             mask = null;
           }
@@ -352,6 +370,41 @@ public final class DatasetReader {
       this.root = root;
       this.layout = layout;
       this.options = options;
+    }
+
+    /**
+     * Resolves a path of a sample list against the images folder; a path leading outside the dataset folder is
+     * refused (a fatal problem naming the list, line and field, never the target's content) unless allowed.
+     */
+    Path inside(Path list, String where, String field, Path images, String value) {
+      Path resolved;
+      try {
+        resolved = images.resolve(value).normalize();
+      } catch (java.nio.file.InvalidPathException e) {
+        fatal(list, where + ": field \"" + field + "\" is not a valid path");
+        return null;
+      }
+      if (!options.outsideRoot) {
+        Path rootAbs = root.toAbsolutePath().normalize();
+        boolean outside = java.nio.file.Paths.get(value).isAbsolute()
+            || !resolved.toAbsolutePath().normalize().startsWith(rootAbs)
+            || (Files.exists(resolved) && !realInside(resolved, rootAbs));
+        if (outside) {
+          fatal(list, where + ": field \"" + field + "\" points outside the dataset folder " + root
+              + " (absolute path, '..' or a link leading out); refused. Allow it explicitly if it is meant"
+              + " (CLI: --allow-paths-outside-data)");
+          return null;
+        }
+      }
+      return resolved;
+    }
+
+    private static boolean realInside(Path p, Path rootAbs) {
+      try {
+        return p.toRealPath().startsWith(rootAbs.toRealPath());
+      } catch (IOException e) {
+        return true; // unreadable targets are reported by the image check
+      }
     }
 
     List<Path> list(Path dir) {
@@ -410,10 +463,12 @@ public final class DatasetReader {
       fatal.add(new DatasetProblem(p, reason));
     }
 
+    /** To the sink when one is set (the CLI prints its own line; logging too would print it twice), else logged. */
     void warn(String message) {
-      LOG.log(System.Logger.Level.WARNING, message);
       if (options.warnings != null) {
         options.warnings.accept(message);
+      } else {
+        LOG.log(System.Logger.Level.WARNING, message);
       }
     }
 
@@ -424,6 +479,16 @@ public final class DatasetReader {
         throw new DatasetException(root, layout, all);
       }
     }
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "malformed";
+    }
+    String first = message.strip().split("\\R", 2)[0];
+    return first.replaceAll("\\s*See https?://\\S+", "")
+        .replaceFirst("^([\\w$]+\\.)+[\\w$]*Exception: ", "")
+        .trim();
   }
 
   /** Natural order: digit runs compare numerically, the rest case-sensitively, ties by plain string order. */
