@@ -120,33 +120,18 @@ public final class MediClipDetector implements AutoCloseable {
    * @param encoded the file's bytes
    * @param name the file's name or path, used only in error messages
    * @return the grayscale image (0..255 scale)
-   * @throws java.io.UncheckedIOException naming {@code name} when the bytes are empty, corrupt or in a
-   *     format no reader decodes
+   * @throws java.io.UncheckedIOException naming {@code name} when the bytes are empty, corrupt, too large
+   *     or in a format no reader decodes (the library's one image reader and its limits)
    */
   public static GrayImage readImage(byte[] encoded, String name) {
     Objects.requireNonNull(encoded, "encoded");
-    if (encoded.length == 0) {
-      throw unreadable(name, "the file is empty", null);
+    io.github.mediclip.synth.internal.ImageIo.Decoded d =
+        io.github.mediclip.synth.internal.ImageIo.readWithWarnings(encoded, name);
+    for (String warning : d.warnings()) {
+      System.getLogger(MediClipDetector.class.getName())
+          .log(System.Logger.Level.WARNING, "image " + name + ": " + warning);
     }
-    BufferedImage img;
-    javax.imageio.stream.ImageInputStream in =
-        new javax.imageio.stream.MemoryCacheImageInputStream(
-            new java.io.ByteArrayInputStream(encoded));
-    try {
-      // ImageIO.read closes the stream after decoding; it leaves it open only when no reader matched
-      img = javax.imageio.ImageIO.read(in);
-    } catch (java.io.IOException | RuntimeException e) {
-      // ImageIO reports truncated or malformed data as IOException, some plug-ins as runtime errors.
-      throw unreadable(name, String.valueOf(e.getMessage()), e);
-    }
-    if (img == null) {
-      try {
-        in.close();
-      } catch (java.io.IOException e) {
-        // a memory stream: nothing to release
-      }
-      throw unreadable(name, "no ImageIO reader for this format", null);
-    }
+    BufferedImage img = d.image();
     return GrayImage.fromBufferedImage(img);
   }
 
@@ -393,11 +378,6 @@ public final class MediClipDetector implements AutoCloseable {
    */
   public int imageSize() {
     return imageSize;
-  }
-
-  private static java.io.UncheckedIOException unreadable(String name, String reason, Exception e) {
-    String msg = "cannot read image " + name + ": " + reason;
-    return new java.io.UncheckedIOException(msg, new java.io.IOException(msg, e));
   }
 
   private void ensureOpen() {

@@ -116,7 +116,10 @@ class MediClipScorerTest {
     Map<Path, Row> byPath = checkAgainstReference(rows);
     assertThat(byPath.get(fx.testDir.resolve(SparkFixture.CORRUPT.get(0)).toAbsolutePath().normalize())
             .<String>getAs("error"))
-        .endsWith(": no ImageIO reader for this format");
+        .contains(": not an image format that ImageIO can decode");
+    assertThat(byPath.get(fx.testDir.resolve(SparkFixture.CORRUPT.get(1)).toAbsolutePath().normalize())
+            .<String>getAs("error"))
+        .contains(": corrupt or truncated image (");
     assertThat(scored.images().value()).isEqualTo((long) fx.images());
     assertThat(scored.errors().value()).isEqualTo(3L);
     // local mode: the driver JVM is the only executor JVM, and it loaded this bundle exactly once,

@@ -255,7 +255,8 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
 
   /** The innermost useful message on one line (error rows are CSV/Parquet cells, not stack traces). */
   static String oneLine(Throwable e) {
-    Throwable t = e;
+    // an UncheckedIOException's own message is "java.io.IOException: <message>": take the cause's
+    Throwable t = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
     String msg = t.getMessage();
     while ((msg == null || msg.isBlank()) && t.getCause() != null) {
       t = t.getCause();
