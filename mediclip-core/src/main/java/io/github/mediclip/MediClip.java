@@ -2,16 +2,13 @@ package io.github.mediclip;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.github.mediclip.bundle.BundleManifest;
-import io.github.mediclip.bundle.DetectorBundle;
 import io.github.mediclip.clip.ClipConfig;
 import io.github.mediclip.clip.ClipModel;
 import io.github.mediclip.clip.ClipTokenizer;
 import io.github.mediclip.clip.ClipWeights;
-import io.github.mediclip.clip.SafetensorsReader;
 import io.github.mediclip.model.ClassTokenPosition;
 import io.github.mediclip.model.HeadsConfig;
 import io.github.mediclip.model.MediClipHeads;
@@ -31,7 +28,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -197,104 +193,7 @@ public final class MediClip {
    * @throws BackboneMismatchException when the folder's weights differ from the ones trained on
    */
   public static MediClipDetector load(Path bundle, Path backboneFolder, Device device) {
-    Objects.requireNonNull(bundle, "bundle");
-    Device dev = device != null ? device : defaultDevice();
-    Path dir = bundle;
-    Path extracted = null;
-    if (DetectorBundle.isZip(bundle)) {
-      try {
-        extracted = Files.createTempDirectory("mediclip-bundle-");
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException("Cannot create a temporary folder: " + e, e);
-      }
-      dir = DetectorBundle.unzip(bundle, extracted);
-    }
-    try {
-      BundleManifest m = DetectorBundle.readManifest(dir);
-      BundleManifest.Backbone ref = m.backbone();
-      ClipConfig cfg = ClipConfig.fromOpenClipJsonString(ref.openClipConfig());
-      Backbone backbone;
-      if ("random".equals(ref.kind()) && backboneFolder == null) {
-        backbone = randomBackbone(ref.preset(), ref.randomSeed(), m.imageSize(), dev, true);
-      } else {
-        Path folder = backboneFolder;
-        if (folder == null) {
-          folder = locateBackbone(bundle, ref);
-        }
-        backbone =
-            new Backbone(loadClip(folder, m.imageSize(), dev, true), true, folder, null, 0);
-      }
-      String actual = backbone.sha256;
-      if (!ref.sha256().equalsIgnoreCase(actual)) {
-        backbone.model.close();
-        throw new BackboneMismatchException(
-            "Backbone mismatch for bundle " + bundle + ": it was trained on weights with SHA-256 "
-                + ref.sha256() + " but the backbone "
-                + (backbone.folder != null ? "folder " + backbone.folder : "(random " + ref.preset()
-                    + ")")
-                + " has SHA-256 " + actual
-                + "; load it with the backbone folder it was trained with",
-            ref.sha256(),
-            actual);
-      }
-      if (cfg.vision().layers() != backbone.model.config().vision().layers()) {
-        backbone.model.close();
-        throw new MediClipException(
-            "Backbone config of bundle " + bundle + " does not match the backbone folder");
-      }
-      MediClipHeads heads = null;
-      try {
-        HeadsConfig hc = headsConfig(m.heads());
-        heads = MediClipHeads.create(backbone.model, hc, m.provenance().seed());
-        Path headsFile = dir.resolve(DetectorBundle.HEADS);
-        if (!Files.isRegularFile(headsFile)) {
-          throw new MediClipException(
-              "Detector bundle " + bundle + " has no " + DetectorBundle.HEADS);
-        }
-        try (NDManager tmp = NDManager.newBaseManager(dev, "PyTorch");
-            SafetensorsReader reader = SafetensorsReader.open(headsFile)) {
-          Map<String, NDArray> params = new LinkedHashMap<>();
-          for (String name : reader.names()) {
-            params.put(name, reader.read(name, tmp));
-          }
-          heads.loadParameters(params);
-        }
-        return new MediClipDetector(backbone.model, true, backbone.folder, heads, m);
-      } catch (RuntimeException | Error e) {
-        if (heads != null) {
-          heads.close();
-        }
-        backbone.model.close();
-        throw e;
-      }
-    } finally {
-      if (extracted != null) {
-        deleteTree(extracted);
-      }
-    }
-  }
-
-  private static Path locateBackbone(Path bundle, BundleManifest.Backbone ref) {
-    List<Path> tried = new ArrayList<>();
-    Path parent = bundle.toAbsolutePath().normalize().getParent();
-    if (ref.path() != null && parent != null) {
-      Path p = parent.resolve(ref.path()).normalize();
-      tried.add(p);
-      if (Files.isDirectory(p)) {
-        return p;
-      }
-    }
-    if (ref.absolutePath() != null) {
-      Path p = Path.of(ref.absolutePath());
-      tried.add(p);
-      if (Files.isDirectory(p)) {
-        return p;
-      }
-    }
-    throw new MediClipException(
-        "Cannot find the backbone folder of bundle " + bundle + " (tried " + tried
-            + "); pass it explicitly: MediClip.load(bundle, backboneFolder), or optArgument(\"backbone\","
-            + " folder) with DJL");
+    return DetectorLoader.load(bundle, backboneFolder, device);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -327,7 +226,7 @@ public final class MediClip {
     return randomBackbone(b.randomPreset, b.randomSeed, imageSize, device, b.mixedPrecision);
   }
 
-  private static ClipModel loadClip(Path folder, int imageSize, Device device, boolean half) {
+  static ClipModel loadClip(Path folder, int imageSize, Device device, boolean half) {
     ClipModel.Loader loader = ClipModel.loader().optDevice(device).optImageSize(imageSize);
     if (half && device.isGpu()) {
       loader.optDataType(DataType.FLOAT16);
@@ -428,54 +327,12 @@ public final class MediClip {
         BundleManifest.FORMAT_VERSION,
         prov,
         ref,
-        heads(headsConfig),
+        io.github.mediclip.bundle.internal.BundleCodec.heads(headsConfig),
         bb.model.config().vision().imageSize(),
         t,
         r.operatingPoint(),
-        r.validationMetrics());
-  }
-
-  static BundleManifest.Heads heads(HeadsConfig h) {
-    return new BundleManifest.Heads(
-        h.layers1Based(),
-        h.nCtx(),
-        h.normalPrompts(),
-        h.abnormalPrompts(),
-        h.position().name(),
-        h.classSpecificContext(),
-        h.promptCausalMask(),
-        h.truncatePrompts());
-  }
-
-  static HeadsConfig headsConfig(BundleManifest.Heads h) {
-    return new HeadsConfig(
-        h.layers(),
-        h.nCtx(),
-        h.normalPrompts(),
-        h.abnormalPrompts(),
-        ClassTokenPosition.valueOf(h.position()),
-        h.classSpecificContext(),
-        h.promptCausalMask(),
-        h.truncatePrompts());
-  }
-
-  static BundleManifest withBackbonePath(BundleManifest m, Path folder, Path bundleDir) {
-    BundleManifest.Backbone ref = m.backbone();
-    String rel = null;
-    String abs = ref.absolutePath();
-    if (folder != null) {
-      Path f = folder.toAbsolutePath().normalize();
-      abs = f.toString();
-      Path parent = bundleDir.toAbsolutePath().normalize().getParent();
-      if (parent != null && f.getRoot() != null && f.getRoot().equals(parent.getRoot())) {
-        rel = parent.relativize(f).toString().replace('\\', '/');
-      }
-    }
-    BundleManifest.Backbone nb =
-        new BundleManifest.Backbone(ref.kind(), rel, abs, ref.preset(), ref.randomSeed(),
-            ref.sha256(), ref.openClipConfig());
-    return new BundleManifest(m.format(), m.formatVersion(), m.provenance(), nb, m.heads(),
-        m.imageSize(), m.training(), m.operatingPoint(), m.validationMetrics());
+        r.validationMetrics(),
+        null);
   }
 
   /**
@@ -540,25 +397,6 @@ public final class MediClip {
       }
     }
     return out;
-  }
-
-  static void deleteTree(Path p) {
-    if (p == null || !Files.exists(p)) {
-      return;
-    }
-    try (var s = Files.walk(p)) {
-      s.sorted(java.util.Comparator.reverseOrder())
-          .forEach(
-              x -> {
-                try {
-                  Files.deleteIfExists(x);
-                } catch (IOException ignored) {
-                  // best effort
-                }
-              });
-    } catch (IOException ignored) {
-      // best effort
-    }
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -7,7 +7,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import io.github.mediclip.bundle.BundleManifest;
-import io.github.mediclip.bundle.DetectorBundle;
+import io.github.mediclip.bundle.SaveOptions;
+import io.github.mediclip.bundle.internal.BundleCodec;
+import io.github.mediclip.bundle.internal.BundleWriter;
 import io.github.mediclip.clip.ClipModel;
 import io.github.mediclip.model.MediClipHeads;
 import io.github.mediclip.synth.GrayImage;
@@ -40,6 +42,7 @@ public final class MediClipDetector implements AutoCloseable {
   private final ClipModel clip;
   private final boolean ownsClip;
   private final Path backboneFolder;
+  private final Path sourceBundle;
   private final MediClipHeads heads;
   private final BundleManifest manifest;
   private final NDManager manager;
@@ -64,6 +67,28 @@ public final class MediClipDetector implements AutoCloseable {
       Path backboneFolder,
       MediClipHeads heads,
       BundleManifest manifest) {
+    this(clip, ownsClip, backboneFolder, heads, manifest, null);
+  }
+
+  /**
+   * Assembles a detector loaded from a bundle (used by {@link MediClip#load}).
+   *
+   * @param clip the backbone
+   * @param ownsClip whether {@link #close()} closes the backbone
+   * @param backboneFolder the backbone's model folder, or {@code null} when unknown
+   * @param heads trained heads (closed by {@link #close()})
+   * @param manifest the bundle manifest describing this detector
+   * @param sourceBundle the bundle it was loaded from (never overwritten by {@link #save}), or {@code
+   *     null}
+   */
+  MediClipDetector(
+      ClipModel clip,
+      boolean ownsClip,
+      Path backboneFolder,
+      MediClipHeads heads,
+      BundleManifest manifest,
+      Path sourceBundle) {
+    this.sourceBundle = sourceBundle;
     this.clip = Objects.requireNonNull(clip, "clip");
     this.ownsClip = ownsClip;
     this.backboneFolder = backboneFolder;
@@ -295,35 +320,49 @@ public final class MediClipDetector implements AutoCloseable {
   }
 
   /**
-   * Saves the detector as a bundle folder (atomically), or as a zip when the path ends in {@code .zip}.
+   * Saves the detector as a bundle folder, or as a zip when the path ends in {@code .zip}, with the
+   * default {@link SaveOptions}: only a missing target or an empty folder is written; an existing
+   * bundle is refused (use {@link #save(Path, SaveOptions)} with {@code optOverwrite(true)}).
    *
    * @param bundle target folder or {@code .zip} file
+   * @throws MediClipException naming the target when the output rules refuse it
    */
   public void save(Path bundle) {
+    save(bundle, SaveOptions.defaults());
+  }
+
+  /**
+   * Saves the detector as a bundle folder, or as a zip when the path ends in {@code .zip}, atomically
+   * (assembled in a hidden sibling, then moved into place) and under the output rules of {@link
+   * SaveOptions}: a missing target or an empty folder is written; an existing bundle is replaced only
+   * with {@code optOverwrite(true)}; anything else, and any target equal to, inside or containing the
+   * backbone folder, the bundle this detector was loaded from or a protected path of the options, is
+   * refused before anything is written. The target is locked while it is written ({@code .NAME.lock}
+   * next to it); leftovers of an interrupted earlier save are restored or removed first.
+   *
+   * @param bundle target folder or {@code .zip} file
+   * @param options overwrite and protected paths
+   * @throws MediClipException naming the target and the reason when it is refused or locked
+   * @throws java.io.UncheckedIOException naming the target when writing fails (nothing is changed)
+   */
+  public void save(Path bundle, SaveOptions options) {
     Objects.requireNonNull(bundle, "bundle");
+    Objects.requireNonNull(options, "options");
     lock.readLock().lock();
     try {
       ensureOpen();
-      if (bundle.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".zip")) {
-        Path abs = bundle.toAbsolutePath();
-        Path tmp = abs.resolveSibling("." + abs.getFileName() + ".dir-" + System.nanoTime());
-        try {
-          DetectorBundle.write(tmp, relocated(tmp), heads.parameters());
-          DetectorBundle.zip(tmp, abs);
-        } finally {
-          MediClip.deleteTree(tmp);
-        }
-      } else {
-        DetectorBundle.write(bundle, relocated(bundle), heads.parameters());
-      }
+      List<Path> implicit = new ArrayList<>();
+      implicit.add(backboneFolder);
+      implicit.add(sourceBundle);
+      BundleWriter.write(
+          bundle,
+          target -> BundleCodec.withBackbonePath(manifest, backboneFolder, target),
+          heads.parameters(),
+          options,
+          implicit);
     } finally {
       lock.readLock().unlock();
     }
-  }
-
-  // The backbone path in the manifest is stored relative to the bundle's parent folder.
-  private BundleManifest relocated(Path bundleDir) {
-    return MediClip.withBackbonePath(manifest, backboneFolder, bundleDir);
   }
 
   /**

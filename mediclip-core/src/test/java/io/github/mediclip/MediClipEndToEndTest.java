@@ -165,8 +165,13 @@ class MediClipEndToEndTest {
     Path dir = tmp.resolve("bundle");
     detector.save(dir);
     String json = Files.readString(dir.resolve(DetectorBundle.MANIFEST));
+    // Another random backbone, recorded in a version-1 manifest (no content hashes: in version 2 the
+    // edit itself is refused, see BundleSafetyTest).
+    String v1 =
+        json.replace("\"formatVersion\": 2", "\"formatVersion\": 1")
+            .replaceFirst(",\\s*\"integrity\": \\{[^}]*\\}", "");
     Files.writeString(
-        dir.resolve(DetectorBundle.MANIFEST), json.replace("\"randomSeed\": 3", "\"randomSeed\": 4"));
+        dir.resolve(DetectorBundle.MANIFEST), v1.replace("\"randomSeed\": 3", "\"randomSeed\": 4"));
     assertThatThrownBy(() -> MediClip.load(dir))
         .isInstanceOf(BackboneMismatchException.class)
         .hasMessageContaining("trained on weights with SHA-256 " + detector.manifest().backbone().sha256());

@@ -22,6 +22,8 @@ import java.util.Objects;
  * @param training training settings, data provenance and summary
  * @param operatingPoint thresholds and normalisation statistics
  * @param validationMetrics metrics of the kept heads on the validation data
+ * @param integrity content hashes of the heads and of the model-defining manifest fields (version 2;
+ *     {@code null} in version-1 manifests), checked on load
  */
 public record BundleManifest(
     String format,
@@ -32,12 +34,16 @@ public record BundleManifest(
     int imageSize,
     Training training,
     OperatingPoint operatingPoint,
-    Map<String, Double> validationMetrics) {
+    Map<String, Double> validationMetrics,
+    Integrity integrity) {
 
   /** Value of {@link #format()}. */
   public static final String FORMAT = "mediclip-detector";
-  /** Current manifest layout version. */
-  public static final int FORMAT_VERSION = 1;
+  /**
+   * Current manifest layout version. Version 2 added {@link #integrity()}; version-1 manifests are
+   * still read (without the content check).
+   */
+  public static final int FORMAT_VERSION = 2;
 
   private static final Gson GSON =
       new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
@@ -54,6 +60,7 @@ public record BundleManifest(
    * @param training training settings, data provenance and summary
    * @param operatingPoint thresholds and normalisation statistics
    * @param validationMetrics metrics of the kept heads on the validation data
+   * @param integrity content hashes ({@code null} before they are computed, and in version 1)
    */
   public BundleManifest {
     Objects.requireNonNull(format, "format");
@@ -62,6 +69,29 @@ public record BundleManifest(
     Objects.requireNonNull(operatingPoint, "operatingPoint");
     validationMetrics = validationMetrics == null ? Map.of() : Map.copyOf(validationMetrics);
   }
+
+  /**
+   * Returns this manifest with other content hashes (used when a bundle is written).
+   *
+   * @param value the hashes
+   * @return a copy
+   */
+  public BundleManifest withIntegrity(Integrity value) {
+    return new BundleManifest(format, formatVersion, provenance, backbone, heads, imageSize, training,
+        operatingPoint, validationMetrics, value);
+  }
+
+  /**
+   * Content hashes written with the bundle and checked when it is loaded, so that a damaged or edited
+   * bundle is refused instead of silently scoring differently.
+   *
+   * @param headsSha256 hex SHA-256 of the bytes of {@code heads.safetensors}
+   * @param configSha256 hex SHA-256 over the heads hash and the fields that define the model: {@code
+   *     imageSize}, {@code heads}, and {@code backbone} kind, preset, random seed, sha256 and
+   *     openClipConfig (not the backbone paths, which change when a bundle is moved, nor the operating
+   *     point, provenance or training summary)
+   */
+  public record Integrity(String headsSha256, String configSha256) {}
 
   /**
    * Where and with what the bundle was produced.
@@ -189,35 +219,12 @@ public record BundleManifest(
    * @param json the text of {@code manifest.json}
    * @param source file name for error messages
    * @return the manifest
-   * @throws io.github.mediclip.MediClipException when the JSON is malformed or not a detector manifest
+   * @throws io.github.mediclip.MediClipException naming the source and the field when the JSON is
+   *     malformed, not a detector manifest, of an unsupported {@code formatVersion} (only integers 1 to
+   *     {@value #FORMAT_VERSION}), or holds a value out of range (e.g. {@code imageSize} outside 16 to
+   *     4096)
    */
   public static BundleManifest fromJson(String json, String source) {
-    com.google.gson.JsonObject obj;
-    try {
-      obj = com.google.gson.JsonParser.parseString(json).getAsJsonObject();
-    } catch (RuntimeException e) {
-      throw new io.github.mediclip.MediClipException(
-          "Malformed bundle manifest " + source + ": " + e.getMessage(), e);
-    }
-    String format = obj.has("format") && obj.get("format").isJsonPrimitive()
-        ? obj.get("format").getAsString() : null;
-    if (!FORMAT.equals(format)) {
-      throw new io.github.mediclip.MediClipException(
-          "Not a MediCLIP detector manifest: " + source + " (format is "
-              + (format == null ? "missing" : format) + ", expected " + FORMAT + ")");
-    }
-    int version = obj.has("formatVersion") ? obj.get("formatVersion").getAsInt() : -1;
-    if (version > FORMAT_VERSION) {
-      throw new io.github.mediclip.MediClipException(
-          "Bundle manifest " + source + " has format version " + version
-              + " but this library reads up to " + FORMAT_VERSION + "; upgrade MediCLIP for Java");
-    }
-    try {
-      return GSON.fromJson(obj, BundleManifest.class);
-    } catch (RuntimeException e) {
-      Throwable c = e.getCause() != null ? e.getCause() : e;
-      throw new io.github.mediclip.MediClipException(
-          "Malformed bundle manifest " + source + ": " + c.getMessage(), e);
-    }
+    return io.github.mediclip.bundle.internal.ManifestParser.parse(json, source);
   }
 }

@@ -2,36 +2,24 @@ package io.github.mediclip.bundle;
 
 import ai.djl.ndarray.NDArray;
 import io.github.mediclip.MediClipException;
-import io.github.mediclip.clip.SafetensorsWriter;
+import io.github.mediclip.bundle.internal.BundleSource;
+import io.github.mediclip.bundle.internal.BundleWriter;
+import io.github.mediclip.bundle.internal.Leftovers;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
-import java.util.zip.ZipOutputStream;
 
 /**
  * The on-disk detector bundle: a folder (or a zip of that folder) holding
  *
  * <ul>
  *   <li>{@value #MANIFEST}: the {@link BundleManifest} (versions, config, CLIP config and SHA-256 of
- *       the backbone weights, prompts, seed, training summary, operating point);
- *   <li>{@value #HEADS}: the trained head parameters as safetensors, named as {@code
+ *       the backbone weights, prompts, seed, training summary, operating point, content hashes);
+ *   <li>{@value #HEADS}: the trained head parameters as float32 safetensors, named as {@code
  *       MediClipHeads.parameters()} names them (e.g. {@code adapter.0_adapter.0.weight} (D, W, 1, 1),
  *       {@code prompt.ctx.normal_end} (P, n_ctx, W));
  *   <li>{@value #SERVING}: DJL's serving properties, so that {@code
@@ -39,8 +27,11 @@ import java.util.zip.ZipOutputStream;
  * </ul>
  *
  * <p>The backbone itself is not copied into the bundle (it is large and usually shared); its location
- * and hash are recorded. All writes are atomic: the bundle is assembled in a temporary sibling folder
- * and moved into place; a failure leaves no half-written bundle and keeps a previous one intact.
+ * and hash are recorded. Writes follow the output rules of {@link SaveOptions} (only an empty folder
+ * or, with {@link SaveOptions.Builder#optOverwrite(boolean) optOverwrite(true)}, an existing bundle is
+ * replaced), lock the target, and are atomic: the bundle is assembled in a hidden sibling folder and
+ * moved into place, so a failure leaves no half-written bundle and keeps a previous one intact. A zip
+ * is read in place, never extracted, within the limits listed in docs/reliability-outputs.md.
  */
 public final class DetectorBundle {
 
@@ -51,134 +42,79 @@ public final class DetectorBundle {
   /** DJL serving properties file name. */
   public static final String SERVING = "serving.properties";
 
-  private static final String SERVING_TEXT =
-      "# Lets DJL load this MediCLIP detector bundle: Criteria.builder().optModelPath(<this folder>)\n"
-          + "# .optTranslatorFactory(new io.github.mediclip.zoo.MediClipTranslatorFactory())\n"
-          + "engine=PyTorch\n"
-          + "blockFactory=io.github.mediclip.zoo.MediClipBlockFactory\n"
-          + "translatorFactory=io.github.mediclip.zoo.MediClipTranslatorFactory\n"
-          + "option.hasParameter=false\n";
-
   private DetectorBundle() {}
 
   /**
-   * Writes a bundle folder atomically.
+   * Writes a bundle folder (or zip, for a name ending in {@code .zip}) with the default options: a
+   * missing target or an empty folder only.
    *
-   * @param dir the bundle folder to create or replace
+   * @param dir the bundle folder to create
    * @param manifest the manifest
    * @param heads head parameters by name
+   * @throws MediClipException naming the folder when the output rules refuse it
    * @throws UncheckedIOException naming the folder when writing fails (no partial bundle is left)
    */
   public static void write(Path dir, BundleManifest manifest, Map<String, NDArray> heads) {
-    Path target = dir.toAbsolutePath().normalize();
-    Path parent = target.getParent();
-    Path tmp = null;
-    try {
-      Files.createDirectories(parent);
-      tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
-      Files.writeString(tmp.resolve(MANIFEST), manifest.toJson(), StandardCharsets.UTF_8);
-      Files.writeString(tmp.resolve(SERVING), SERVING_TEXT, StandardCharsets.UTF_8);
-      SafetensorsWriter.write(tmp.resolve(HEADS), heads, Map.of("format", "pt"));
-      replaceDirectory(tmp, target);
-      tmp = null;
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "Cannot write detector bundle " + target + ": " + e.getMessage(), e);
-    } finally {
-      if (tmp != null) {
-        deleteQuietly(tmp);
-      }
-    }
+    write(dir, manifest, heads, SaveOptions.defaults());
   }
 
   /**
-   * Reads the manifest of a bundle folder.
+   * Writes a bundle folder (or zip, for a name ending in {@code .zip}).
    *
-   * @param dir the bundle folder
-   * @return the manifest
-   * @throws MediClipException naming the file when it is missing or malformed
+   * @param dir the bundle folder to create or replace
+   * @param manifest the manifest (its content hashes are computed here)
+   * @param heads head parameters by name
+   * @param options overwrite and protected paths
+   * @throws MediClipException naming the folder when the output rules refuse it
+   * @throws UncheckedIOException naming the folder when writing fails (no partial bundle is left)
    */
-  public static BundleManifest readManifest(Path dir) {
-    Path file = dir.resolve(MANIFEST);
-    if (!Files.isRegularFile(file)) {
-      throw new MediClipException(
-          "Not a detector bundle: " + dir.toAbsolutePath() + " has no " + MANIFEST
-              + " (expected a folder written by MediClipDetector.save, or its zip)");
-    }
-    try {
-      return BundleManifest.fromJson(Files.readString(file, StandardCharsets.UTF_8), file.toString());
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read " + file + ": " + e.getMessage(), e);
+  public static void write(
+      Path dir, BundleManifest manifest, Map<String, NDArray> heads, SaveOptions options) {
+    BundleWriter.write(dir, t -> manifest, heads, options, List.of());
+  }
+
+  /**
+   * Reads the manifest of a bundle folder or zip (a zip is not extracted).
+   *
+   * @param bundle the bundle folder or zip
+   * @return the manifest
+   * @throws MediClipException naming the file and field when it is missing, malformed or out of range
+   */
+  public static BundleManifest readManifest(Path bundle) {
+    try (BundleSource s = BundleSource.open(bundle)) {
+      return s.manifest();
     }
   }
 
   /**
-   * Zips a bundle folder into a single file (atomically: temporary file, then move).
+   * Zips a bundle folder into a single file (atomically: temporary file, then move), under the
+   * default output rules (a missing target only).
    *
    * @param dir the bundle folder
-   * @param zipFile the zip to create or replace
-   * @throws UncheckedIOException naming the file on failure
+   * @param zipFile the zip to create
+   * @throws MediClipException when the folder is not a bundle or the target is refused
    */
   public static void zip(Path dir, Path zipFile) {
-    readManifest(dir); // fail early on a folder that is not a bundle
-    Path target = zipFile.toAbsolutePath().normalize();
-    Path tmp = null;
-    try {
-      Files.createDirectories(target.getParent());
-      tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-      try (OutputStream os = Files.newOutputStream(tmp);
-          ZipOutputStream zos = new ZipOutputStream(os);
-          Stream<Path> files = Files.list(dir)) {
-        List<Path> sorted = files.filter(Files::isRegularFile).sorted().toList();
-        for (Path f : sorted) {
-          ZipEntry entry = new ZipEntry(f.getFileName().toString());
-          entry.setTime(0L);
-          zos.putNextEntry(entry);
-          Files.copy(f, zos);
-          zos.closeEntry();
-        }
-      }
-      moveAtomically(tmp, target);
-      tmp = null;
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write bundle zip " + target + ": " + e.getMessage(), e);
-    } finally {
-      if (tmp != null) {
-        deleteQuietly(tmp);
-      }
+    if (!isZipName(zipFile)) {
+      throw new IllegalArgumentException("zipFile must end in .zip: " + zipFile);
     }
+    BundleWriter.copy(dir, zipFile, SaveOptions.defaults());
   }
 
   /**
-   * Extracts a bundle zip into a folder (flat entries only; entries with paths are rejected).
+   * Copies a bundle zip into a new bundle folder, checking it as a load does (flat entries, sizes,
+   * ratios, content hashes); nothing is extracted outside {@code dir}.
    *
    * @param zipFile the zip
-   * @param dir the folder to extract into (created)
+   * @param dir the folder to create (missing or empty)
    * @return {@code dir}
-   * @throws MediClipException when the zip holds an entry with a path or no manifest
+   * @throws MediClipException naming the zip when it is not a valid bundle
    */
   public static Path unzip(Path zipFile, Path dir) {
-    try {
-      Files.createDirectories(dir);
-      try (InputStream is = Files.newInputStream(zipFile);
-          ZipInputStream zis = new ZipInputStream(is)) {
-        ZipEntry e;
-        while ((e = zis.getNextEntry()) != null) {
-          String name = e.getName();
-          if (e.isDirectory() || name.contains("/") || name.contains("\\") || name.startsWith(".")) {
-            throw new MediClipException(
-                "Bundle zip " + zipFile + " holds an unexpected entry '" + name
-                    + "' (a bundle zip holds flat files only)");
-          }
-          Files.copy(zis, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
-    } catch (NoSuchFileException e) {
-      throw new UncheckedIOException("Bundle zip not found: " + zipFile, e);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read bundle zip " + zipFile + ": " + e.getMessage(), e);
+    if (isZipName(dir)) {
+      throw new IllegalArgumentException("dir must be a folder name, not a .zip: " + dir);
     }
-    readManifest(dir);
+    BundleWriter.copy(zipFile, dir, SaveOptions.defaults());
     return dir;
   }
 
@@ -186,87 +122,38 @@ public final class DetectorBundle {
    * Whether a path names a zip file rather than a bundle folder.
    *
    * @param path a bundle folder or zip
-   * @return true for a regular file ending in {@code .zip}
+   * @return true for a regular file that starts with the zip signature or ends in {@code .zip}
    */
   public static boolean isZip(Path path) {
-    return Files.isRegularFile(path)
-        && path.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".zip");
-  }
-
-  // Replaces target by source: move the old folder aside, move the new one in, delete the old one.
-  private static void replaceDirectory(Path source, Path target) throws IOException {
-    Path old = null;
-    if (Files.exists(target)) {
-      if (!Files.isDirectory(target)) {
-        throw new IOException(target + " exists and is not a folder");
-      }
-      old = target.resolveSibling("." + target.getFileName() + ".old-" + System.nanoTime());
-      moveAtomically(target, old);
+    if (!Files.isRegularFile(path)) {
+      return false;
     }
-    try {
-      moveAtomically(source, target);
+    if (isZipName(path)) {
+      return true;
+    }
+    try (InputStream is = Files.newInputStream(path)) {
+      byte[] b = is.readNBytes(4);
+      return b.length == 4 && b[0] == 'P' && b[1] == 'K' && b[2] == 3 && b[3] == 4;
     } catch (IOException e) {
-      if (old != null) {
-        moveAtomically(old, target); // put the previous bundle back
-      }
-      throw e;
-    }
-    if (old != null) {
-      deleteQuietly(old);
+      return false;
     }
   }
 
-  private static void moveAtomically(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-    }
-  }
-
-  static void deleteQuietly(Path p) {
-    try {
-      if (Files.isDirectory(p)) {
-        Files.walkFileTree(
-            p,
-            new SimpleFileVisitor<>() {
-              @Override
-              public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-                  throws IOException {
-                Files.deleteIfExists(file);
-                return FileVisitResult.CONTINUE;
-              }
-
-              @Override
-              public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                Files.deleteIfExists(d);
-                return FileVisitResult.CONTINUE;
-              }
-            });
-      } else {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException ignored) {
-      // best effort cleanup of a temporary path
-    }
+  private static boolean isZipName(Path p) {
+    Path n = p.getFileName();
+    return n != null && n.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".zip");
   }
 
   /**
-   * Lists leftover temporary folders of interrupted writes next to a bundle (for diagnostics).
+   * Lists what an interrupted save left next to a bundle: {@code .NAME.tmp-*} (a new bundle being
+   * assembled), {@code .NAME.old-*} (the previous bundle, moved aside between the two renames). The
+   * next save to the same target restores or removes them (only files of a bundle are ever deleted);
+   * a load of a missing bundle names them in its error.
    *
-   * @param dir the bundle folder
-   * @return temporary siblings ({@code .name.tmp-*}); empty when none
+   * @param dir the bundle folder or zip
+   * @return the leftovers, sorted; empty when none
    */
   public static List<Path> leftovers(Path dir) {
-    Path target = dir.toAbsolutePath().normalize();
-    String prefix = "." + target.getFileName() + ".";
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(target.getParent(), prefix + "*")) {
-      java.util.ArrayList<Path> out = new java.util.ArrayList<>();
-      ds.forEach(out::add);
-      out.sort(Comparator.naturalOrder());
-      return out;
-    } catch (IOException e) {
-      return List.of();
-    }
+    return Leftovers.find(dir);
   }
 }

@@ -563,6 +563,11 @@ public final class FewShotTrainer {
     if (dir == null) {
       return;
     }
+    // A restart on the same folder must not replace a better checkpoint of an earlier run.
+    if (io.github.mediclip.internal.CheckpointGuard.keepsBetter(
+        dir.resolve("best-heads.safetensors"), metric)) {
+      return;
+    }
     try {
       Files.createDirectories(dir);
       // SafetensorsWriter writes to a temporary file and moves it into place atomically, so the

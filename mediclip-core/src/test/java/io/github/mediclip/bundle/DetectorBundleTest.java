@@ -29,19 +29,22 @@ class DetectorBundleTest {
         BundleManifest.FORMAT,
         BundleManifest.FORMAT_VERSION,
         new BundleManifest.Provenance("dev", "0.36.0", "PyTorch", "2.7.1", "cpu()", 7, "now"),
-        new BundleManifest.Backbone("random", null, null, "tiny", 3, "ab".repeat(32), "{}"),
+        new BundleManifest.Backbone("random", null, null, "tiny", 3, "ab".repeat(32),
+            io.github.mediclip.clip.ClipConfig.preset("tiny").toOpenClipJson()),
         new BundleManifest.Heads(List.of(2, 4, 6), 8, List.of("normal"), List.of("abnormal"),
             "END", true, false, false),
         64,
         new BundleManifest.Training(4, List.of("a.png", "b.png", "c.png", "d.png"), "cd".repeat(32),
             Map.of("IdentityTask", 1.0), "mixture", 3, 8, 1e-3, 0, "AUTO", summary),
         new OperatingPoint(threshold, 0.5, 0.1, 0.9, 0.0, 1.0, "f1-adaptive on user"),
-        Map.of("image_auroc", 0.75));
+        Map.of("image_auroc", 0.75),
+        null);
   }
 
   @Test
   void manifestJsonRoundTripKeepsEveryValueIncludingNaN() {
-    BundleManifest m = manifest(0.6);
+    BundleManifest m =
+        io.github.mediclip.bundle.internal.BundleCodec.withIntegrity(manifest(0.6), new byte[] {1, 2});
     BundleManifest back = BundleManifest.fromJson(m.toJson(), "test");
     assertThat(back).isEqualTo(m);
     assertThat(back.training().summary().epochMetrics().get(1)).isNaN();
@@ -54,12 +57,13 @@ class DetectorBundleTest {
       Map<String, NDArray> heads = new LinkedHashMap<>();
       heads.put("w", nd.create(new float[] {1, 2, 3, 4}, new Shape(2, 2)));
       DetectorBundle.write(dir, manifest(0.6), heads);
-      DetectorBundle.write(dir, manifest(0.7), heads); // replace an existing bundle
+      DetectorBundle.write(dir, manifest(0.7), heads, SaveOptions.builder().optOverwrite(true).build());
       assertThat(DetectorBundle.readManifest(dir).operatingPoint().imageThreshold()).isEqualTo(0.7);
 
       Map<String, NDArray> bad = new LinkedHashMap<>();
       bad.put("__metadata__", nd.create(new float[] {1}));
-      assertThatThrownBy(() -> DetectorBundle.write(dir, manifest(0.8), bad))
+      assertThatThrownBy(() -> DetectorBundle.write(dir, manifest(0.8), bad,
+              SaveOptions.builder().optOverwrite(true).build()))
           .isInstanceOf(IllegalArgumentException.class);
       // the previous bundle is intact and no temporary folder is left behind
       assertThat(DetectorBundle.readManifest(dir).operatingPoint().imageThreshold()).isEqualTo(0.7);
@@ -87,9 +91,9 @@ class DetectorBundleTest {
         .isInstanceOf(MediClipException.class)
         .hasMessageContaining("Not a MediCLIP detector manifest");
     Files.writeString(tmp.resolve("manifest.json"),
-        manifest(0.5).toJson().replace("\"formatVersion\": 1", "\"formatVersion\": 99"));
+        manifest(0.5).toJson().replace("\"formatVersion\": 2", "\"formatVersion\": 99"));
     assertThatThrownBy(() -> DetectorBundle.readManifest(tmp))
-        .hasMessageContaining("has format version 99 but this library reads up to 1");
+        .hasMessageContaining("field 'formatVersion' is 99 but this library reads versions 1 to 2");
     Files.writeString(tmp.resolve("manifest.json"), "{ not json");
     assertThatThrownBy(() -> DetectorBundle.readManifest(tmp))
         .isInstanceOf(MediClipException.class)

@@ -2,12 +2,19 @@ package io.github.mediclip.cli;
 
 import io.github.mediclip.MediClip;
 import io.github.mediclip.MediClipDetector;
+import io.github.mediclip.MediClipException;
+import io.github.mediclip.bundle.DetectorBundle;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The {@code --model}, {@code --backbone} and {@code --device} options of the commands that load a bundle. */
 final class DetectorOptions {
+    @Spec(Spec.Target.MIXEE) CommandSpec mixee;
+
     @Option(names = "--model", required = true, description = "Detector bundle folder (or .zip).")
     Path model;
 
@@ -21,8 +28,25 @@ final class DetectorOptions {
         device.validate();
     }
 
-    /** Loads the bundle {@code --model} with {@code --backbone} (or the recorded one) on {@code --device}. */
+    /**
+     * Loads the bundle {@code --model} with {@code --backbone} (or the recorded one) on {@code --device}; a bad
+     * bundle is one line naming the file and field, and leftovers of an interrupted save next to it are reported.
+     */
     MediClipDetector load() {
-        return MediClip.load(model, backbone, device.device());
+        MediClipDetector d;
+        try {
+            d = MediClip.load(model, backbone, device.device());
+        } catch (MediClipException e) {
+            throw new CliException(e.getMessage());
+        }
+        if (mixee != null) {
+            PrintWriter err = mixee.commandLine().getErr();
+            for (Path p : DetectorBundle.leftovers(model)) {
+                err.println("mediclip: warning: " + p + " was left by an interrupted save of " + model
+                        + "; the next save to " + model.getFileName() + " removes it");
+            }
+            err.flush();
+        }
+        return d;
     }
 }

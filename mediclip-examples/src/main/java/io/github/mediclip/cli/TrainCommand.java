@@ -2,7 +2,10 @@ package io.github.mediclip.cli;
 
 import io.github.mediclip.MediClip;
 import io.github.mediclip.MediClipDetector;
+import io.github.mediclip.MediClipException;
 import io.github.mediclip.bundle.BundleManifest;
+import io.github.mediclip.bundle.BundleOutput;
+import io.github.mediclip.bundle.SaveOptions;
 import io.github.mediclip.eval.data.Dataset;
 import io.github.mediclip.eval.data.Sample;
 import io.github.mediclip.synth.AnomalySynthesizer;
@@ -10,7 +13,11 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,6 +32,9 @@ import picocli.CommandLine.Spec;
                 + "saves a detector bundle. Unreadable images are skipped, each reported on standard error with "
                 + "its path and reason. Prints one JSON line."})
 final class TrainCommand implements Callable<Integer> {
+    /** How long a SIGINT waits for the best heads to be saved before the JVM exits. */
+    static final long SAVE_GRACE_SECONDS = 120;
+
     @Spec CommandSpec spec;
 
     @Mixin DatasetOptions dataset;
@@ -58,8 +68,14 @@ final class TrainCommand implements Callable<Integer> {
 
     @Mixin DeviceOption device;
 
-    @Option(names = "--out", required = true, description = "Bundle folder to write.")
+    @Option(names = "--out", required = true, description = "Bundle folder (or .zip) to write: a new or empty "
+            + "folder, or an existing bundle with --overwrite. Anything else, and any output inside or containing "
+            + "--data or --backbone, is refused before training starts.")
     Path out;
+
+    @Option(names = "--overwrite", description = "Replace an existing detector bundle at --out (never anything "
+            + "that is not a bundle).")
+    boolean overwrite;
 
     @Override
     public Integer call() {
@@ -85,6 +101,24 @@ final class TrainCommand implements Callable<Integer> {
         dataset.validate();
         device.validate();
         Check.directory("--backbone", backbone);
+        // The output is checked, probed and locked before anything else runs (docs/reliability-outputs.md).
+        SaveOptions saveOptions = SaveOptions.builder().optOverwrite(overwrite).addProtectedPath(dataset.data)
+                .addProtectedPath(backbone).build();
+        try (BundleOutput reserved = reserve(out, saveOptions)) {
+            reserved.recovered().forEach(note -> err.println("mediclip: " + note));
+            return train(err, saveOptions, synth);
+        }
+    }
+
+    private static BundleOutput reserve(Path out, SaveOptions options) {
+        try {
+            return BundleOutput.reserve(out, options);
+        } catch (MediClipException e) {
+            throw new CliException(e.getMessage());
+        }
+    }
+
+    private Integer train(PrintWriter err, SaveOptions saveOptions, AnomalySynthesizer synth) {
         DatasetOptions.Read read = dataset.decodableTrain(dataset.read(err), err);
         Dataset ds = read.dataset();
         List<Path> normals = new ArrayList<>();
@@ -123,9 +157,36 @@ final class TrainCommand implements Callable<Integer> {
             b.optSynthesis(synth);
         }
         MediClip mediclip = b.build();
+        // SIGINT (Ctrl-C): stop after the current step, keep the best state so far, save it, and say so.
+        Thread trainer = Thread.currentThread();
+        AtomicBoolean interrupted = new AtomicBoolean();
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            interrupted.set(true);
+            err.println("mediclip: interrupted: stopping after the current step; the best heads so far will be saved"
+                    + " to " + out);
+            err.flush();
+            trainer.interrupt();
+            try {
+                finished.await(SAVE_GRACE_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                // the JVM is exiting anyway
+            }
+        }, "mediclip-train-sigint");
+        Runtime.getRuntime().addShutdownHook(hook);
         try (MediClipDetector detector = mediclip.fit(normals)) {
-            detector.save(out);
+            boolean stopped = interrupted.get() | Thread.interrupted(); // clear the flag: file channels need it off
             BundleManifest m = detector.manifest();
+            if (stopped && m.training().summary().epochsRun() < 1) {
+                err.println("mediclip: interrupted before the first epoch ended: nothing was saved");
+                err.flush();
+                return MediClipCli.EXIT_FAILURE;
+            }
+            try {
+                detector.save(out, saveOptions);
+            } catch (MediClipException e) {
+                throw new CliException(e.getMessage());
+            }
             Map<String, Object> o = Json.object();
             o.put("bundle", out.toString());
             o.put("dataset", ds.name());
@@ -140,7 +201,21 @@ final class TrainCommand implements Callable<Integer> {
             o.put("seconds", m.training().summary().seconds());
             o.put("device", m.provenance().device());
             o.put("random_backbone", Backbones.isRandom(backbone));
+            o.put("stop_reason", m.training().summary().stopReason());
             spec.commandLine().getOut().println(Json.line(o));
+            spec.commandLine().getOut().flush();
+            if (stopped) {
+                err.printf(Locale.ROOT, "mediclip: interrupted: saved the best heads so far (epoch %d of %d run) to %s%n",
+                        m.training().summary().bestEpoch(), m.training().summary().epochsRun(), out);
+                err.flush();
+            }
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it waits for the latch counted down above
+            }
         }
         return MediClipCli.EXIT_OK;
     }
