@@ -16,10 +16,13 @@ import io.github.mediclip.synth.AnomalySynthesizer;
 import io.github.mediclip.synth.GrayImage;
 import io.github.mediclip.synth.SynthesisMixture;
 import io.github.mediclip.train.FewShotTrainer;
+import io.github.mediclip.train.FitConfig;
+import io.github.mediclip.train.FitListener;
+import io.github.mediclip.train.FitResult;
+import io.github.mediclip.train.KShotSampler;
 import io.github.mediclip.train.LabeledImage;
-import io.github.mediclip.train.TrainingConfig;
-import io.github.mediclip.train.TrainingListener;
-import io.github.mediclip.train.TrainingResult;
+import io.github.mediclip.train.ShotFile;
+import io.github.mediclip.train.ValidationSource;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,6 +31,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -60,13 +64,13 @@ public final class MediClip {
   private final Builder b;
   private final ClipConfig clipConfig;
   private final HeadsConfig headsConfig;
-  private final TrainingConfig trainingConfig;
+  private final FitConfig fitConfig;
 
-  private MediClip(Builder b, ClipConfig clipConfig, HeadsConfig headsConfig, TrainingConfig tc) {
+  private MediClip(Builder b, ClipConfig clipConfig, HeadsConfig headsConfig, FitConfig tc) {
     this.b = b.copy();
     this.clipConfig = clipConfig;
     this.headsConfig = headsConfig;
-    this.trainingConfig = tc;
+    this.fitConfig = tc;
   }
 
   /**
@@ -97,12 +101,12 @@ public final class MediClip {
   }
 
   /**
-   * Returns the training configuration.
+   * Returns the training configuration (formerly {@code trainingConfig()}).
    *
    * @return epochs, batch size, learning rate, k, seed, ...
    */
-  public TrainingConfig trainingConfig() {
-    return trainingConfig;
+  public FitConfig fitConfig() {
+    return fitConfig;
   }
 
   /**
@@ -117,28 +121,42 @@ public final class MediClip {
   /**
    * Trains a detector on normal images.
    *
-   * @param normals the normal images: each a {@link Path} (image file), {@link BufferedImage}, {@link
-   *     GrayImage} or {@link LabeledImage}; any size. k of them are used ({@link Builder#optShots}).
+   * <p>The k shots are drawn from {@code normals} with {@link KShotSampler} ({@link
+   * Builder#optShots(int)}; a pool of files is put in path order first, other pools are taken in the
+   * order given), or are the files given to {@link Builder#optShots(List)}. Only the shots are read:
+   * in the k-shot protocol (the default) the other images of the pool are never opened. With {@link
+   * Builder#optHoldoutValidation(boolean)} the other images are read too and used for validation.
+   *
+   * @param normals the pool of normal images: each a {@link Path} (image file), {@link BufferedImage},
+   *     {@link GrayImage} or {@link LabeledImage}; any size
    * @return the trained detector (close it when done)
-   * @throws IllegalArgumentException when the list is empty or holds an unsupported element (the
-   *     message names its index and class)
-   * @throws java.io.UncheckedIOException naming the file when an image cannot be read
+   * @throws IllegalArgumentException when the list is empty, holds an unsupported element (the
+   *     message names its index and class), is smaller than k, or lacks a shot given to {@link
+   *     Builder#optShots(List)}
+   * @throws java.io.UncheckedIOException naming the file when an image that is used cannot be read
    */
   public MediClipDetector fit(List<?> normals) {
     Objects.requireNonNull(normals, "normals");
-    List<LabeledImage> images = toLabeled(normals, "normals");
-    if (images.isEmpty()) {
+    checkInputs(normals, "normals");
+    if (normals.isEmpty()) {
       throw new IllegalArgumentException("normals must not be empty: give at least one normal image");
     }
+    KShotSampler.Split<Integer> drawn = drawShots(normals);
+    boolean readRest = fitConfig.holdoutValidation() && b.validation.isEmpty();
+    KShotSampler.Split<LabeledImage> split =
+        new KShotSampler.Split<>(
+            toLabeled(normals, drawn.shots(), "normals"),
+            readRest ? toLabeled(normals, drawn.rest(), "normals") : List.of());
     Backbone backbone = openBackbone(clipConfig.vision().imageSize(), device());
     MediClipHeads heads = null;
     try {
-      heads = MediClipHeads.create(backbone.model, headsConfig, trainingConfig.seed());
+      heads = MediClipHeads.create(backbone.model, headsConfig, fitConfig.seed());
       FewShotTrainer trainer =
           new FewShotTrainer(
-              trainingConfig, b.listener != null ? b.listener : TrainingListener.console());
-      String source = b.legacyTestSet ? "legacy-test-set" : "user";
-      TrainingResult r = trainer.train(backbone.model, heads, images, b.validation, source);
+              fitConfig, b.listener != null ? b.listener : FitListener.console());
+      ValidationSource source =
+          b.legacyTestSet ? ValidationSource.LEGACY_TEST_SET : ValidationSource.USER;
+      FitResult r = trainer.train(backbone.model, heads, split, b.validation, source);
       BundleManifest manifest = manifest(backbone, r);
       MediClipDetector d =
           new MediClipDetector(backbone.model, backbone.owned, backbone.folder, heads, manifest);
@@ -260,30 +278,27 @@ public final class MediClip {
   }
 
   /**
-   * Reads the configuration of a CLIP model folder without loading its weights.
+   * Reads the configuration of a CLIP model folder without building the model ({@link
+   * ClipModel#readConfig}): {@code open_clip_config.json}, else {@code config.json}, else inferred
+   * from the tensor shapes of OpenAI-named weights (a config-less {@code ViT-L-14.pt} folder).
    *
    * @param folder the model folder
-   * @return the configuration from {@code open_clip_config.json} or {@code config.json}
-   * @throws IllegalArgumentException when the folder has neither
+   * @return the configuration
+   * @throws IllegalArgumentException naming the folder when it has no usable configuration or weights
    */
   static ClipConfig readConfig(Path folder) {
-    Path oc = folder.resolve(ClipWeights.CONFIG_FILE);
-    if (Files.isRegularFile(oc)) {
-      return ClipConfig.fromOpenClipJson(oc);
+    try {
+      return ClipModel.readConfig(folder);
+    } catch (io.github.mediclip.clip.ClipWeightsException e) {
+      throw new IllegalArgumentException(
+          "backbone: " + e.getMessage() + "; see docs/weights.md for the model folder layout", e);
     }
-    Path hf = folder.resolve("config.json");
-    if (Files.isRegularFile(hf)) {
-      return ClipConfig.fromHuggingFaceConfig(hf);
-    }
-    throw new IllegalArgumentException(
-        "backbone folder " + folder + " has neither " + ClipWeights.CONFIG_FILE
-            + " nor config.json; see docs/weights.md for the model folder layout");
   }
 
   // ---------------------------------------------------------------------------------------------
   // Manifest.
 
-  private BundleManifest manifest(Backbone bb, TrainingResult r) {
+  private BundleManifest manifest(Backbone bb, FitResult r) {
     Engine engine = Engine.getEngine("PyTorch");
     BundleManifest.Provenance prov =
         new BundleManifest.Provenance(
@@ -292,7 +307,7 @@ public final class MediClip {
             engine.getEngineName(),
             engine.getVersion(),
             bb.model.device().toString(),
-            trainingConfig.seed(),
+            fitConfig.seed(),
             Instant.now().toString());
     BundleManifest.Backbone ref =
         new BundleManifest.Backbone(
@@ -303,7 +318,7 @@ public final class MediClip {
             bb.randomSeed,
             bb.sha256,
             bb.model.config().toOpenClipJson());
-    AnomalySynthesizer s = trainingConfig.synthesis();
+    AnomalySynthesizer s = fitConfig.synthesis();
     Map<String, Double> weights =
         s instanceof SynthesisMixture mix ? mix.weights() : Map.of();
     BundleManifest.Training t =
@@ -313,14 +328,14 @@ public final class MediClip {
             r.trainingFingerprint(),
             weights,
             s.toString(),
-            trainingConfig.epochs(),
-            trainingConfig.batchSize(),
-            trainingConfig.learningRate(),
-            trainingConfig.patience(),
-            trainingConfig.thresholdPolicy().kind().name()
-                + (Double.isNaN(trainingConfig.thresholdPolicy().value())
+            fitConfig.epochs(),
+            fitConfig.batchSize(),
+            fitConfig.learningRate(),
+            fitConfig.patience(),
+            fitConfig.thresholdPolicy().kind().name()
+                + (Double.isNaN(fitConfig.thresholdPolicy().value())
                     ? ""
-                    : ":" + trainingConfig.thresholdPolicy().value()),
+                    : ":" + fitConfig.thresholdPolicy().value()),
             r.summary());
     return new BundleManifest(
         BundleManifest.FORMAT,
@@ -373,9 +388,10 @@ public final class MediClip {
   // ---------------------------------------------------------------------------------------------
   // Inputs.
 
-  static List<LabeledImage> toLabeled(List<?> items, String field) {
-    List<LabeledImage> out = new ArrayList<>(items.size());
-    for (int i = 0; i < items.size(); i++) {
+  /** Converts (and reads, for files) the elements at the given indices only. */
+  static List<LabeledImage> toLabeled(List<?> items, List<Integer> indices, String field) {
+    List<LabeledImage> out = new ArrayList<>(indices.size());
+    for (int i : indices) {
       Object o = items.get(i);
       if (o == null) {
         throw new NullPointerException(field + "[" + i + "] is null");
@@ -397,6 +413,71 @@ public final class MediClip {
       }
     }
     return out;
+  }
+
+  /** Checks every element's type without reading any file. */
+  private static void checkInputs(List<?> items, String field) {
+    for (int i = 0; i < items.size(); i++) {
+      Object o = items.get(i);
+      if (o == null) {
+        throw new NullPointerException(field + "[" + i + "] is null");
+      }
+      if (!(o instanceof LabeledImage || o instanceof GrayImage || o instanceof BufferedImage
+          || o instanceof Path || o instanceof java.io.File)) {
+        throw new IllegalArgumentException(
+            field + "[" + i + "] has unsupported type " + o.getClass().getName()
+                + "; expected Path, File, BufferedImage, GrayImage or LabeledImage");
+      }
+    }
+  }
+
+  private static Path asPath(Object o) {
+    return o instanceof Path q ? q : o instanceof java.io.File f ? f.toPath() : null;
+  }
+
+  /** The pool indices of the shots (drawn, or the files given to optShots(List)) and the rest. */
+  private KShotSampler.Split<Integer> drawShots(List<?> pool) {
+    if (b.shotFiles == null) {
+      if (fitConfig.shots() > pool.size()) {
+        throw new IllegalArgumentException(
+            "shots (k = " + fitConfig.shots() + ") exceeds the number of normal images given ("
+                + pool.size() + ")");
+      }
+      List<Integer> indices = new ArrayList<>(pool.size());
+      for (int i = 0; i < pool.size(); i++) {
+        indices.add(i);
+      }
+      if (pool.stream().allMatch(o -> o instanceof Path || o instanceof java.io.File)) {
+        indices = KShotSampler.inPathOrder(indices, i -> asPath(pool.get(i)));
+      }
+      return KShotSampler.split(indices, fitConfig.shots(), fitConfig.seed());
+    }
+    Map<Path, Integer> index = new LinkedHashMap<>();
+    for (int i = 0; i < pool.size(); i++) {
+      Path p = asPath(pool.get(i));
+      if (p != null) {
+        index.putIfAbsent(p.toAbsolutePath().normalize(), i);
+      }
+    }
+    List<Integer> shots = new ArrayList<>();
+    java.util.Set<Integer> used = new java.util.HashSet<>();
+    for (Path shot : b.shotFiles) {
+      Integer i = index.get(shot.toAbsolutePath().normalize());
+      if (i == null) {
+        throw new IllegalArgumentException(
+            "shot " + shot + " (from optShots) is not among the " + pool.size()
+                + " normal image files given to fit; give the pool the shots were drawn from");
+      }
+      used.add(i);
+      shots.add(i);
+    }
+    List<Integer> rest = new ArrayList<>();
+    for (int i = 0; i < pool.size(); i++) {
+      if (!used.contains(i)) {
+        rest.add(i);
+      }
+    }
+    return new KShotSampler.Split<>(shots, rest);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -421,9 +502,9 @@ public final class MediClip {
     private int nCtx = HeadsConfig.DEFAULT_N_CTX;
     private boolean fastPromptEncoder;
     private AnomalySynthesizer synthesis = SynthesisMixture.reference();
-    private int epochs = TrainingConfig.DEFAULT_EPOCHS;
-    private int batchSize = TrainingConfig.DEFAULT_BATCH_SIZE;
-    private double learningRate = TrainingConfig.DEFAULT_LEARNING_RATE;
+    private int epochs = FitConfig.DEFAULT_EPOCHS;
+    private int batchSize = FitConfig.DEFAULT_BATCH_SIZE;
+    private double learningRate = FitConfig.DEFAULT_LEARNING_RATE;
     private int shots;
     private int patience;
     private int workers;
@@ -431,12 +512,14 @@ public final class MediClip {
     private Device device;
     private boolean mixedPrecision = true;
     private long seed;
-    private TrainingListener listener;
+    private FitListener listener;
     private List<LabeledImage> validation = List.of();
     private boolean legacyTestSet;
     private boolean userValidation;
     private ThresholdPolicy thresholdPolicy = ThresholdPolicy.auto();
-    private int validationAnomalies = TrainingConfig.DEFAULT_VALIDATION_ANOMALIES;
+    private int validationAnomalies = FitConfig.DEFAULT_VALIDATION_ANOMALIES;
+    private List<Path> shotFiles;
+    private boolean holdoutValidation;
 
     Builder() {}
 
@@ -469,6 +552,8 @@ public final class MediClip {
       c.userValidation = userValidation;
       c.thresholdPolicy = thresholdPolicy;
       c.validationAnomalies = validationAnomalies;
+      c.shotFiles = shotFiles;
+      c.holdoutValidation = holdoutValidation;
       return c;
     }
 
@@ -699,17 +784,66 @@ public final class MediClip {
     }
 
     /**
-     * Sets k, the number of normal images to train on, drawn with the seed from the images passed to
-     * {@link MediClip#fit}; the others are held out for validation. Default 0 = all images.
+     * Sets k, the number of normal images to train on, drawn with the seed by {@link KShotSampler}
+     * from the images passed to {@link MediClip#fit}. Default 0 = all images. The other images are
+     * not read, unless {@link #optHoldoutValidation(boolean)} asks for them.
      *
      * @param k &gt;= 0
      * @return this builder
+     * @throws IllegalStateException when the shots were already given as files
      */
     public Builder optShots(int k) {
       if (k < 0) {
         throw new IllegalArgumentException("shots must be >= 0 (0 = all), got " + k);
       }
+      if (shotFiles != null) {
+        throw new IllegalStateException("shots: the shots were already given as files");
+      }
       shots = k;
+      return this;
+    }
+
+    /**
+     * Trains on exactly these image files, in this order, instead of drawing k of them: for
+     * repeating a published run from its shot file ({@link ShotFile#read}). Each file must be among
+     * the paths passed to {@link MediClip#fit}, which form the pool (compared as absolute,
+     * normalised paths). k becomes the number of files. Default: none (shots are drawn).
+     *
+     * @param files the shot files, distinct, at least one
+     * @return this builder
+     * @throws IllegalStateException when k was already set with {@link #optShots(int)}
+     */
+    public Builder optShots(List<Path> files) {
+      Objects.requireNonNull(files, "shots");
+      if (files.isEmpty()) {
+        throw new IllegalArgumentException("shots must not be empty: give at least one file");
+      }
+      for (int i = 0; i < files.size(); i++) {
+        Objects.requireNonNull(files.get(i), "shots[" + i + "]");
+      }
+      if (files.stream().map(p -> p.toAbsolutePath().normalize()).distinct().count()
+          != files.size()) {
+        throw new IllegalArgumentException("shots lists a file twice: " + files);
+      }
+      if (shots != 0) {
+        throw new IllegalStateException("shots: k was already set to " + shots);
+      }
+      shotFiles = List.copyOf(files);
+      return this;
+    }
+
+    /**
+     * Validates (selects the best epoch and calibrates the thresholds) on the pool's normal images
+     * that are not shots, with anomalies synthesized on them, instead of on the k shots alone. The
+     * run then reads and sees more than k normal images, which is not the k-shot protocol; the
+     * manifest records how many ({@code normalsSeen}). Default {@code false}: only the k shots are
+     * read and used.
+     *
+     * @param enabled whether to validate on held-out normal images
+     * @return this builder
+     */
+    public Builder optHoldoutValidation(boolean enabled) {
+      holdoutValidation = enabled;
       return this;
     }
 
@@ -793,12 +927,12 @@ public final class MediClip {
     }
 
     /**
-     * Sets the training listener. Default: {@link TrainingListener#console()} (progress on stderr).
+     * Sets the training listener. Default: {@link FitListener#console()} (progress on stderr).
      *
-     * @param l the listener ({@link TrainingListener#silent()} for none)
+     * @param l the listener ({@link FitListener#silent()} for none)
      * @return this builder
      */
-    public Builder optListener(TrainingListener l) {
+    public Builder optListener(FitListener l) {
       listener = Objects.requireNonNull(l, "listener");
       return this;
     }
@@ -921,19 +1055,21 @@ public final class MediClip {
               true,
               fastPromptEncoder,
               fastPromptEncoder);
-      TrainingConfig tc =
-          new TrainingConfig(
-              epochs,
-              batchSize,
-              learningRate,
-              shots,
-              seed,
-              patience,
-              synthesis,
-              thresholdPolicy,
-              workers,
-              checkpointDir,
-              validationAnomalies);
+      FitConfig tc =
+          FitConfig.builder()
+              .optEpochs(epochs)
+              .optBatchSize(batchSize)
+              .optLearningRate(learningRate)
+              .optSeed(seed)
+              .optPatience(patience)
+              .optSynthesis(synthesis)
+              .optThresholdPolicy(thresholdPolicy)
+              .optWorkers(workers)
+              .optCheckpointDir(checkpointDir)
+              .optValidationAnomalies(validationAnomalies)
+              .optShots(shotFiles != null ? shotFiles.size() : shots)
+              .optHoldoutValidation(holdoutValidation)
+              .build();
       return new MediClip(this, cfg, hc, tc);
     }
 

@@ -5,12 +5,12 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import io.github.mediclip.bundle.BundleManifest;
 import io.github.mediclip.bundle.SaveOptions;
 import io.github.mediclip.bundle.internal.BundleCodec;
 import io.github.mediclip.bundle.internal.BundleWriter;
 import io.github.mediclip.clip.ClipModel;
+import io.github.mediclip.internal.NoGrad;
 import io.github.mediclip.model.MediClipHeads;
 import io.github.mediclip.synth.GrayImage;
 import io.github.mediclip.train.GrayTensors;
@@ -101,14 +101,10 @@ public final class MediClipDetector implements AutoCloseable {
       }
     }
     this.manager = NDManager.newBaseManager(clip.device(), "PyTorch");
-    boolean grad = JniUtils.isGradMode();
-    JniUtils.setGradMode(false);
-    try {
+    try (NoGrad noGrad = NoGrad.enter()) {
       NDArray t = heads.textFeatures(clip, manager);
       t.attach(manager);
       this.textFeatures = t;
-    } finally {
-      JniUtils.setGradMode(grad);
     }
   }
 
@@ -268,9 +264,7 @@ public final class MediClipDetector implements AutoCloseable {
       throw new IllegalArgumentException(
           "images must be (B, 3, " + imageSize + ", " + imageSize + "), got " + shape);
     }
-    boolean grad = JniUtils.isGradMode();
-    JniUtils.setGradMode(false);
-    try {
+    try (NoGrad noGrad = NoGrad.enter()) {
       NDArray x = images.getDevice().equals(clip.device()) ? images : images.toDevice(clip.device(), false);
       MediClipHeads.HeadsOutput out = heads.forward(clip, x, textFeatures);
       NDArray maps = out.anomalyMap().get(":, 1, :, :").toType(DataType.FLOAT32, false);
@@ -282,8 +276,6 @@ public final class MediClipDetector implements AutoCloseable {
       maps.attach(images.getManager());
       scores.attach(images.getManager());
       return new NDList(maps, scores);
-    } finally {
-      JniUtils.setGradMode(grad);
     }
   }
 

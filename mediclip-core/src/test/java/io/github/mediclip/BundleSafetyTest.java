@@ -11,7 +11,7 @@ import io.github.mediclip.bundle.DetectorBundle;
 import io.github.mediclip.bundle.SaveOptions;
 import io.github.mediclip.clip.SafetensorsReader;
 import io.github.mediclip.synth.GrayImage;
-import io.github.mediclip.train.TrainingListener;
+import io.github.mediclip.train.FitListener;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -70,7 +70,7 @@ class BundleSafetyTest {
     detector =
         quick()
             .optListener(
-                new TrainingListener() {
+                new FitListener() {
                   @Override
                   public boolean onStep(int epoch, int step, double loss) {
                     return false;
@@ -535,7 +535,7 @@ class BundleSafetyTest {
   @Test
   void aRestartDoesNotReplaceABetterCheckpoint(@TempDir Path tmp) throws Exception {
     Path ckpt = tmp.resolve("ckpt");
-    MediClip mc = quick().optCheckpointDir(ckpt).optListener(TrainingListener.silent()).build();
+    MediClip mc = quick().optCheckpointDir(ckpt).optListener(FitListener.silent()).build();
     try (MediClipDetector d = mc.fit(TinyData.normals(4, 48, 1))) {
       assertThat(d.manifest().training().summary().epochsRun()).isEqualTo(1);
     }

@@ -10,7 +10,7 @@ import io.github.mediclip.clip.ClipConfig;
 import io.github.mediclip.clip.ClipTokenizer;
 import io.github.mediclip.clip.ClipWeights;
 import io.github.mediclip.synth.GrayImage;
-import io.github.mediclip.train.TrainingListener;
+import io.github.mediclip.train.FitListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,7 +47,7 @@ class FolderBackboneTest {
             .optShots(3)
             .optValidationAnomalies(2)
             .optDevice(Device.cpu())
-            .optListener(TrainingListener.silent())
+            .optListener(FitListener.silent())
             .build();
     double score;
     String sha;

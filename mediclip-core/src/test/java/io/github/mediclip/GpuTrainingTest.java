@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import io.github.mediclip.synth.GrayImage;
-import io.github.mediclip.train.TrainingListener;
+import io.github.mediclip.train.FitListener;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -38,7 +38,7 @@ class GpuTrainingTest {
             .optPrompts(List.of("normal"), List.of("abnormal"))
             .optDevice(Device.gpu())
             .optMixedPrecision(true)
-            .optListener(TrainingListener.silent())
+            .optListener(FitListener.silent())
             .build();
     try (MediClipDetector d = mc.fit(normals)) {
       assertThat(d.backbone().device().isGpu()).isTrue();

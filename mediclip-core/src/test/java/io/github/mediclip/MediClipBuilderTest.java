@@ -63,9 +63,9 @@ class MediClipBuilderTest {
   @Test
   void defaultsFollowTheReference() {
     MediClip mc = MediClip.builder().setRandomBackbone("tiny", 1).build();
-    assertThat(mc.trainingConfig().epochs()).isEqualTo(200);
-    assertThat(mc.trainingConfig().batchSize()).isEqualTo(8);
-    assertThat(mc.trainingConfig().learningRate()).isEqualTo(1e-3);
+    assertThat(mc.fitConfig().epochs()).isEqualTo(200);
+    assertThat(mc.fitConfig().batchSize()).isEqualTo(8);
+    assertThat(mc.fitConfig().learningRate()).isEqualTo(1e-3);
     assertThat(mc.headsConfig().layers1Based()).containsExactly(2, 4, 6);
     assertThat(mc.headsConfig().nCtx()).isEqualTo(8);
     assertThat(MediClip.Builder.defaultLayers(24)).containsExactly(12, 18, 24);

@@ -7,8 +7,9 @@ import ai.djl.Device;
 import io.github.mediclip.bundle.BundleManifest;
 import io.github.mediclip.bundle.DetectorBundle;
 import io.github.mediclip.synth.GrayImage;
-import io.github.mediclip.train.TrainingListener;
-import io.github.mediclip.train.TrainingSummary;
+import io.github.mediclip.train.FitListener;
+import io.github.mediclip.train.FitSummary;
+import io.github.mediclip.train.ValidationSource;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ class MediClipEndToEndTest {
 
   static MediClipDetector detector;
   static List<GrayImage> normals;
-  static TrainingSummary[] summary = new TrainingSummary[1];
+  static FitSummary[] summary = new FitSummary[1];
 
   @BeforeAll
   static void train() {
@@ -48,9 +49,9 @@ class MediClipEndToEndTest {
             .optValidationAnomalies(4)
             .optDevice(Device.cpu())
             .optListener(
-                new TrainingListener() {
+                new FitListener() {
                   @Override
-                  public void onTrainingEnd(TrainingSummary s) {
+                  public void onTrainingEnd(FitSummary s) {
                     summary[0] = s;
                   }
                 })
@@ -103,7 +104,9 @@ class MediClipEndToEndTest {
   void summaryAndManifestRecordProvenance() {
     assertThat(summary[0]).isNotNull();
     assertThat(summary[0].epochsRun()).isEqualTo(2);
-    assertThat(summary[0].validationSource()).isEqualTo("synthesized-holdout");
+    // k-shot protocol: 4 of the 6 images are shots, the other two are never used
+    assertThat(summary[0].validationSource()).isEqualTo(ValidationSource.SYNTHESIZED_SHOTS);
+    assertThat(summary[0].normalsSeen()).isEqualTo(4);
     BundleManifest m = detector.manifest();
     assertThat(m.training().k()).isEqualTo(4);
     assertThat(m.training().shotIds()).hasSize(4);
@@ -112,6 +115,11 @@ class MediClipEndToEndTest {
     assertThat(m.backbone().sha256()).hasSize(64);
     assertThat(m.training().synthesis()).containsKeys("CutpasteTask", "IdentityTask");
     assertThat(m.provenance().engineVersion()).startsWith("2.7.1");
+    // the enums keep their strings on disk
+    assertThat(m.toJson())
+        .contains("\"validationSource\": \"synthesized-shots\"")
+        .contains("\"stopReason\": \"\"")
+        .contains("\"normalsSeen\": 4");
   }
 
   @Test

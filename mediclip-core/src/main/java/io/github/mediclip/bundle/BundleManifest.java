@@ -3,7 +3,7 @@ package io.github.mediclip.bundle;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import io.github.mediclip.OperatingPoint;
-import io.github.mediclip.train.TrainingSummary;
+import io.github.mediclip.train.FitSummary;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -202,7 +202,7 @@ public record BundleManifest(
       double learningRate,
       int patience,
       String thresholdPolicy,
-      TrainingSummary summary) {}
+      FitSummary summary) {}
 
   /**
    * Serialises to pretty JSON.

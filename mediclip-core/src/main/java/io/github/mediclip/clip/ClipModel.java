@@ -189,6 +189,65 @@ public final class ClipModel implements AutoCloseable {
     }
 
     /**
+     * Reads the architecture of a model folder without building the model, by the rules {@link Loader#load} uses:
+     * {@code open_clip_config.json}, else {@code config.json}, else inferred from the shapes of the OpenAI-named
+     * weights (the layout of OpenAI's {@code ViT-L-14.pt} next to {@code bpe_simple_vocab_16e6.txt.gz}). For
+     * safetensors only the headers are read; a {@code .pt} archive is read once on the CPU and released.
+     *
+     * @param folder the model folder
+     * @return the configuration at the checkpoint's image size
+     * @throws ClipWeightsException when the folder is missing, holds no weights, several {@code .pt} files, or
+     *     Hugging Face-named weights without {@code config.json} (the message names the folder and what to add)
+     */
+    public static ClipConfig readConfig(Path folder) {
+        Objects.requireNonNull(folder, "folder");
+        if (!Files.isDirectory(folder)) {
+            throw new ClipWeightsException("CLIP model folder " + folder + " does not exist or is not a folder");
+        }
+        Path openClipJson = folder.resolve(ClipWeights.CONFIG_FILE);
+        if (Files.isRegularFile(openClipJson)) {
+            return ClipConfig.fromOpenClipJson(openClipJson);
+        }
+        Path hfJson = folder.resolve("config.json");
+        if (Files.isRegularFile(hfJson)) {
+            return ClipConfig.fromHuggingFaceConfig(hfJson);
+        }
+        List<Path> safetensors = listFiles(folder, ".safetensors");
+        if (!safetensors.isEmpty()) {
+            List<Path> files = pickSafetensors(safetensors);
+            Map<String, long[]> shapes = new LinkedHashMap<>();
+            for (Path f : files) {
+                try (SafetensorsReader r = SafetensorsReader.open(f)) {
+                    for (String name : r.names()) {
+                        shapes.put(name, r.shape(name));
+                    }
+                }
+            }
+            if (HuggingFaceWeights.isHuggingFace(shapes.keySet())) {
+                throw new ClipWeightsException("CLIP model folder " + folder + " holds Hugging Face weights but no "
+                        + "config.json (or open_clip_config.json) to say the architecture; add the config.json that "
+                        + "comes with them");
+            }
+            return TorchScriptWeights.inferConfig(shapes, files.size() == 1 ? files.get(0).toString() : files.toString());
+        }
+        List<Path> pts = listFiles(folder, ".pt");
+        if (pts.size() > 1) {
+            throw new ClipWeightsException("CLIP model folder " + folder + " has several .pt files " + pts + "; keep one");
+        }
+        if (pts.size() == 1) {
+            try (NDManager staging = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+                Map<String, long[]> shapes = new LinkedHashMap<>();
+                TorchScriptWeights.readParameters(pts.get(0), staging)
+                        .forEach((k, a) -> shapes.put(k, a.getShape().getShape()));
+                return TorchScriptWeights.inferConfig(shapes, pts.get(0).toString());
+            }
+        }
+        throw new ClipWeightsException("CLIP model folder " + folder + " has no " + ClipWeights.CONFIG_FILE
+                + " or config.json and no weights to infer the architecture from: expected "
+                + ClipWeights.WEIGHTS_FILE + " (or another *.safetensors) or an OpenAI *.pt archive");
+    }
+
+    /**
      * Builds a model from OpenAI / open_clip-named tensors (strict; the arrays are copied, the caller
      * keeps ownership of the map's arrays, so both copies are held until the caller closes its own; see
      * {@link Loader#fromWeightsTakingOwnership} to hold one).

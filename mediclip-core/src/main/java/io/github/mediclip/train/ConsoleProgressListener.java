@@ -6,11 +6,11 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A {@link TrainingListener} that prints progress. On a terminal it redraws one progress-bar line with
+ * A {@link FitListener} that prints progress. On a terminal it redraws one progress-bar line with
  * a carriage return; otherwise (a log file, CI) it prints one plain line per epoch with no control
  * characters. Numbers are formatted with {@link Locale#ROOT}.
  */
-public final class ConsoleProgressListener implements TrainingListener {
+public final class ConsoleProgressListener implements FitListener {
 
   private static final int BAR_WIDTH = 30;
 
@@ -66,7 +66,7 @@ public final class ConsoleProgressListener implements TrainingListener {
   }
 
   @Override
-  public void onTrainingEnd(TrainingSummary summary) {
+  public void onTrainingEnd(FitSummary summary) {
     if (interactive) {
       out.println();
     }
@@ -78,7 +78,9 @@ public final class ConsoleProgressListener implements TrainingListener {
         summary.selectionMetric(),
         summary.bestMetric(),
         summary.seconds(),
-        summary.stopReason().isEmpty() ? "" : ", stopped: " + summary.stopReason());
+        summary.stopReason() == StopReason.COMPLETED
+            ? ""
+            : ", stopped: " + summary.stopReason().label());
     out.flush();
   }
 }

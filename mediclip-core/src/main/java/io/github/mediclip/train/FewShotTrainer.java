@@ -3,19 +3,19 @@ package io.github.mediclip.train;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.github.mediclip.MediClipException;
 import io.github.mediclip.OperatingPoint;
-import io.github.mediclip.ThresholdPolicy;
 import io.github.mediclip.clip.ClipModel;
 import io.github.mediclip.clip.SafetensorsWriter;
+import io.github.mediclip.internal.NoGrad;
 import io.github.mediclip.model.AdamOptimizer;
 import io.github.mediclip.model.Losses;
 import io.github.mediclip.model.MediClipHeads;
 import io.github.mediclip.synth.AnomalySynthesizer;
 import io.github.mediclip.synth.GrayImage;
-import io.github.mediclip.synth.SynthesizedSample;
 import io.github.mediclip.synth.ValidatingSynthesizer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -32,65 +31,62 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Few-shot training of the MediCLIP heads (MediCLIP, MICCAI 2024, arXiv 2405.11315, §2.3): the CLIP
  * backbone stays frozen; the adapters and the prompt context are trained with focal + dice loss on
  * anomalies synthesized from k normal images.
  *
- * <p>What one {@link #train} call does:
+ * <p>One {@link #train} call runs three phases:
  *
  * <ol>
- *   <li>k-shot sampling: when {@link TrainingConfig#shots()} is below the number of normal images, k of
- *       them are drawn with the seed; the rest are held out for validation.
- *   <li>Validation data: the user's (when given); otherwise a fixed, seeded set of synthesized
- *       anomalies (at least {@link TrainingConfig#validationAnomalies()}) plus the normal images, built
- *       on the held-out normals, or on the k shots themselves with other seeds when none is held out.
- *   <li>Each epoch: one synthesized sample per shot (shuffled per epoch), batches of {@link
- *       TrainingConfig#batchSize()}; loss = focal + dice; Adam. Synthesis runs on {@link
- *       TrainingConfig#effectiveWorkers()} threads ahead of the model; each sample is a pure function of
- *       (seed, epoch, index), consumed in order, so results do not depend on the thread count.
- *   <li>After each epoch (and once before training, as epoch 0), validation: image AUROC, or the mean of
+ *   <li><b>Shot split</b>: {@link KShotSampler} draws k of the normal images with the seed ({@link
+ *       FitConfig#shots()}; 0 = all); the others are held out.
+ *   <li><b>Validation plan</b>: the user's data when given; otherwise a fixed, seeded set of
+ *       synthesized anomalies (at least {@link FitConfig#validationAnomalies()}) plus normal images,
+ *       built on the k shots under other seeds (the k-shot protocol: the run sees only k normal
+ *       images), or on the held-out normals when {@link FitConfig#holdoutValidation()} asks for it and
+ *       there are some.
+ *   <li><b>Epoch loop</b>: one synthesized sample per shot (shuffled per epoch), batches of {@link
+ *       FitConfig#batchSize()}; loss = focal + dice; Adam. Synthesis runs on {@link
+ *       FitConfig#effectiveWorkers()} threads ahead of the model; each sample is a pure function of
+ *       (seed, epoch, index), consumed in order, so results do not depend on the thread count. After
+ *       each epoch (and once before training, as epoch 0), validation: image AUROC, or the mean of
  *       image and pixel AUROC when masks exist. The best heads are kept (in memory, and in {@link
- *       TrainingConfig#checkpointDir()} when set). Early stop after {@link TrainingConfig#patience()}
- *       epochs without improvement.
- *   <li>Stop early, keeping the best state, on {@link Thread#interrupt()} or when a listener returns
- *       {@code false}. The interrupt status is preserved.
- *   <li>The heads are set to the best state, and the operating point is chosen on the validation
- *       outputs of the best heads.
+ *       FitConfig#checkpointDir()} when set). Early stop after {@link FitConfig#patience()} epochs
+ *       without improvement; stop, keeping the best state, on {@link Thread#interrupt()} (the
+ *       interrupt status is preserved) or when a listener returns {@code false}.
  * </ol>
+ *
+ * <p>Finally the heads are set to the best state and the operating point is calibrated on the
+ * validation outputs of the best heads ({@code Calibration}).
  *
  * <p>Tensor shapes: training batch images (B, 3, S, S) normalised, masks (B, S, S) in [0, 1]; the
  * heads' anomaly map (B, 2, S, S) (softmax, channel 1 = anomaly), image scores (B).
  *
  * <p>Not thread-safe; one trainer runs one training at a time (DJL's PyTorch engine allows only one
  * gradient collector per JVM at a time).
+ *
+ * <p>Length (about 650 lines, half of it documentation): the three phases, the optimizer step and the
+ * validation pass share the run's settings and tensors; the parts that stand alone are in their own
+ * files ({@link KShotSampler}, {@code Calibration}, {@code SampleProducer}, {@code ValidationData}).
  */
 public final class FewShotTrainer {
 
-  private static final long EPOCH_STREAM = 0x5EED_0001L;
+  static final long EPOCH_STREAM = 0x5EED_0001L;
   private static final long VALIDATION_STREAM = 0x5EED_0002L;
-  private static final long SHOTS_STREAM = 0x5EED_0003L;
-  private static final long SHUFFLE_STREAM = 0x5EED_0004L;
+  static final long SHUFFLE_STREAM = 0x5EED_0004L;
 
-  private final TrainingConfig config;
-  private final TrainingListener listener;
+  private final FitConfig config;
+  private final FitListener listener;
 
   /**
    * Creates a trainer.
    *
    * @param config the settings
-   * @param listener progress events ({@link TrainingListener#silent()} for none)
+   * @param listener progress events ({@link FitListener#silent()} for none)
    */
-  public FewShotTrainer(TrainingConfig config, TrainingListener listener) {
+  public FewShotTrainer(FitConfig config, FitListener listener) {
     this.config = Objects.requireNonNull(config, "config");
     this.listener = Objects.requireNonNull(listener, "listener");
   }
@@ -100,31 +96,30 @@ public final class FewShotTrainer {
    *
    * @return the settings
    */
-  public TrainingConfig config() {
+  public FitConfig config() {
     return config;
   }
 
   /**
-   * Trains {@code heads} in place and returns what happened. On return the heads hold the best state.
+   * Draws the k shots from {@code normals} with {@link KShotSampler} and trains; see {@link
+   * #train(ClipModel, MediClipHeads, KShotSampler.Split, List, ValidationSource)}.
    *
    * @param clip the frozen backbone (its image size S is used for all inputs)
    * @param heads the heads to train (their parameters require gradients)
-   * @param normals the normal images (any size; resized to S×S); k of them are used, see {@link
-   *     TrainingConfig#shots()}
+   * @param normals the pool of normal images (any size; resized to S×S); k of them are used, see
+   *     {@link FitConfig#shots()}
    * @param validation the user's validation data, or {@code null}/empty for synthesized validation
-   * @param validationSource name recorded in the summary for user data ({@code "user"} or {@code
-   *     "legacy-test-set"}); ignored when {@code validation} is empty
+   * @param validationSource {@link ValidationSource#USER} or {@link ValidationSource#LEGACY_TEST_SET}
+   *     for user data ({@code null} = user); ignored when {@code validation} is empty
    * @return the summary, operating point and provenance
    * @throws IllegalArgumentException when {@code normals} is empty or k exceeds it
    */
-  public TrainingResult train(
+  public FitResult train(
       ClipModel clip,
       MediClipHeads heads,
       List<LabeledImage> normals,
       List<LabeledImage> validation,
-      String validationSource) {
-    Objects.requireNonNull(clip, "clip");
-    Objects.requireNonNull(heads, "heads");
+      ValidationSource validationSource) {
     Objects.requireNonNull(normals, "normals");
     if (normals.isEmpty()) {
       throw new IllegalArgumentException("normals must not be empty: give at least one normal image");
@@ -134,174 +129,333 @@ public final class FewShotTrainer {
           "shots (k = " + config.shots() + ") exceeds the number of normal images given ("
               + normals.size() + ")");
     }
+    return train(
+        clip,
+        heads,
+        KShotSampler.split(normals, config.shots(), config.seed()),
+        validation,
+        validationSource);
+  }
+
+  /**
+   * Trains {@code heads} in place on shots already drawn and returns what happened. On return the
+   * heads hold the best state. {@link FitConfig#shots()} is not used here: every image of {@code
+   * split.shots()} is a shot.
+   *
+   * @param clip the frozen backbone (its image size S is used for all inputs)
+   * @param heads the heads to train (their parameters require gradients)
+   * @param split the shots (in the order drawn) and the held-out normal images (used only with
+   *     {@link FitConfig#holdoutValidation()}; may be empty)
+   * @param validation the user's validation data, or {@code null}/empty for synthesized validation
+   * @param validationSource {@link ValidationSource#USER} or {@link ValidationSource#LEGACY_TEST_SET}
+   *     for user data ({@code null} = user); ignored when {@code validation} is empty
+   * @return the summary, operating point and provenance
+   * @throws IllegalArgumentException when there is no shot
+   */
+  public FitResult train(
+      ClipModel clip,
+      MediClipHeads heads,
+      KShotSampler.Split<LabeledImage> split,
+      List<LabeledImage> validation,
+      ValidationSource validationSource) {
+    Objects.requireNonNull(clip, "clip");
+    Objects.requireNonNull(heads, "heads");
+    Objects.requireNonNull(split, "split");
+    if (split.shots().isEmpty()) {
+      throw new IllegalArgumentException("shots must not be empty: give at least one normal image");
+    }
     int size = clip.config().vision().imageSize();
     long start = System.nanoTime();
-
-    // 1. k-shot sampling.
-    List<Integer> order = new ArrayList<>();
-    for (int i = 0; i < normals.size(); i++) {
-      order.add(i);
-    }
-    int k = config.shots() == 0 ? normals.size() : config.shots();
-    if (k < normals.size()) {
-      SplittableRandom r = new SplittableRandom(mix(config.seed(), SHOTS_STREAM, 0));
-      for (int i = order.size() - 1; i > 0; i--) {
-        int j = r.nextInt(i + 1);
-        Integer t = order.get(i);
-        order.set(i, order.get(j));
-        order.set(j, t);
-      }
-    }
-    List<GrayImage> shots = new ArrayList<>();
-    List<String> shotIds = new ArrayList<>();
-    for (int i = 0; i < k; i++) {
-      LabeledImage li = normals.get(order.get(i));
-      shots.add(GrayTensors.toSize(li.image(), size));
-      shotIds.add(li.id());
-    }
-    List<GrayImage> heldOut = new ArrayList<>();
-    for (int i = k; i < normals.size(); i++) {
-      heldOut.add(GrayTensors.toSize(normals.get(order.get(i)).image(), size));
-    }
-    String fingerprint = fingerprint(shotIds, shots);
-
     AnomalySynthesizer synth = ValidatingSynthesizer.wrap(config.synthesis());
-    List<List<GrayImage>> supports = new ArrayList<>();
-    for (int i = 0; i < k; i++) {
-      List<GrayImage> s = new ArrayList<>(shots);
-      s.remove(i);
-      if (s.isEmpty()) {
-        s.add(shots.get(i)); // k = 1: CutPaste takes its patch from the image itself
-      }
-      supports.add(List.copyOf(s));
-    }
 
-    // 2. Validation data.
-    String source;
-    ValidationData val;
-    if (validation != null && !validation.isEmpty()) {
-      source = validationSource == null ? "user" : validationSource;
-      val = ValidationData.fromUser(validation, size);
-    } else if (!heldOut.isEmpty()) {
-      source = "synthesized-holdout";
-      val = ValidationData.synthesize(heldOut, shots, synth, config.validationAnomalies(),
-          mix(config.seed(), VALIDATION_STREAM, 0));
-    } else {
-      source = "synthesized-shots";
-      val = ValidationData.synthesize(shots, shots, synth, config.validationAnomalies(),
-          mix(config.seed(), VALIDATION_STREAM, 1));
-    }
-    String selectionName = val.hasMasks() ? "mean_image_pixel_auroc" : "image_auroc";
+    Shots shots = Shots.prepare(split, size, config.holdoutValidation());
+    ValidationPlan plan = planValidation(shots, validation, validationSource, synth, size);
 
-    int batch = config.batchSize();
-    int stepsPerEpoch = (k + batch - 1) / batch;
-    Map<String, NDArray> params = heads.parameters();
-    List<Double> epochLosses = new ArrayList<>();
-    List<Double> epochMetrics = new ArrayList<>();
-    String stopReason = "";
-    int epochsRun = 0;
-    int bestEpoch = 0;
-    double lastLoss = Double.NaN;
-
-    listener.onTrainingStart(config.epochs(), stepsPerEpoch);
+    listener.onTrainingStart(config.epochs(), stepsPerEpoch(shots.size()));
     try (NDManager manager = NDManager.newBaseManager(clip.device(), "PyTorch");
-        AdamOptimizer optimizer =
-            new AdamOptimizer(
-                config.learningRate(),
-                AdamOptimizer.DEFAULT_BETA1,
-                AdamOptimizer.DEFAULT_BETA2,
-                AdamOptimizer.DEFAULT_EPSILON);
-        SampleProducer producer =
-            new SampleProducer(shots, supports, synth, size, config.seed(), config.effectiveWorkers());
-        FeatureCache cache = new FeatureCache(manager)) {
+        EpochLoop loop = new EpochLoop(clip, heads, shots, plan.data(), synth, manager)) {
+      loop.run();
+      restore(heads, loop.bestState, manager);
+      ValidationData val = plan.data();
+      OperatingPoint op =
+          Calibration.operatingPoint(
+              loop.bestEval.scores(),
+              val.labels,
+              loop.bestEval.maps(),
+              val.masks,
+              val.imageSize,
+              config.thresholdPolicy(),
+              plan.source());
+      double seconds = (System.nanoTime() - start) / 1e9;
+      FitSummary summary =
+          new FitSummary(
+              loop.epochsRun,
+              loop.bestEpoch,
+              loop.best,
+              val.hasMasks() ? "mean_image_pixel_auroc" : "image_auroc",
+              plan.source(),
+              plan.normalsSeen(),
+              seconds,
+              loop.stopReason,
+              loop.lastLoss,
+              loop.epochLosses,
+              loop.epochMetrics);
+      listener.onTrainingEnd(summary);
+      return new FitResult(
+          summary, op, shots.ids(), shots.fingerprint(), loop.bestEval.metrics(), val.size());
+    }
+  }
 
-      Evaluation initial = evaluate(clip, heads, val, cache);
-      double best = selectionValue(initial, Double.NaN);
-      Evaluation bestEval = initial;
-      Map<String, float[]> bestState = snapshot(params);
+  private int stepsPerEpoch(int k) {
+    return (k + config.batchSize() - 1) / config.batchSize();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Phase 1: the shots.
+
+  /**
+   * The k shots at model resolution, their ids and fingerprint, the support set of each shot (the
+   * other shots, for synthesizers that paste from another image), and the held-out normals.
+   */
+  private record Shots(
+      List<GrayImage> images,
+      List<String> ids,
+      String fingerprint,
+      List<List<GrayImage>> supports,
+      List<GrayImage> heldOut) {
+
+    static Shots prepare(KShotSampler.Split<LabeledImage> split, int size, boolean useHeldOut) {
+      List<GrayImage> images = new ArrayList<>();
+      List<String> ids = new ArrayList<>();
+      for (LabeledImage li : split.shots()) {
+        images.add(GrayTensors.toSize(li.image(), size));
+        ids.add(li.id());
+      }
+      List<GrayImage> heldOut = new ArrayList<>();
+      if (useHeldOut) {
+        for (LabeledImage li : split.rest()) {
+          heldOut.add(GrayTensors.toSize(li.image(), size));
+        }
+      }
+      List<List<GrayImage>> supports = new ArrayList<>();
+      for (int i = 0; i < images.size(); i++) {
+        List<GrayImage> s = new ArrayList<>(images);
+        s.remove(i);
+        if (s.isEmpty()) {
+          s.add(images.get(i)); // k = 1: CutPaste takes its patch from the image itself
+        }
+        supports.add(List.copyOf(s));
+      }
+      return new Shots(images, ids, FewShotTrainer.fingerprint(ids, images), supports, heldOut);
+    }
+
+    int size() {
+      return images.size();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Phase 2: the validation plan.
+
+  /** The validation data, where it came from, and how many normal images the run sees in all. */
+  private record ValidationPlan(ValidationSource source, ValidationData data, int normalsSeen) {}
+
+  private ValidationPlan planValidation(
+      Shots shots,
+      List<LabeledImage> validation,
+      ValidationSource userSource,
+      AnomalySynthesizer synth,
+      int size) {
+    int k = shots.size();
+    if (validation != null && !validation.isEmpty()) {
+      ValidationSource source = userSource == null ? ValidationSource.USER : userSource;
+      if (source != ValidationSource.USER && source != ValidationSource.LEGACY_TEST_SET) {
+        throw new IllegalArgumentException(
+            "validationSource for user data must be USER or LEGACY_TEST_SET, got " + source);
+      }
+      int normals = (int) validation.stream().filter(v -> !v.anomalous()).count();
+      return new ValidationPlan(source, ValidationData.fromUser(validation, size), k + normals);
+    }
+    if (!shots.heldOut().isEmpty()) {
+      ValidationData val =
+          ValidationData.synthesize(
+              shots.heldOut(),
+              shots.images(),
+              synth,
+              config.validationAnomalies(),
+              Seeds.mix(config.seed(), VALIDATION_STREAM, 0));
+      return new ValidationPlan(
+          ValidationSource.SYNTHESIZED_HOLDOUT, val, k + shots.heldOut().size());
+    }
+    ValidationData val =
+        ValidationData.synthesize(
+            shots.images(),
+            shots.images(),
+            synth,
+            config.validationAnomalies(),
+            Seeds.mix(config.seed(), VALIDATION_STREAM, 1));
+    return new ValidationPlan(ValidationSource.SYNTHESIZED_SHOTS, val, k);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Phase 3: the epoch loop.
+
+  /** The epoch loop and its state: the best heads so far, the losses and metrics, the stop reason. */
+  private final class EpochLoop implements AutoCloseable {
+    private final ClipModel clip;
+    private final MediClipHeads heads;
+    private final Shots shots;
+    private final ValidationData val;
+    private final NDManager manager;
+    private final Map<String, NDArray> params;
+    private final AdamOptimizer optimizer;
+    private final SampleProducer producer;
+    private final FeatureCache cache;
+
+    final List<Double> epochLosses = new ArrayList<>();
+    final List<Double> epochMetrics = new ArrayList<>();
+    StopReason stopReason = StopReason.COMPLETED;
+    int epochsRun;
+    int bestEpoch;
+    double lastLoss = Double.NaN;
+    double best;
+    Evaluation bestEval;
+    Map<String, float[]> bestState;
+
+    EpochLoop(
+        ClipModel clip,
+        MediClipHeads heads,
+        Shots shots,
+        ValidationData val,
+        AnomalySynthesizer synth,
+        NDManager manager) {
+      this.clip = clip;
+      this.heads = heads;
+      this.shots = shots;
+      this.val = val;
+      this.manager = manager;
+      this.params = heads.parameters();
+      AdamOptimizer opt =
+          new AdamOptimizer(
+              config.learningRate(),
+              AdamOptimizer.DEFAULT_BETA1,
+              AdamOptimizer.DEFAULT_BETA2,
+              AdamOptimizer.DEFAULT_EPSILON);
+      SampleProducer prod = null;
+      try {
+        prod =
+            new SampleProducer(
+                shots.images(),
+                shots.supports(),
+                synth,
+                clip.config().vision().imageSize(),
+                config.seed(),
+                config.effectiveWorkers(),
+                config.epochs(),
+                config.batchSize());
+        this.cache = new FeatureCache(manager);
+      } catch (RuntimeException | Error e) {
+        if (prod != null) {
+          prod.close();
+        }
+        opt.close();
+        throw e;
+      }
+      this.optimizer = opt;
+      this.producer = prod;
+    }
+
+    /** Runs epoch 0 (the initial heads) and then the epochs until done or stopped. */
+    void run() {
+      bestEval = evaluate(clip, heads, val, cache);
+      best = selectionValue(bestEval, Double.NaN);
+      bestState = snapshot(params);
       writeCheckpoint(params, 0, best);
-
-      outer:
       for (int epoch = 1; epoch <= config.epochs(); epoch++) {
         listener.onEpochStart(epoch);
-        int[] perm = permutation(k, mix(config.seed(), SHUFFLE_STREAM, epoch));
-        double lossSum = 0;
-        int lossCount = 0;
-        for (int step = 0; step < stepsPerEpoch; step++) {
-          if (Thread.currentThread().isInterrupted()) {
-            stopReason = "interrupted";
-            break outer;
-          }
-          int from = step * batch;
-          int to = Math.min(k, from + batch);
-          int b = to - from;
-          float[] images = new float[b * 3 * size * size];
-          float[] masks = new float[b * size * size];
-          try {
-            for (int j = 0; j < b; j++) {
-              Sample s = producer.get(epoch, from + j, perm[from + j]);
-              System.arraycopy(s.chw, 0, images, j * 3 * size * size, s.chw.length);
-              System.arraycopy(s.mask, 0, masks, j * size * size, s.mask.length);
-            }
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            stopReason = "interrupted";
-            break outer;
-          }
-          double loss = step(clip, heads, optimizer, params, manager, images, masks, b, size);
-          lossSum += loss * b;
-          lossCount += b;
-          if (!listener.onStep(epoch, step + 1, loss)) {
-            stopReason = "listener";
-            epochLosses.add(lossSum / lossCount);
-            break outer;
-          }
+        StopReason stop = trainEpoch(epoch);
+        if (stop == null) {
+          stop = validateEpoch(epoch);
         }
-        epochsRun = epoch;
-        lastLoss = lossSum / Math.max(1, lossCount);
-        epochLosses.add(lastLoss);
-
-        Evaluation ev = evaluate(clip, heads, val, cache);
-        double metric = selectionValue(ev, lastLoss);
-        epochMetrics.add(metric);
-        if (metric > best || Double.isNaN(best)) {
-          best = metric;
-          bestEpoch = epoch;
-          bestEval = ev;
-          bestState = snapshot(params);
-          writeCheckpoint(params, epoch, metric);
-        }
-        Map<String, Double> m = new LinkedHashMap<>(ev.metrics());
-        m.put("selection", metric);
-        m.put("best", best);
-        if (!listener.onEpochEnd(epoch, lastLoss, m)) {
-          stopReason = "listener";
-          break;
-        }
-        if (config.patience() > 0 && epoch - bestEpoch >= config.patience()) {
-          stopReason = "early-stop";
-          break;
+        if (stop != null) {
+          stopReason = stop;
+          return;
         }
       }
+    }
 
-      restore(heads, bestState, manager);
-      OperatingPoint op = operatingPoint(bestEval, val, config.thresholdPolicy(), source);
-      double seconds = (System.nanoTime() - start) / 1e9;
-      TrainingSummary summary =
-          new TrainingSummary(
-              epochsRun,
-              bestEpoch,
-              best,
-              selectionName,
-              source,
-              seconds,
-              stopReason,
-              lastLoss,
-              epochLosses,
-              epochMetrics);
-      listener.onTrainingEnd(summary);
-      return new TrainingResult(
-          summary, op, shotIds, fingerprint, bestEval.metrics(), val.size());
+    /** One pass over the shots; returns why training must stop, or {@code null} to go on. */
+    private StopReason trainEpoch(int epoch) {
+      int k = shots.size();
+      int batch = config.batchSize();
+      int size = val.imageSize;
+      int[] perm = permutation(k, Seeds.mix(config.seed(), SHUFFLE_STREAM, epoch));
+      double lossSum = 0;
+      int lossCount = 0;
+      int steps = stepsPerEpoch(k);
+      for (int step = 0; step < steps; step++) {
+        if (Thread.currentThread().isInterrupted()) {
+          return StopReason.INTERRUPTED;
+        }
+        int from = step * batch;
+        int b = Math.min(k, from + batch) - from;
+        float[] images = new float[b * 3 * size * size];
+        float[] masks = new float[b * size * size];
+        try {
+          for (int j = 0; j < b; j++) {
+            SampleProducer.Sample s = producer.get(epoch, from + j, perm[from + j]);
+            System.arraycopy(s.chw(), 0, images, j * 3 * size * size, s.chw().length);
+            System.arraycopy(s.mask(), 0, masks, j * size * size, s.mask().length);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return StopReason.INTERRUPTED;
+        }
+        double loss = step(clip, heads, optimizer, params, manager, images, masks, b, size);
+        lossSum += loss * b;
+        lossCount += b;
+        if (!listener.onStep(epoch, step + 1, loss)) {
+          epochLosses.add(lossSum / lossCount);
+          return StopReason.LISTENER;
+        }
+      }
+      epochsRun = epoch;
+      lastLoss = lossSum / Math.max(1, lossCount);
+      epochLosses.add(lastLoss);
+      return null;
+    }
+
+    /** Validates after an epoch and keeps the heads when they improved. */
+    private StopReason validateEpoch(int epoch) {
+      Evaluation ev = evaluate(clip, heads, val, cache);
+      double metric = selectionValue(ev, lastLoss);
+      epochMetrics.add(metric);
+      if (metric > best || Double.isNaN(best)) {
+        best = metric;
+        bestEpoch = epoch;
+        bestEval = ev;
+        bestState = snapshot(params);
+        writeCheckpoint(params, epoch, metric);
+      }
+      Map<String, Double> m = new LinkedHashMap<>(ev.metrics());
+      m.put("selection", metric);
+      m.put("best", best);
+      if (!listener.onEpochEnd(epoch, lastLoss, m)) {
+        return StopReason.LISTENER;
+      }
+      if (config.patience() > 0 && epoch - bestEpoch >= config.patience()) {
+        return StopReason.EARLY_STOP;
+      }
+      return null;
+    }
+
+    @Override
+    public void close() {
+      try (AdamOptimizer o = optimizer;
+          SampleProducer p = producer;
+          FeatureCache c = cache) {
+        // closes all three, in reverse order
+      }
     }
   }
 
@@ -326,7 +480,7 @@ public final class FewShotTrainer {
         NDArray text = heads.textFeatures(clip, sm);
         MediClipHeads.HeadsOutput out = heads.forward(clip, x, text);
         NDArray loss = Losses.total(out.anomalyMap(), y);
-        lossValue = loss.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+        lossValue = loss.toType(DataType.FLOAT64, false).getDouble();
         gc.backward(loss);
       }
       optimizer.step(params);
@@ -373,9 +527,8 @@ public final class FewShotTrainer {
     float[] maps = new float[n * px];
     int batch = Math.max(1, config.batchSize());
     int[] layers = heads.config().layers1Based().stream().mapToInt(Integer::intValue).toArray();
-    boolean grad = ai.djl.pytorch.jni.JniUtils.isGradMode();
-    ai.djl.pytorch.jni.JniUtils.setGradMode(false);
-    try (NDManager vm = cache.manager.newSubManager()) {
+    try (NoGrad noGrad = NoGrad.enter();
+        NDManager vm = cache.manager.newSubManager()) {
       NDArray text = heads.textFeatures(clip, vm);
       int bi = 0;
       for (int from = 0; from < n; from += batch, bi++) {
@@ -401,17 +554,15 @@ public final class FewShotTrainer {
           }
           MediClipHeads.HeadsOutput out = heads.forwardLayers(tokens, s, text);
           float[] map = out.anomalyMap().get(":, 1, :, :").toType(
-              ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+              DataType.FLOAT32, false).toFloatArray();
           System.arraycopy(map, 0, maps, from * px, b * px);
           float[] sc = out.imageScores().toType(
-              ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+              DataType.FLOAT32, false).toFloatArray();
           for (int j = 0; j < b; j++) {
             scores[from + j] = sc[j];
           }
         }
       }
-    } finally {
-      ai.djl.pytorch.jni.JniUtils.setGradMode(grad);
     }
     Map<String, Double> metrics = new LinkedHashMap<>();
     metrics.put("image_auroc", ScoreStats.auroc(scores, val.labels));
@@ -433,106 +584,6 @@ public final class FewShotTrainer {
       v = Double.isNaN(trainLoss) ? Double.NEGATIVE_INFINITY : -trainLoss;
     }
     return v;
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Operating point.
-
-  static OperatingPoint operatingPoint(
-      Evaluation ev, ValidationData val, ThresholdPolicy policy, String source) {
-    int n = val.size();
-    double[] scores = ev.scores();
-    double min = Double.POSITIVE_INFINITY;
-    double max = Double.NEGATIVE_INFINITY;
-    for (double s : scores) {
-      min = Math.min(min, s);
-      max = Math.max(max, s);
-    }
-    ScoreStats.Split images = ScoreStats.split(val.labels, i -> scores[i]);
-    double[] pos = images.pos();
-    double[] neg = images.neg();
-    java.util.Arrays.sort(pos);
-    java.util.Arrays.sort(neg);
-    String[] how = new String[1];
-    double imageThr = threshold(pos, pos.length, neg, neg.length, policy, how);
-    String method = how[0];
-
-    // Pixels: anomalous pixels (mask > 0.5) vs all others; without masks, only normal images' pixels.
-    int px = val.imageSize * val.imageSize;
-    float[] maps = ev.maps();
-    double pmin = Double.POSITIVE_INFINITY;
-    double pmax = Double.NEGATIVE_INFINITY;
-    for (float v : maps) {
-      pmin = Math.min(pmin, v);
-      pmax = Math.max(pmax, v);
-    }
-    double pixelThr;
-    if (val.hasMasks()) {
-      ScoreStats.Split pixels = ScoreStats.split(val.masks, i -> maps[i]);
-      double[] pp = pixels.pos();
-      double[] pn = pixels.neg();
-      java.util.Arrays.sort(pp);
-      java.util.Arrays.sort(pn);
-      pixelThr = threshold(pp, pp.length, pn, pn.length, policy, new String[1]);
-    } else {
-      int cn = 0;
-      for (int i = 0; i < n; i++) {
-        if (!val.labels[i]) {
-          cn++;
-        }
-      }
-      double[] pn = new double[cn * px];
-      int c = 0;
-      for (int i = 0; i < n; i++) {
-        if (!val.labels[i]) {
-          for (int j = 0; j < px; j++) {
-            pn[c++] = maps[i * px + j];
-          }
-        }
-      }
-      java.util.Arrays.sort(pn);
-      double q = policy.kind() == ThresholdPolicy.Kind.NORMAL_QUANTILE
-          ? policy.value() : ThresholdPolicy.DEFAULT_NORMAL_QUANTILE;
-      pixelThr = c == 0 ? imageThr : ScoreStats.quantile(pn, c, q);
-    }
-    if (!Double.isFinite(pixelThr)) {
-      pixelThr = 0.5;
-    }
-    return new OperatingPoint(imageThr, pixelThr, min, max, pmin, pmax, method + " on " + source);
-  }
-
-  private static double threshold(
-      double[] posAsc, int np, double[] negAsc, int nn, ThresholdPolicy policy, String[] how) {
-    double q = ThresholdPolicy.DEFAULT_NORMAL_QUANTILE;
-    switch (policy.kind()) {
-      case TARGET_SENSITIVITY:
-        if (np > 0) {
-          how[0] = String.format(Locale.ROOT, "target-sensitivity:%s", policy.value());
-          return ScoreStats.sensitivityThreshold(posAsc, np, policy.value());
-        }
-        break;
-      case NORMAL_QUANTILE:
-        q = policy.value();
-        if (nn > 0) {
-          how[0] = String.format(Locale.ROOT, "normal-quantile:%s", q);
-          return ScoreStats.quantile(negAsc, nn, q);
-        }
-        break;
-      case AUTO:
-      case F1_ADAPTIVE:
-      default:
-        if (np > 0) {
-          how[0] = "f1-adaptive";
-          return ScoreStats.f1Threshold(posAsc, np, negAsc, nn);
-        }
-        break;
-    }
-    if (nn > 0) {
-      how[0] = String.format(Locale.ROOT, "normal-quantile:%s", q);
-      return ScoreStats.quantile(negAsc, nn, q);
-    }
-    how[0] = "f1-adaptive";
-    return ScoreStats.f1Threshold(posAsc, np, negAsc, nn);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -586,15 +637,7 @@ public final class FewShotTrainer {
   // ---------------------------------------------------------------------------------------------
   // Helpers.
 
-  /** Mixes a seed with a stream id and an index into an independent 64-bit seed (SplitMix64). */
-  static long mix(long seed, long stream, long index) {
-    long z = seed + 0x9E3779B97F4A7C15L * (stream * 0x100000001B3L + index + 1);
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
-  }
-
-  private static int[] permutation(int n, long seed) {
+  static int[] permutation(int n, long seed) {
     int[] p = new int[n];
     for (int i = 0; i < n; i++) {
       p[i] = i;
@@ -627,108 +670,6 @@ public final class FewShotTrainer {
       return HexFormat.of().formatHex(md.digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  /** A prepared training sample: (3, S, S) normalised image and (S, S) mask. */
-  record Sample(float[] chw, float[] mask) {}
-
-  /**
-   * Bounded, ordered producer of synthesized samples. Sample (epoch, position) is a pure function of
-   * the seed, the epoch and the shot index, so the output does not depend on the number of threads;
-   * samples are requested in order and prepared up to {@code lookahead} positions ahead.
-   */
-  final class SampleProducer implements AutoCloseable {
-    private final List<GrayImage> shots;
-    private final List<List<GrayImage>> supports;
-    private final AnomalySynthesizer synth;
-    private final int size;
-    private final long seed;
-    private final ExecutorService pool;
-    private final int lookahead;
-    private final ArrayDeque<Future<Sample>> queue = new ArrayDeque<>();
-    private int nextEpoch = 1;
-    private int nextPos = 0;
-    private int[] nextPerm;
-
-    SampleProducer(
-        List<GrayImage> shots,
-        List<List<GrayImage>> supports,
-        AnomalySynthesizer synth,
-        int size,
-        long seed,
-        int workers) {
-      this.shots = shots;
-      this.supports = supports;
-      this.synth = synth;
-      this.size = size;
-      this.seed = seed;
-      AtomicInteger count = new AtomicInteger();
-      ThreadFactory tf =
-          r -> {
-            Thread t = new Thread(r, "mediclip-synth-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-          };
-      this.pool = Executors.newFixedThreadPool(workers, tf);
-      this.lookahead = Math.max(2 * config.batchSize(), 2 * workers);
-    }
-
-    /** Returns the sample of (epoch, position); requests must come in order. */
-    Sample get(int epoch, int position, int shotIndex) throws InterruptedException {
-      fill();
-      Future<Sample> f = queue.pollFirst();
-      try {
-        Sample s = f.get();
-        fill();
-        return s;
-      } catch (ExecutionException e) {
-        Throwable c = e.getCause();
-        if (c instanceof RuntimeException re) {
-          throw re;
-        }
-        throw new MediClipException("Anomaly synthesis failed: " + c, c);
-      } catch (CancellationException e) {
-        throw new InterruptedException("synthesis cancelled");
-      }
-    }
-
-    private void fill() {
-      while (queue.size() < lookahead && nextEpoch <= config.epochs()) {
-        if (nextPerm == null) {
-          nextPerm = permutation(shots.size(), mix(seed, SHUFFLE_STREAM, nextEpoch));
-        }
-        final int epoch = nextEpoch;
-        final int shot = nextPerm[nextPos];
-        final long sampleSeed = mix(seed, EPOCH_STREAM, (long) epoch * 1_000_003L + nextPos);
-        queue.addLast(
-            CompletableFuture.supplyAsync(() -> make(shot, sampleSeed), pool));
-        nextPos++;
-        if (nextPos == shots.size()) {
-          nextPos = 0;
-          nextEpoch++;
-          nextPerm = null;
-        }
-      }
-    }
-
-    private Sample make(int shot, long sampleSeed) {
-      GrayImage normal = shots.get(shot);
-      SynthesizedSample s = synth.synthesize(normal, new SplittableRandom(sampleSeed),
-          supports.get(shot));
-      GrayImage img = GrayTensors.toSize(s.image(), size);
-      GrayImage mask = GrayTensors.maskToSize(s.mask(), size);
-      float[] chw = new float[3 * size * size];
-      GrayTensors.writeChw(img, chw, 0);
-      return new Sample(chw, mask.toArray());
-    }
-
-    @Override
-    public void close() {
-      for (Future<Sample> f : queue) {
-        f.cancel(true);
-      }
-      pool.shutdownNow();
     }
   }
 }

@@ -9,7 +9,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.mediclip.MediClipException;
 import io.github.mediclip.OperatingPoint;
-import io.github.mediclip.train.TrainingSummary;
+import io.github.mediclip.train.FitSummary;
+import io.github.mediclip.train.StopReason;
+import io.github.mediclip.train.ValidationSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -22,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 class DetectorBundleTest {
 
   static BundleManifest manifest(double threshold) {
-    TrainingSummary summary =
-        new TrainingSummary(3, 2, 0.75, "image_auroc", "user", 1.5, "", 0.4,
+    FitSummary summary =
+        new FitSummary(3, 2, 0.75, "image_auroc", ValidationSource.USER, 5, 1.5,
+            StopReason.COMPLETED, 0.4,
             List.of(0.6, 0.5, 0.4), List.of(0.5, Double.NaN, 0.75));
     return new BundleManifest(
         BundleManifest.FORMAT,

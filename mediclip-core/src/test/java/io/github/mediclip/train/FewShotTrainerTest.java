@@ -16,7 +16,6 @@ import io.github.mediclip.clip.SafetensorsReader;
 import io.github.mediclip.model.HeadsConfig;
 import io.github.mediclip.model.MediClipHeads;
 import io.github.mediclip.synth.GrayImage;
-import io.github.mediclip.synth.SynthesisMixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,10 +67,16 @@ class FewShotTrainerTest {
     clip.close();
   }
 
-  static TrainingConfig config(int epochs, int shots, long seed, int workers, Path ckpt) {
-    return new TrainingConfig(
-        epochs, 4, 1e-3, shots, seed, 0, SynthesisMixture.reference(), ThresholdPolicy.auto(),
-        workers, ckpt, 4);
+  static FitConfig config(int epochs, int shots, long seed, int workers, Path ckpt) {
+    return FitConfig.builder()
+        .optEpochs(epochs)
+        .optBatchSize(4)
+        .optShots(shots)
+        .optSeed(seed)
+        .optWorkers(workers)
+        .optCheckpointDir(ckpt)
+        .optValidationAnomalies(4)
+        .build();
   }
 
   static MediClipHeads heads(long seed) {
@@ -94,15 +99,15 @@ class FewShotTrainerTest {
   void resultsDoNotDependOnTheNumberOfSynthesisThreads() {
     Map<String, float[]> a;
     Map<String, float[]> b;
-    TrainingResult ra;
-    TrainingResult rb;
+    FitResult ra;
+    FitResult rb;
     try (MediClipHeads h = heads(1)) {
-      ra = new FewShotTrainer(config(2, 4, 5, 1, null), TrainingListener.silent())
+      ra = new FewShotTrainer(config(2, 4, 5, 1, null), FitListener.silent())
           .train(clip, h, normals, null, null);
       a = params(h);
     }
     try (MediClipHeads h = heads(1)) {
-      rb = new FewShotTrainer(config(2, 4, 5, 3, null), TrainingListener.silent())
+      rb = new FewShotTrainer(config(2, 4, 5, 3, null), FitListener.silent())
           .train(clip, h, normals, null, null);
       b = params(h);
     }
@@ -112,9 +117,12 @@ class FewShotTrainerTest {
     for (String k : a.keySet()) {
       assertThat(b.get(k)).as(k).containsExactly(a.get(k));
     }
-    // k-shot sampling: 4 distinct images out of 6, the other two held out for validation
+    // k-shot protocol: 4 distinct images out of 6, validation synthesized on the shots only
     assertThat(ra.shotIds()).hasSize(4).doesNotHaveDuplicates();
-    assertThat(ra.summary().validationSource()).isEqualTo("synthesized-holdout");
+    assertThat(ra.shotIds())
+        .isEqualTo(KShotSampler.sample(normals, 4, 5).stream().map(LabeledImage::id).toList());
+    assertThat(ra.summary().validationSource()).isEqualTo(ValidationSource.SYNTHESIZED_SHOTS);
+    assertThat(ra.summary().normalsSeen()).isEqualTo(4);
     assertThat(ra.summary().selectionMetric()).isEqualTo("mean_image_pixel_auroc");
     // the kept state is the best epoch: its selection metric is the mean of the kept metrics
     double mean =
@@ -126,8 +134,8 @@ class FewShotTrainerTest {
   @Test
   void listenerStopInterruptionAndCheckpointKeepTheBestState(@TempDir Path dir) throws Exception {
     List<Integer> ends = new ArrayList<>();
-    TrainingListener stopAfterFirst =
-        new TrainingListener() {
+    FitListener stopAfterFirst =
+        new FitListener() {
           @Override
           public boolean onEpochEnd(int epoch, double loss, Map<String, Double> metrics) {
             ends.add(epoch);
@@ -136,13 +144,13 @@ class FewShotTrainerTest {
           }
         };
     try (MediClipHeads h = heads(2)) {
-      TrainingResult r =
+      FitResult r =
           new FewShotTrainer(config(5, 0, 3, 1, dir), stopAfterFirst).train(clip, h, normals, null, null);
       assertThat(ends).containsExactly(1);
       assertThat(r.summary().epochsRun()).isEqualTo(1);
-      assertThat(r.summary().stopReason()).isEqualTo("listener");
+      assertThat(r.summary().stopReason()).isEqualTo(StopReason.LISTENER);
       // k = all 6 images: nothing held out, validation on the shots with other seeds
-      assertThat(r.summary().validationSource()).isEqualTo("synthesized-shots");
+      assertThat(r.summary().validationSource()).isEqualTo(ValidationSource.SYNTHESIZED_SHOTS);
       Path ckpt = dir.resolve("best-heads.safetensors");
       assertThat(ckpt).exists();
       try (Stream s = new Stream(dir)) {
@@ -157,8 +165,8 @@ class FewShotTrainerTest {
         }
       }
     }
-    TrainingListener interrupt =
-        new TrainingListener() {
+    FitListener interrupt =
+        new FitListener() {
           @Override
           public boolean onStep(int epoch, int step, double loss) {
             if (epoch == 2) {
@@ -168,10 +176,10 @@ class FewShotTrainerTest {
           }
         };
     try (MediClipHeads h = heads(2)) {
-      TrainingResult r =
+      FitResult r =
           new FewShotTrainer(config(3, 4, 3, 1, null), interrupt).train(clip, h, normals, null, null);
       assertThat(Thread.interrupted()).isTrue(); // status preserved (and cleared here)
-      assertThat(r.summary().stopReason()).isEqualTo("interrupted");
+      assertThat(r.summary().stopReason()).isEqualTo(StopReason.INTERRUPTED);
       assertThat(r.summary().epochsRun()).isEqualTo(2);
       assertThat(r.summary().bestEpoch()).isBetween(0, 2);
     }
@@ -192,22 +200,29 @@ class FewShotTrainerTest {
       val.add(LabeledImage.anomalous("a" + i, GrayImage.of(64, 64, px), null));
     }
     try (MediClipHeads h = heads(3)) {
-      TrainingResult res =
+      FitResult res =
           new FewShotTrainer(
-                  new TrainingConfig(3, 4, 1e-3, 0, 1, 1, SynthesisMixture.reference(),
-                      ThresholdPolicy.targetSensitivity(1.0), 1, null, 4),
-                  TrainingListener.silent())
-              .train(clip, h, normals, val, "user");
-      assertThat(res.summary().validationSource()).isEqualTo("user");
+                  FitConfig.builder()
+                      .optEpochs(3)
+                      .optBatchSize(4)
+                      .optSeed(1)
+                      .optPatience(1)
+                      .optThresholdPolicy(ThresholdPolicy.targetSensitivity(1.0))
+                      .optWorkers(1)
+                      .optValidationAnomalies(4)
+                      .build(),
+                  FitListener.silent())
+              .train(clip, h, normals, val, ValidationSource.USER);
+      assertThat(res.summary().validationSource()).isEqualTo(ValidationSource.USER);
       assertThat(res.summary().selectionMetric()).isEqualTo("image_auroc");
       assertThat(res.validationMetrics()).containsOnlyKeys("image_auroc");
       assertThat(res.validationSize()).isEqualTo(6);
       // patience 1: either all 3 epochs ran, or training stopped one epoch after the best one
-      TrainingSummary sum = res.summary();
-      if (sum.stopReason().equals("early-stop")) {
+      FitSummary sum = res.summary();
+      if (sum.stopReason() == StopReason.EARLY_STOP) {
         assertThat(sum.epochsRun() - sum.bestEpoch()).isEqualTo(1);
       } else {
-        assertThat(sum.stopReason()).isEmpty();
+        assertThat(sum.stopReason()).isEqualTo(StopReason.COMPLETED);
         assertThat(sum.epochsRun()).isEqualTo(3);
       }
       assertThat(sum.epochMetrics()).hasSize(sum.epochsRun());
@@ -223,21 +238,24 @@ class FewShotTrainerTest {
   @Test
   void oneShotTrainsWithTheImageAsItsOwnCutPasteSupport() {
     try (MediClipHeads h = heads(4)) {
-      TrainingResult r = new FewShotTrainer(config(1, 1, 2, 1, null), TrainingListener.silent())
+      FitConfig holdout = config(1, 1, 2, 1, null).toBuilder().optHoldoutValidation(true).build();
+      FitResult r = new FewShotTrainer(holdout, FitListener.silent())
           .train(clip, h, normals.subList(0, 2), null, null);
       assertThat(r.shotIds()).hasSize(1);
       assertThat(r.summary().epochsRun()).isEqualTo(1);
-      assertThat(r.summary().validationSource()).isEqualTo("synthesized-holdout");
+      // explicit hold-out validation: the other image validates, and the run has seen both
+      assertThat(r.summary().validationSource()).isEqualTo(ValidationSource.SYNTHESIZED_HOLDOUT);
+      assertThat(r.summary().normalsSeen()).isEqualTo(2);
     }
   }
 
   @Test
   void badInputsAreRejected() {
     try (MediClipHeads h = heads(1)) {
-      FewShotTrainer t = new FewShotTrainer(config(1, 7, 1, 1, null), TrainingListener.silent());
+      FewShotTrainer t = new FewShotTrainer(config(1, 7, 1, 1, null), FitListener.silent());
       assertThatThrownBy(() -> t.train(clip, h, normals, null, null))
           .hasMessage("shots (k = 7) exceeds the number of normal images given (6)");
-      FewShotTrainer t2 = new FewShotTrainer(config(1, 0, 1, 1, null), TrainingListener.silent());
+      FewShotTrainer t2 = new FewShotTrainer(config(1, 0, 1, 1, null), FitListener.silent());
       assertThatThrownBy(() -> t2.train(clip, h, List.of(), null, null))
           .hasMessageStartingWith("normals must not be empty");
     }

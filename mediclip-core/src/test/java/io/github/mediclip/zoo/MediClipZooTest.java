@@ -13,7 +13,7 @@ import io.github.mediclip.MediClip;
 import io.github.mediclip.MediClipDetector;
 import io.github.mediclip.Prediction;
 import io.github.mediclip.synth.GrayImage;
-import io.github.mediclip.train.TrainingListener;
+import io.github.mediclip.train.FitListener;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,7 +54,7 @@ class MediClipZooTest {
             .optWorkers(1)
             .optValidationAnomalies(2)
             .optDevice(Device.cpu())
-            .optListener(TrainingListener.silent())
+            .optListener(FitListener.silent())
             .build();
     bundle = tmp.resolve("detector");
     try (MediClipDetector d = mc.fit(normals)) {

@@ -1,11 +1,13 @@
 package io.github.mediclip.eval;
 
 import io.github.mediclip.MediClip;
+import io.github.mediclip.MediClipDetector;
 import io.github.mediclip.eval.data.Dataset;
-import io.github.mediclip.eval.data.KShotSampler;
 import io.github.mediclip.eval.data.Sample;
 import io.github.mediclip.eval.report.AtomicFiles;
 import io.github.mediclip.eval.report.Csv;
+import io.github.mediclip.train.KShotSampler;
+import io.github.mediclip.train.ShotFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,9 +20,15 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The few-shot protocol of the paper: for each k in a list and each of several seeds, draw k normal training
- * images ({@link KShotSampler}, seeded), build a scorer from them, evaluate it on the full test split, and report
- * mean ± standard deviation over the seeds per k as a paper-style table ({@code table.md}, {@code table.csv}),
- * with every run in {@code runs.csv} and the chosen files in {@code shots/k<k>_seed<seed>.txt}.
+ * images from the normal images of the training split ({@link KShotSampler}, the library's one k-shot draw, so
+ * {@code MediClip.builder().optShots(k).optSeed(seed)} on the same pool trains on the same shots), build a scorer
+ * from them, evaluate it on the full test split, and report mean ± standard deviation over the seeds per k as a
+ * paper-style table ({@code table.md}, {@code table.csv}), with every run in {@code runs.csv} and the chosen files
+ * in shot files {@code shots/k<k>_seed<seed>.txt} ({@link ShotFile}).
+ *
+ * <p>This is the k-shot protocol: a factory is given only the k shots, so every run sees k normal images
+ * ({@code normals_seen} in the tables; for {@link #mediClip} factories it is read from the detector's manifest).
+ * With {@link Builder#optShots(List)} the shots are fixed (from a published shot file) instead of drawn.
  *
  * <p>The standard deviation is the population one (numpy's {@code np.std}, ddof 0), as few-shot papers usually
  * report; with one seed it is 0.
@@ -58,7 +66,36 @@ public final class KShotSweep {
    */
   public static ScorerFactory mediClip(LongFunction<MediClip> perSeed) {
     Objects.requireNonNull(perSeed, "perSeed");
-    return (k, seed, shots) -> ImageScorer.of(perSeed.apply(seed).fit(shots.stream().map(Sample::image).toList()));
+    return (k, seed, shots) -> {
+      MediClipDetector d = perSeed.apply(seed).fit(shots.stream().map(Sample::image).toList());
+      return new DetectorScorer(d, d.manifest().training().summary().normalsSeen());
+    };
+  }
+
+  /** A detector's scorer that also says how many normal images its training saw. */
+  private static final class DetectorScorer implements ImageScorer {
+    private final ImageScorer delegate;
+    private final int normalsSeen;
+
+    DetectorScorer(MediClipDetector detector, int normalsSeen) {
+      this.delegate = ImageScorer.of(detector);
+      this.normalsSeen = normalsSeen;
+    }
+
+    @Override
+    public ScoredImage score(java.awt.image.BufferedImage image) {
+      return delegate.score(image);
+    }
+
+    @Override
+    public List<ScoredImage> scoreBatch(List<java.awt.image.BufferedImage> images) {
+      return delegate.scoreBatch(images);
+    }
+
+    @Override
+    public void close() {
+      delegate.close();
+    }
   }
 
   /**
@@ -67,10 +104,13 @@ public final class KShotSweep {
    * @param k number of shots
    * @param seed the seed
    * @param shots the images drawn
+   * @param normalsSeen normal images the training saw: k for the k-shot protocol (the factory is given only the
+   *     shots); for a {@link #mediClip} factory, the detector manifest's count
    * @param result the evaluation
    * @param fitSeconds time spent in the factory (training)
    */
-  public record Run(int k, long seed, List<Sample> shots, EvaluationResult result, double fitSeconds) {}
+  public record Run(int k, long seed, List<Sample> shots, int normalsSeen, EvaluationResult result,
+      double fitSeconds) {}
 
   /**
    * Mean and standard deviation over seeds.
@@ -94,13 +134,14 @@ public final class KShotSweep {
    *
    * @param k number of shots
    * @param runs number of seeds
+   * @param normalsSeen the largest number of normal images a run of this k saw (k in the k-shot protocol)
    * @param imageAuroc image AUROC
    * @param imageAp image average precision
    * @param imageF1Max image F1-max
    * @param pixelAuroc pixel AUROC, or {@code null} when the runs have no pixel metrics
    * @param aupro pixel AUPRO@0.3, or {@code null}
    */
-  public record Row(int k, int runs, Stat imageAuroc, Stat imageAp, Stat imageF1Max, Stat pixelAuroc, Stat aupro) {}
+  public record Row(int k, int runs, int normalsSeen, Stat imageAuroc, Stat imageAp, Stat imageF1Max, Stat pixelAuroc, Stat aupro) {}
 
   /**
    * The sweep's outcome.
@@ -118,17 +159,18 @@ public final class KShotSweep {
     public String markdown() {
       boolean pixel = rows.stream().anyMatch(r -> r.pixelAuroc() != null);
       StringBuilder sb = new StringBuilder();
-      sb.append("| k | seeds | image AUROC | image AP | image F1-max |");
+      sb.append("| k | seeds | normals seen | image AUROC | image AP | image F1-max |");
       if (pixel) {
         sb.append(" pixel AUROC | AUPRO@0.3 |");
       }
-      sb.append('\n').append("|---:|---:|---:|---:|---:|");
+      sb.append('\n').append("|---:|---:|---:|---:|---:|---:|");
       if (pixel) {
         sb.append("---:|---:|");
       }
       sb.append('\n');
       for (Row r : rows) {
-        sb.append("| ").append(r.k()).append(" | ").append(r.runs()).append(" | ").append(r.imageAuroc().percent())
+        sb.append("| ").append(r.k()).append(" | ").append(r.runs()).append(" | ").append(r.normalsSeen())
+            .append(" | ").append(r.imageAuroc().percent())
             .append(" | ").append(r.imageAp().percent()).append(" | ").append(r.imageF1Max().percent()).append(" |");
         if (pixel) {
           sb.append(' ').append(r.pixelAuroc() == null ? "n/a" : r.pixelAuroc().percent()).append(" | ")
@@ -145,10 +187,11 @@ public final class KShotSweep {
      * @return the table as CSV text
      */
     public String csv() {
-      StringBuilder sb = new StringBuilder("k,seeds,image_auroc_mean,image_auroc_std,image_ap_mean,image_ap_std,"
+      StringBuilder sb = new StringBuilder("k,seeds,normals_seen,image_auroc_mean,image_auroc_std,image_ap_mean,image_ap_std,"
           + "image_f1max_mean,image_f1max_std,pixel_auroc_mean,pixel_auroc_std,aupro_mean,aupro_std\n");
       for (Row r : rows) {
-        sb.append(Csv.line(Integer.toString(r.k()), Integer.toString(r.runs()), d(r.imageAuroc().mean()),
+        sb.append(Csv.line(Integer.toString(r.k()), Integer.toString(r.runs()), Integer.toString(r.normalsSeen()),
+            d(r.imageAuroc().mean()),
             d(r.imageAuroc().std()), d(r.imageAp().mean()), d(r.imageAp().std()), d(r.imageF1Max().mean()),
             d(r.imageF1Max().std()), r.pixelAuroc() == null ? "" : d(r.pixelAuroc().mean()),
             r.pixelAuroc() == null ? "" : d(r.pixelAuroc().std()), r.aupro() == null ? "" : d(r.aupro().mean()),
@@ -169,6 +212,8 @@ public final class KShotSweep {
   private final Evaluator evaluator;
   private final boolean reports;
   private final Consumer<Run> listener;
+  private final List<Path> fixedShots;
+  private final Path dataRoot;
 
   private KShotSweep(Builder b) {
     this.dataset = b.dataset;
@@ -178,6 +223,8 @@ public final class KShotSweep {
     this.evaluator = b.evaluator != null ? b.evaluator : Evaluator.builder().optBootstrap(0, 0).build();
     this.reports = b.reports;
     this.listener = b.listener;
+    this.fixedShots = b.fixedShots;
+    this.dataRoot = b.dataRoot;
   }
 
   /**
@@ -198,14 +245,16 @@ public final class KShotSweep {
    * @throws IllegalStateException wrapping a factory failure, naming k and seed
    */
   public Result run(Path outDir) {
+    List<Sample> pool = normalPool(dataset);
+    Path root = dataRoot != null ? dataRoot : commonRoot(pool);
     List<Run> runs = new ArrayList<>();
     for (int k : shots) {
-      if (k > dataset.train().size()) {
+      if (k > pool.size()) {
         throw new IllegalArgumentException("k is " + k + " but the training pool of " + dataset.name() + " has only "
-            + dataset.train().size() + " images");
+            + pool.size() + " normal images");
       }
       for (long seed : seeds) {
-        List<Sample> chosen = KShotSampler.sample(dataset.train(), k, seed);
+        List<Sample> chosen = fixedShots != null ? pick(pool, fixedShots) : KShotSampler.sample(pool, k, seed);
         long t0 = System.nanoTime();
         EvaluationResult result;
         double fitSeconds;
@@ -217,15 +266,16 @@ public final class KShotSweep {
         }
         Objects.requireNonNull(scorer, "factory returned null for k = " + k + ", seed = " + seed);
         fitSeconds = (System.nanoTime() - t0) / 1e9;
+        int normalsSeen = scorer instanceof DetectorScorer ds ? ds.normalsSeen : k;
         try (scorer) {
           Path report = outDir != null && reports ? outDir.resolve(runName(k, seed)) : null;
           result = evaluator.evaluate(scorer, dataset, report);
         }
-        Run run = new Run(k, seed, chosen, result, fitSeconds);
+        Run run = new Run(k, seed, chosen, normalsSeen, result, fitSeconds);
         runs.add(run);
         if (outDir != null) {
-          KShotSampler.writeList(outDir.resolve("shots").resolve(runName(k, seed) + ".txt"),
-              commonRoot(dataset), chosen);
+          ShotFile.write(outDir.resolve("shots").resolve(runName(k, seed) + ShotFile.EXTENSION), root,
+              chosen.stream().map(Sample::image).toList());
         }
         if (listener != null) {
           listener.accept(run);
@@ -236,7 +286,8 @@ public final class KShotSweep {
     for (int k : shots) {
       List<EvaluationResult> rs = runs.stream().filter(r -> r.k() == k).map(Run::result).toList();
       boolean pixel = rs.stream().allMatch(EvaluationResult::hasPixelMetrics);
-      rows.add(new Row(k, rs.size(), stat(rs, r -> r.image().auroc()), stat(rs, r -> r.image().averagePrecision()),
+      int seen = runs.stream().filter(r -> r.k() == k).mapToInt(Run::normalsSeen).max().orElse(k);
+      rows.add(new Row(k, rs.size(), seen, stat(rs, r -> r.image().auroc()), stat(rs, r -> r.image().averagePrecision()),
           stat(rs, r -> r.image().f1Max()), pixel ? stat(rs, r -> r.pixel().auroc()) : null,
           pixel ? stat(rs, EvaluationResult::aupro) : null));
     }
@@ -245,11 +296,12 @@ public final class KShotSweep {
       AtomicFiles.writeString(outDir.resolve("table.md"), "# " + dataset.name() + ": k-shot sweep, seeds "
           + Arrays.toString(seeds) + "\n\n" + result.markdown());
       AtomicFiles.writeString(outDir.resolve("table.csv"), result.csv());
-      StringBuilder csv = new StringBuilder("k,seed,image_auroc,image_ap,image_f1max,pixel_auroc,aupro,fit_seconds,"
+      StringBuilder csv = new StringBuilder("k,seed,normals_seen,image_auroc,image_ap,image_f1max,pixel_auroc,aupro,fit_seconds,"
           + "eval_seconds\n");
       for (Run r : runs) {
         EvaluationResult e = r.result();
-        csv.append(Csv.line(Integer.toString(r.k()), Long.toString(r.seed()), Double.toString(e.image().auroc()),
+        csv.append(Csv.line(Integer.toString(r.k()), Long.toString(r.seed()), Integer.toString(r.normalsSeen()),
+            Double.toString(e.image().auroc()),
             Double.toString(e.image().averagePrecision()), Double.toString(e.image().f1Max()),
             e.hasPixelMetrics() ? Double.toString(e.pixel().auroc()) : "",
             e.hasPixelMetrics() ? Double.toString(e.aupro()) : "", Double.toString(r.fitSeconds()),
@@ -264,10 +316,28 @@ public final class KShotSweep {
     return "k" + k + "_seed" + seed;
   }
 
-  private static Path commonRoot(Dataset d) {
-    Path first = d.train().get(0).image().toAbsolutePath().getParent();
+  /** The normal images of the training split in path order ({@link KShotSampler#inPathOrder}): the pool. */
+  static List<Sample> normalPool(Dataset d) {
+    return KShotSampler.inPathOrder(d.train().stream().filter(s -> !s.anomalous()).toList(), Sample::image);
+  }
+
+  /** The pool's samples for the given shot files, in the file's order. */
+  private static List<Sample> pick(List<Sample> pool, List<Path> files) {
+    List<Sample> out = new ArrayList<>();
+    for (Path f : files) {
+      Path want = f.toAbsolutePath().normalize();
+      Sample s = pool.stream().filter(p -> p.image().toAbsolutePath().normalize().equals(want)).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("shot " + f + " is not a normal training image of the"
+              + " dataset (" + pool.size() + " in its pool); check the shot file and --data"));
+      out.add(s);
+    }
+    return out;
+  }
+
+  private static Path commonRoot(List<Sample> pool) {
+    Path first = pool.get(0).image().toAbsolutePath().getParent();
     Path root = first;
-    for (Sample s : d.train()) {
+    for (Sample s : pool) {
       while (root != null && !s.image().toAbsolutePath().startsWith(root)) {
         root = root.getParent();
       }
@@ -294,6 +364,9 @@ public final class KShotSweep {
     private Evaluator evaluator;
     private boolean reports;
     private Consumer<Run> listener;
+    private List<Path> fixedShots;
+    private Path dataRoot;
+    private boolean shotCountsSet;
 
     private Builder() {}
 
@@ -337,7 +410,45 @@ public final class KShotSweep {
       if (Arrays.stream(ks).distinct().count() != ks.length) {
         throw new IllegalArgumentException("shots " + Arrays.toString(ks) + " has duplicates");
       }
+      if (fixedShots != null) {
+        throw new IllegalStateException("shots: fixed shot files were already given");
+      }
       shots = ks.clone();
+      shotCountsSet = true;
+      return this;
+    }
+
+    /**
+     * Uses these shots (e.g. read from a published shot file with {@link ShotFile#read}) for every seed instead
+     * of drawing them; k is their number. Each must be a normal image of the dataset's training split. The seeds
+     * still drive everything else (head initialisation, synthesis, validation). Default: none (shots are drawn).
+     *
+     * @param files the shot files, at least one
+     * @return this builder
+     * @throws IllegalStateException when shot counts were already set with {@link #optShots(int...)}
+     */
+    public Builder optShots(List<Path> files) {
+      Objects.requireNonNull(files, "shots");
+      if (files.isEmpty()) {
+        throw new IllegalArgumentException("shots is empty; give at least one shot file");
+      }
+      if (shotCountsSet) {
+        throw new IllegalStateException("shots: shot counts " + Arrays.toString(shots) + " were already set");
+      }
+      fixedShots = List.copyOf(files);
+      shots = new int[] {files.size()};
+      return this;
+    }
+
+    /**
+     * The folder that shot files are written relative to. Default: the deepest folder that holds every training
+     * image.
+     *
+     * @param root the dataset folder
+     * @return this builder
+     */
+    public Builder optDataRoot(Path root) {
+      dataRoot = Objects.requireNonNull(root, "root");
       return this;
     }
 

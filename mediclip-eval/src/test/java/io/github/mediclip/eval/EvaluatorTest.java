@@ -158,13 +158,25 @@ class EvaluatorTest {
     assertThat(row.pixelAuroc()).isNotNull();
 
     List<String> md = Files.readAllLines(out.resolve("table.md"));
-    assertThat(md.get(2)).isEqualTo("| k | seeds | image AUROC | image AP | image F1-max | pixel AUROC | AUPRO@0.3 |");
-    assertThat(md.get(5)).startsWith("| 4 | 3 | " + row.imageAuroc().percent() + " |");
+    assertThat(md.get(2))
+        .isEqualTo("| k | seeds | normals seen | image AUROC | image AP | image F1-max | pixel AUROC | AUPRO@0.3 |");
+    // a factory is given only the shots: the k-shot protocol sees k normal images
+    assertThat(md.get(5)).startsWith("| 4 | 3 | 4 | " + row.imageAuroc().percent() + " |");
+    assertThat(row.normalsSeen()).isEqualTo(4);
     List<String> csv = Files.readAllLines(out.resolve("table.csv"));
     assertThat(csv).hasSize(3);
-    assertThat(csv.get(2)).startsWith("4,3," + row.imageAuroc().mean() + "," + row.imageAuroc().std() + ",");
-    assertThat(Files.readAllLines(out.resolve("runs.csv"))).hasSize(7);
-    assertThat(Files.readAllLines(out.resolve("shots/k4_seed1.txt"))).hasSize(4);
+    assertThat(csv.get(0)).startsWith("k,seeds,normals_seen,image_auroc_mean,");
+    assertThat(csv.get(2)).startsWith("4,3,4," + row.imageAuroc().mean() + "," + row.imageAuroc().std() + ",");
+    List<String> runs = Files.readAllLines(out.resolve("runs.csv"));
+    assertThat(runs).hasSize(7);
+    assertThat(runs.get(4)).startsWith("4,0,4,");
+    // the shot file lists the run's shots, drawn by the one sampler from the normal images in path order
+    KShotSweep.Run run = result.runs().stream().filter(r -> r.k() == 4 && r.seed() == 1).findFirst().orElseThrow();
+    List<Sample> pool = io.github.mediclip.train.KShotSampler.inPathOrder(
+        dataset.train().stream().filter(x -> !x.anomalous()).toList(), Sample::image);
+    assertThat(run.shots()).isEqualTo(io.github.mediclip.train.KShotSampler.sample(pool, 4, 1));
+    assertThat(io.github.mediclip.train.ShotFile.read(out.resolve("shots/k4_seed1.txt"), shotRoot(pool)))
+        .isEqualTo(run.shots().stream().map(Sample::image).toList());
   }
 
   @Test
@@ -175,7 +187,18 @@ class EvaluatorTest {
     KShotSweep tooMany = KShotSweep.builder().setDataset(dataset)
         .setFactory((k, s, shots) -> image -> ScoredImage.of(0)).optShots(7).build();
     assertThatThrownBy(() -> tooMany.run(null))
-        .hasMessage("k is 7 but the training pool of phantom has only 6 images");
+        .hasMessage("k is 7 but the training pool of phantom has only 6 normal images");
+  }
+
+  /** The deepest folder holding every image of the pool (KShotSweep's default root for shot files). */
+  private static Path shotRoot(List<Sample> pool) {
+    Path root = pool.get(0).image().toAbsolutePath().getParent();
+    for (Sample x : pool) {
+      while (!x.image().toAbsolutePath().startsWith(root)) {
+        root = root.getParent();
+      }
+    }
+    return root;
   }
 
   private static final class CountingProgress implements Progress {

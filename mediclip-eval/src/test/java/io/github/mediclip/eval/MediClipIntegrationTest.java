@@ -6,7 +6,7 @@ import ai.djl.Device;
 import io.github.mediclip.MediClip;
 import io.github.mediclip.eval.data.Dataset;
 import io.github.mediclip.eval.phantom.PhantomDataset;
-import io.github.mediclip.train.TrainingListener;
+import io.github.mediclip.train.FitListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -35,7 +35,7 @@ class MediClipIntegrationTest {
             .optWorkers(1)
             .optValidationAnomalies(2)
             .optDevice(Device.cpu())
-            .optListener(new TrainingListener() {})
+            .optListener(new FitListener() {})
             .build()))
         .optShots(2)
         .optSeeds(0)
@@ -44,6 +44,8 @@ class MediClipIntegrationTest {
         .build()
         .run(tmp.resolve("sweep"));
     EvaluationResult r = result.runs().get(0).result();
+    // read from the detector's manifest: the run saw its 2 shots and nothing else
+    assertThat(result.runs().get(0).normalsSeen()).isEqualTo(2);
     assertThat(r.samples()).hasSize(6);
     assertThat(r.hasPixelMetrics()).isTrue();
     assertThat(r.pixel().positives() + r.pixel().negatives()).isEqualTo(6L * 64 * 64);

@@ -1,7 +1,8 @@
 package io.github.mediclip.cli;
 
-import io.github.mediclip.train.TrainingListener;
-import io.github.mediclip.train.TrainingSummary;
+import io.github.mediclip.train.FitListener;
+import io.github.mediclip.train.FitSummary;
+import io.github.mediclip.train.StopReason;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -14,8 +15,8 @@ final class Cli {
     private Cli() {}
 
     /** One line per epoch on the given writer (standard error). */
-    static TrainingListener progress(PrintWriter err, String prefix) {
-        return new TrainingListener() {
+    static FitListener progress(PrintWriter err, String prefix) {
+        return new FitListener() {
             private int epochs;
             private long start;
 
@@ -39,10 +40,10 @@ final class Cli {
             }
 
             @Override
-            public void onTrainingEnd(TrainingSummary s) {
+            public void onTrainingEnd(FitSummary s) {
                 err.printf(Locale.ROOT, "%straining done: %d epochs in %.1f s, kept epoch %d (%s %.4f)%s%n", prefix,
                         s.epochsRun(), s.seconds(), s.bestEpoch(), s.selectionMetric(), s.bestMetric(),
-                        s.stopReason().isEmpty() ? "" : ", stopped: " + s.stopReason());
+                        s.stopReason() == StopReason.COMPLETED ? "" : ", stopped: " + s.stopReason().label());
                 err.flush();
             }
         };

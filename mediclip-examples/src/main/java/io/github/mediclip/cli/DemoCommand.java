@@ -8,7 +8,7 @@ import io.github.mediclip.eval.ImageScorer;
 import io.github.mediclip.eval.data.Dataset;
 import io.github.mediclip.eval.data.Sample;
 import io.github.mediclip.eval.phantom.PhantomDataset;
-import io.github.mediclip.train.TrainingListener;
+import io.github.mediclip.train.FitListener;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -97,7 +97,7 @@ final class DemoCommand implements Callable<Integer> {
         MediClip untrained = builder(backbone)
                 .optEpochs(1)
                 // stop before the first optimizer step: the detector keeps the initial (epoch 0) heads
-                .optListener(new TrainingListener() {
+                .optListener(new FitListener() {
                     @Override
                     public boolean onStep(int epoch, int step, double loss) {
                         return false;
@@ -157,6 +157,9 @@ final class DemoCommand implements Callable<Integer> {
                 .setBackbone(backbone)
                 .optImageSize(size)
                 .optShots(k)
+                // --held-out images are there to validate on: explicit hold-out validation, so the demo sees
+                // k + held-out normal images (recorded as normalsSeen in the manifest)
+                .optHoldoutValidation(heldOut > 0)
                 .optSeed(seed)
                 .optDevice(ai.djl.Device.cpu());
     }

@@ -1,5 +1,6 @@
 package io.github.mediclip.cli;
 
+import io.github.mediclip.MediClipDetector;
 import io.github.mediclip.eval.EvaluationResult;
 import io.github.mediclip.eval.Evaluator;
 import io.github.mediclip.eval.ImageScorer;
@@ -59,11 +60,15 @@ final class EvaluateCommand implements Callable<Integer> {
             err.flush();
         }).build();
         EvaluationResult r;
-        try (ImageScorer scorer = ImageScorer.of(bundle.load())) {
+        int normalsSeen;
+        MediClipDetector detector = bundle.load();
+        try (ImageScorer scorer = ImageScorer.of(detector)) {
+            normalsSeen = detector.manifest().training().summary().normalsSeen();
             r = evaluator.evaluate(scorer, ds, out);
         }
         Map<String, Object> o = Results.metrics(r);
         o.put("model", bundle.model.toString());
+        o.put("normals_seen", normalsSeen);
         o.put("skipped_files", read.skipped() + undecodable.get());
         spec.commandLine().getOut().println(Json.line(o));
         return MediClipCli.EXIT_OK;

@@ -4,8 +4,9 @@ import ai.djl.Device;
 import io.github.mediclip.MediClip;
 import io.github.mediclip.eval.KShotSweep;
 import io.github.mediclip.eval.data.Dataset;
-import io.github.mediclip.train.TrainingListener;
+import io.github.mediclip.eval.data.Sample;
 import io.github.mediclip.eval.internal.OutputFolders;
+import io.github.mediclip.train.FitListener;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,11 +21,12 @@ import picocli.CommandLine.Spec;
 
 /** {@code mediclip sweep}: train and evaluate over several k and seeds. */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
-        description = {"Trains and evaluates one detector per (k, seed): the k shots are drawn from the training "
-                + "split with the seed. Writes table.md, table.csv, runs.csv and shots/ to --out; prints one JSON "
-                + "line per run and a last line with the mean and standard deviation per k. The folder is written as a whole "
-                + "(a hidden sibling folder swapped in at the end); an existing --out is replaced only when it is a "
-                + "sweep folder."})
+        description = {"Trains and evaluates one detector per (k, seed) in the k-shot protocol: the k shots are "
+                + "drawn from the normal training images with the seed (the same draw as train --k K --seed S), and "
+                + "only they are used. Writes table.md, table.csv, runs.csv and shots/ (one shot file per run, "
+                + "paths relative to --data) to --out; prints one JSON line per run and a last line with the mean "
+                + "and standard deviation per k. The folder is written as a whole (a hidden sibling folder swapped "
+                + "in at the end); an existing --out is replaced only when it is a sweep folder."})
 final class SweepCommand implements Callable<Integer> {
     /** A sweep folder: tables, shot lists and per-run report folders; only such a folder is replaced. */
     static final OutputFolders.Kind SWEEP = new OutputFolders.Kind("sweep folder", "runs.csv",
@@ -38,9 +40,13 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--backbone", required = true, description = "CLIP model folder.")
     Path backbone;
 
-    @Option(names = "--k", split = ",", defaultValue = "1,2,4,8,16",
-            description = "Shot counts, comma-separated (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--k", split = ",",
+            description = "Shot counts, comma-separated (default: 1,2,4,8,16; with --shots: its number of lines).")
     int[] ks;
+
+    @Option(names = "--shots", paramLabel = "FILE", description = "Shot file (one image path per line, relative to "
+            + "--data or absolute): use these shots for every seed instead of drawing them.")
+    Path shotsFile;
 
     @Option(names = "--seeds", split = ",", defaultValue = "0,1,2",
             description = "Seeds, comma-separated (default: ${DEFAULT-VALUE}).")
@@ -65,6 +71,15 @@ final class SweepCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         // every option value is checked before any work: a bad value is a usage error (exit code 2)
+        List<Path> fixedShots = shotsFile == null ? null
+                : TrainCommand.readShotFile("--shots", shotsFile, dataset.data);
+        if (fixedShots != null && ks != null && (ks.length != 1 || ks[0] != fixedShots.size())) {
+            throw new CliException("--k " + java.util.Arrays.toString(ks) + " but --shots " + shotsFile + " lists "
+                    + fixedShots.size() + " images; leave out --k");
+        }
+        if (ks == null) {
+            ks = new int[] {1, 2, 4, 8, 16};
+        }
         for (int k : ks) {
             Check.range("--k", k, 1, 100_000);
         }
@@ -90,11 +105,12 @@ final class SweepCommand implements Callable<Integer> {
         Backbones.warnIfRandom(backbone, err);
         Device dev = device.device();
         KShotSweep.Result[] holder = new KShotSweep.Result[1];
-        KShotSweep sweep = KShotSweep.builder()
+        KShotSweep.Builder builder = KShotSweep.builder()
                 .setDataset(ds)
+                .optDataRoot(dataset.data)
                 .setFactory(KShotSweep.mediClip(seed -> {
                     MediClip.Builder b = MediClip.builder().setBackbone(backbone).optSeed(seed).optDevice(dev)
-                            .optListener(TrainingListener.silent());
+                            .optListener(FitListener.silent());
                     if (epochs != null) {
                         b.optEpochs(epochs);
                     }
@@ -103,7 +119,6 @@ final class SweepCommand implements Callable<Integer> {
                     }
                     return b.build();
                 }))
-                .optShots(ks)
                 .optSeeds(seeds)
                 .optReports(reports)
                 .optListener(run -> {
@@ -111,10 +126,18 @@ final class SweepCommand implements Callable<Integer> {
                     o.put("k", run.k());
                     o.put("seed", run.seed());
                     o.put("fit_seconds", run.fitSeconds());
+                    o.put("normals_seen", run.normalsSeen());
+                    o.put("shots", TrainCommand.relative(dataset.data,
+                            run.shots().stream().map(Sample::image).toList()));
                     stdout.println(Json.line(o));
                     stdout.flush();
-                })
-                .build();
+                });
+        if (fixedShots != null) {
+            builder.optShots(fixedShots);
+        } else {
+            builder.optShots(ks);
+        }
+        KShotSweep sweep = builder.build();
         // the tables, shot lists and reports are written into a hidden sibling folder and swapped in as a whole
         OutputFolders.write(out, SWEEP, dir -> holder[0] = sweep.run(dir));
         KShotSweep.Result result = holder[0];
@@ -123,6 +146,7 @@ final class SweepCommand implements Callable<Integer> {
             Map<String, Object> r = Json.object();
             r.put("k", row.k());
             r.put("runs", row.runs());
+            r.put("normals_seen", row.normalsSeen());
             r.put("image_auroc_mean", row.imageAuroc().mean());
             r.put("image_auroc_std", row.imageAuroc().std());
             if (row.pixelAuroc() != null) {

@@ -9,6 +9,8 @@ import io.github.mediclip.bundle.SaveOptions;
 import io.github.mediclip.eval.data.Dataset;
 import io.github.mediclip.eval.data.Sample;
 import io.github.mediclip.synth.AnomalySynthesizer;
+import io.github.mediclip.train.KShotSampler;
+import io.github.mediclip.train.ShotFile;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,10 +29,12 @@ import picocli.CommandLine.Spec;
 
 /** {@code mediclip train}: trains MediCLIP heads on k normal images and saves a detector bundle. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Trains MediCLIP heads on k normal images of a dataset's training split (the other normal "
-                + "training images, if any, are held out for validation together with synthesized anomalies) and "
-                + "saves a detector bundle. Unreadable images are skipped, each reported on standard error with "
-                + "its path and reason. Prints one JSON line."})
+        description = {"Trains MediCLIP heads on k normal images of a dataset's training split and saves a detector "
+                + "bundle, with the shots in a shot file next to it (<out>.shots.txt, one path per line relative to "
+                + "--data). k-shot protocol: only the k shots are used (validation on anomalies synthesized on "
+                + "them); --holdout-validation also validates on the other normal training images. Unreadable "
+                + "images are skipped, each reported on standard error with its path and reason. Prints one JSON "
+                + "line."})
 final class TrainCommand implements Callable<Integer> {
     /** How long a SIGINT waits for the best heads to be saved before the JVM exits. */
     static final long SAVE_GRACE_SECONDS = 120;
@@ -42,8 +46,24 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--backbone", required = true, description = "CLIP model folder (see init-backbone).")
     Path backbone;
 
-    @Option(names = "--k", defaultValue = "16", description = "Number of normal shots (default: ${DEFAULT-VALUE}).")
-    int k;
+    static final int DEFAULT_K = 16;
+
+    @Option(names = "--k", description = "Number of normal shots, drawn with the seed (default: 16, or the number "
+            + "of lines of --shots).")
+    Integer kOption;
+
+    @Option(names = "--shots", paramLabel = "FILE", description = "Shot file (one image path per line, relative to "
+            + "--data or absolute, as written next to a bundle or by sweep): train on exactly these images.")
+    Path shotsFile;
+
+    @Option(names = "--holdout-validation", description = "Also use the other normal training images for validation "
+            + "(model selection and thresholds); the run then sees more than k normal images.")
+    boolean holdoutValidation;
+
+    /** k as used: from --k, from the lines of --shots, or the default. */
+    private int k;
+    /** The shots of --shots, or null when they are drawn. */
+    private List<Path> fixedShots;
 
     @Mixin SeedOption seed;
 
@@ -81,6 +101,12 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         // every option value is checked before any work: a bad value is a usage error (exit code 2)
+        fixedShots = shotsFile == null ? null : readShotFile("--shots", shotsFile, dataset.data);
+        k = fixedShots != null ? fixedShots.size() : kOption != null ? kOption : DEFAULT_K;
+        if (fixedShots != null && kOption != null && kOption != k) {
+            throw new CliException("--k " + kOption + " but --shots " + shotsFile + " lists " + k + " images; "
+                    + "leave out --k");
+        }
         Check.range("--k", k, 1, 100_000);
         if (epochs != null) {
             Check.range("--epochs", epochs, 1, 100_000);
@@ -134,8 +160,8 @@ final class TrainCommand implements Callable<Integer> {
         Backbones.warnIfRandom(backbone, err);
         MediClip.Builder b = MediClip.builder()
                 .setBackbone(backbone)
-                .optShots(k)
                 .optSeed(seed.value)
+                .optHoldoutValidation(holdoutValidation)
                 .optDevice(device.device())
                 .optListener(Cli.progress(err, ""));
         if (epochs != null) {
@@ -156,6 +182,11 @@ final class TrainCommand implements Callable<Integer> {
         if (synth != null) {
             b.optSynthesis(synth);
         }
+        if (fixedShots != null) {
+            b.optShots(fixedShots);
+        } else {
+            b.optShots(k);
+        }
         MediClip mediclip = b.build();
         // SIGINT (Ctrl-C): stop after the current step, keep the best state so far, save it, and say so.
         Thread trainer = Thread.currentThread();
@@ -174,6 +205,9 @@ final class TrainCommand implements Callable<Integer> {
             }
         }, "mediclip-train-sigint");
         Runtime.getRuntime().addShutdownHook(hook);
+        // The same draw as MediClip.fit and sweep (KShotSampler on the pool in path order).
+        List<Path> shots = fixedShots != null ? fixedShots
+                : KShotSampler.sample(KShotSampler.inPathOrder(normals, p -> p), k, seed.value);
         try (MediClipDetector detector = mediclip.fit(normals)) {
             boolean stopped = interrupted.get() | Thread.interrupted(); // clear the flag: file channels need it off
             BundleManifest m = detector.manifest();
@@ -182,17 +216,28 @@ final class TrainCommand implements Callable<Integer> {
                 err.flush();
                 return MediClipCli.EXIT_FAILURE;
             }
+            List<String> names = shots.stream().map(p -> p.getFileName().toString()).toList();
+            if (!names.equals(m.training().shotIds())) {
+                throw new IllegalStateException("internal error: the detector was trained on " + m.training().shotIds()
+                        + " but the shots drawn here are " + names);
+            }
             try {
                 detector.save(out, saveOptions);
             } catch (MediClipException e) {
                 throw new CliException(e.getMessage());
             }
+            Path shotFile = shotFile(out);
+            ShotFile.write(shotFile, dataset.data, shots);
             Map<String, Object> o = Json.object();
             o.put("bundle", out.toString());
             o.put("dataset", ds.name());
             o.put("k", k);
             o.put("seed", seed.value);
             o.put("train_pool", normals.size());
+            o.put("shots", relative(dataset.data, shots));
+            o.put("shot_file", shotFile.toString());
+            o.put("normals_seen", m.training().summary().normalsSeen());
+            o.put("validation_source", m.training().summary().validationSource().label());
             o.put("skipped_files", read.skipped());
             o.put("epochs_run", m.training().summary().epochsRun());
             o.put("best_epoch", m.training().summary().bestEpoch());
@@ -201,7 +246,7 @@ final class TrainCommand implements Callable<Integer> {
             o.put("seconds", m.training().summary().seconds());
             o.put("device", m.provenance().device());
             o.put("random_backbone", Backbones.isRandom(backbone));
-            o.put("stop_reason", m.training().summary().stopReason());
+            o.put("stop_reason", m.training().summary().stopReason().label());
             spec.commandLine().getOut().println(Json.line(o));
             spec.commandLine().getOut().flush();
             if (stopped) {
@@ -218,5 +263,37 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         return MediClipCli.EXIT_OK;
+    }
+
+    /** The shot file written next to a bundle: {@code det} or {@code det.zip} gives {@code det.shots.txt}. */
+    static Path shotFile(Path bundle) {
+        String name = bundle.getFileName().toString();
+        if (name.toLowerCase(java.util.Locale.ROOT).endsWith(".zip")) {
+            name = name.substring(0, name.length() - 4);
+        }
+        return bundle.resolveSibling(name + ".shots" + ShotFile.EXTENSION);
+    }
+
+    /** Paths relative to the dataset folder, with {@code /}, as printed and as written in shot files. */
+    static List<String> relative(Path root, List<Path> paths) {
+        Path base = root.toAbsolutePath().normalize();
+        List<String> out = new ArrayList<>();
+        for (Path p : paths) {
+            Path a = p.toAbsolutePath().normalize();
+            out.add((a.startsWith(base) ? base.relativize(a).toString() : p.toString()).replace('\\', '/'));
+        }
+        return out;
+    }
+
+    /** Reads a shot file given on the command line, relative paths resolved against {@code --data}. */
+    static List<Path> readShotFile(String option, Path file, Path data) {
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new CliException(option + " " + file + ": no such file");
+        }
+        try {
+            return ShotFile.read(file, data);
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            throw new CliException(e.getMessage());
+        }
     }
 }

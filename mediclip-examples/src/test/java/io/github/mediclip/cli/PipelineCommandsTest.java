@@ -102,6 +102,7 @@ class PipelineCommandsTest {
         assertThat(e.exitCode()).as(e.err()).isZero();
         JsonObject ej = JsonParser.parseString(e.lastLine()).getAsJsonObject();
         assertThat(ej.get("n_test").getAsInt()).isEqualTo(6);
+        assertThat(ej.get("normals_seen").getAsInt()).isEqualTo(4); // the bundle's k-shot run saw its 4 shots
         assertThat(ej.get("image_auroc").getAsDouble()).isBetween(0.0, 1.0);
         assertThat(ej.get("pixel_auroc").getAsDouble()).isBetween(0.0, 1.0);
         assertThat(report.resolve("metrics.json")).isRegularFile();
@@ -216,5 +217,90 @@ class PipelineCommandsTest {
         assertThat(t.exitCode()).isEqualTo(MediClipCli.EXIT_FAILURE);
         assertThat(t.err()).endsWith("mediclip: --k 99 but " + demo.resolve("data") + " has only 6 readable normal "
                 + "training images" + System.lineSeparator());
+    }
+
+    @Test
+    @Order(10)
+    void trainAndSweepDrawTheSameShotsAndAShotFileRepeatsARun() throws Exception {
+        String data = demo.resolve("data").toString();
+        String backbone = demo.resolve("backbone").toString();
+        Path a = tmp.resolve("shots-a");
+        CliTestSupport.Result t = CliTestSupport.run("train", "--data", data, "--backbone", backbone, "--k", "3",
+                "--seed", "2", "--epochs", "1", "--out", a.toString());
+        assertThat(t.exitCode()).as(t.err()).isZero();
+        JsonObject tj = JsonParser.parseString(t.lastLine()).getAsJsonObject();
+        List<String> trainShots = strings(tj.getAsJsonArray("shots"));
+        assertThat(trainShots).hasSize(3).allMatch(s -> s.startsWith("train/"));
+        // k-shot protocol: only the 3 shots of the 6 normal training images were used
+        assertThat(tj.get("normals_seen").getAsInt()).isEqualTo(3);
+        assertThat(tj.get("validation_source").getAsString()).isEqualTo("synthesized-shots");
+        Path shotFile = tmp.resolve("shots-a.shots.txt");
+        assertThat(Path.of(tj.get("shot_file").getAsString())).isEqualTo(shotFile);
+        assertThat(Files.readAllLines(shotFile)).isEqualTo(trainShots);
+
+        Path sweep = tmp.resolve("sweep-shots");
+        CliTestSupport.Result w = CliTestSupport.run("sweep", "--data", data, "--backbone", backbone, "--k", "3",
+                "--seeds", "2", "--epochs", "1", "--out", sweep.toString());
+        assertThat(w.exitCode()).as(w.err()).isZero();
+        JsonObject run = JsonParser.parseString(w.out().strip().lines().toList().get(0)).getAsJsonObject();
+        assertThat(strings(run.getAsJsonArray("shots"))).isEqualTo(trainShots);
+        assertThat(run.get("normals_seen").getAsInt()).isEqualTo(3);
+        assertThat(Files.readAllLines(sweep.resolve("shots/k3_seed2.txt"))).isEqualTo(trainShots);
+        assertThat(Files.readAllLines(sweep.resolve("runs.csv")).get(0)).startsWith("k,seed,normals_seen,");
+
+        // --shots FILE repeats the run: the same scores, bit for bit
+        Path b = tmp.resolve("shots-b");
+        CliTestSupport.Result r = CliTestSupport.run("train", "--data", data, "--backbone", backbone, "--shots",
+                shotFile.toString(), "--seed", "2", "--epochs", "1", "--out", b.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonObject rj = JsonParser.parseString(r.lastLine()).getAsJsonObject();
+        assertThat(strings(rj.getAsJsonArray("shots"))).isEqualTo(trainShots);
+        Path image = Files.list(demo.resolve("data/test/abnormal")).sorted().findFirst().orElseThrow();
+        assertThat(score(b, image)).isEqualTo(score(a, image));
+        CliTestSupport.Result s = CliTestSupport.run("sweep", "--data", data, "--backbone", backbone, "--shots",
+                shotFile.toString(), "--seeds", "2", "--epochs", "1", "--out", tmp.resolve("sweep-file").toString());
+        assertThat(s.exitCode()).as(s.err()).isZero();
+        JsonObject sj = JsonParser.parseString(s.out().strip().lines().toList().get(0)).getAsJsonObject();
+        assertThat(sj.get("image_auroc").getAsDouble()).isEqualTo(run.get("image_auroc").getAsDouble());
+
+        CliTestSupport.Result bad = CliTestSupport.run("train", "--data", data, "--backbone", backbone, "--shots",
+                shotFile.toString(), "--k", "4", "--out", tmp.resolve("shots-c").toString());
+        assertThat(bad.exitCode()).isEqualTo(MediClipCli.EXIT_FAILURE);
+        assertThat(bad.err()).isEqualTo("mediclip: --k 4 but --shots " + shotFile + " lists 3 images; leave out --k"
+                + System.lineSeparator());
+    }
+
+    @Test
+    @Order(11)
+    void trainAndDetectWithAConfigLessBackboneFolder() throws Exception {
+        // OpenAI-named weights and tokenizer files, but no open_clip_config.json: the architecture is inferred
+        Path folder = Files.createDirectories(tmp.resolve("no-config-backbone"));
+        try (var files = Files.list(demo.resolve("backbone"))) {
+            for (Path p : files.toList()) {
+                if (!p.getFileName().toString().equals("open_clip_config.json")) {
+                    Files.copy(p, folder.resolve(p.getFileName().toString()));
+                }
+            }
+        }
+        assertThat(folder.resolve("open_clip_config.json")).doesNotExist();
+        Path bundle = tmp.resolve("no-config-bundle");
+        CliTestSupport.Result t = CliTestSupport.run("train", "--data", demo.resolve("data").toString(),
+                "--backbone", folder.toString(), "--k", "2", "--seed", "1", "--epochs", "1", "--out", bundle.toString());
+        assertThat(t.exitCode()).as(t.err()).isZero();
+        Path image = Files.list(demo.resolve("data/test/abnormal")).sorted().findFirst().orElseThrow();
+        assertThat(score(bundle, image)).isBetween(0.0, 1.0);
+    }
+
+    private static List<String> strings(com.google.gson.JsonArray a) {
+        List<String> out = new java.util.ArrayList<>();
+        a.forEach(e -> out.add(e.getAsString()));
+        return out;
+    }
+
+    private static double score(Path bundle, Path image) {
+        CliTestSupport.Result d = CliTestSupport.run("detect", "--model", bundle.toString(), image.toString());
+        assertThat(d.exitCode()).as(d.err()).isZero();
+        return JsonParser.parseString(d.out().strip().lines().toList().get(0)).getAsJsonObject().get("score")
+                .getAsDouble();
     }
 }

@@ -5,7 +5,7 @@ import io.github.mediclip.MediClip;
 import io.github.mediclip.MediClipDetector;
 import io.github.mediclip.Prediction;
 import io.github.mediclip.synth.GrayImage;
-import io.github.mediclip.train.TrainingListener;
+import io.github.mediclip.train.FitListener;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,7 +50,7 @@ public final class PredictBench {
             .optShots(2)
             .optValidationAnomalies(2)
             .optDevice(MediClip.defaultDevice())
-            .optListener(TrainingListener.silent())
+            .optListener(FitListener.silent())
             .build();
     long t0 = System.nanoTime();
     try (MediClipDetector d = mc.fit(images.subList(0, 3))) {

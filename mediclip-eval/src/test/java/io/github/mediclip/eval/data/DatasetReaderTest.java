@@ -151,26 +151,6 @@ class DatasetReaderTest {
   }
 
   @Test
-  void kShotSamplingIsSeededAndValidated() throws Exception {
-    List<Sample> pool = new ArrayList<>();
-    for (int i = 0; i < 20; i++) {
-      pool.add(new Sample(root.resolve("n" + i + ".png"), 0, null));
-    }
-    List<Sample> a = KShotSampler.sample(pool, 5, 1);
-    List<Sample> reversed = new ArrayList<>(pool);
-    java.util.Collections.reverse(reversed);
-    assertThat(KShotSampler.sample(reversed, 5, 1)).isEqualTo(a);
-    assertThat(KShotSampler.sample(pool, 5, 2)).isNotEqualTo(a);
-    assertThat(a).doesNotHaveDuplicates().hasSize(5);
-    assertThat(KShotSampler.sample(pool, 20, 3)).containsExactlyInAnyOrderElementsOf(pool);
-    assertThatThrownBy(() -> KShotSampler.sample(pool, 21, 1))
-        .hasMessage("k is 21 but the pool has 20 images; k must be in [1, 20]");
-    Path list = root.resolve("out/shots.txt");
-    KShotSampler.writeList(list, root, a);
-    assertThat(Files.readAllLines(list)).hasSize(5).allMatch(l -> l.matches("n\\d+\\.png"));
-  }
-
-  @Test
   void naturalOrder() {
     assertThat(DatasetReader.naturalCompare("a2", "a10")).isNegative();
     assertThat(DatasetReader.naturalCompare("Y10", "Y9")).isPositive();

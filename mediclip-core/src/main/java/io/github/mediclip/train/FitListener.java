@@ -3,14 +3,15 @@ package io.github.mediclip.train;
 import java.util.Map;
 
 /**
- * Receives progress events from {@link FewShotTrainer}. All methods have empty defaults; implement the
- * ones you need. Events arrive on the training thread, in order. A listener can stop training early by
+ * Receives progress events from {@link FewShotTrainer} (formerly {@code TrainingListener},
+ * renamed so that it does not clash with {@code ai.djl.training.listener.TrainingListener}). All
+ * methods have empty defaults; implement the ones you need. Events arrive on the training thread, in order. A listener can stop training early by
  * returning {@code false} from {@link #onStep} or {@link #onEpochEnd}: training then ends with the best
  * state seen so far (exactly like an early stop or a {@link Thread#interrupt()}).
  *
  * <p>Epochs and steps are 1-based.
  */
-public interface TrainingListener {
+public interface FitListener {
 
   /**
    * Called once before the first epoch.
@@ -58,15 +59,15 @@ public interface TrainingListener {
    *
    * @param summary what happened
    */
-  default void onTrainingEnd(TrainingSummary summary) {}
+  default void onTrainingEnd(FitSummary summary) {}
 
   /**
    * A listener that ignores every event.
    *
    * @return a no-op listener
    */
-  static TrainingListener silent() {
-    return new TrainingListener() {};
+  static FitListener silent() {
+    return new FitListener() {};
   }
 
   /**
@@ -74,7 +75,7 @@ public interface TrainingListener {
    *
    * @return a new console listener
    */
-  static TrainingListener console() {
+  static FitListener console() {
     return new ConsoleProgressListener(System.err, System.console() != null);
   }
 }

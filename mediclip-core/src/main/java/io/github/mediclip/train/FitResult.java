@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The outcome of {@link FewShotTrainer#train}: the heads passed in now hold the best state; this record
- * says what was done.
+ * The outcome of {@link FewShotTrainer#train} (formerly {@code TrainingResult}, renamed so that it
+ * does not clash with {@code ai.djl.training.TrainingResult}): the heads passed in now hold the best
+ * state; this record says what was done.
  *
  * @param summary epochs, best epoch, metric, time, stop reason
  * @param operatingPoint thresholds and normalisation statistics chosen on the validation data with the
@@ -17,8 +18,8 @@ import java.util.Map;
  *     {@code pixel_auroc} when masks exist)
  * @param validationSize number of validation images
  */
-public record TrainingResult(
-    TrainingSummary summary,
+public record FitResult(
+    FitSummary summary,
     OperatingPoint operatingPoint,
     List<String> shotIds,
     String trainingFingerprint,
@@ -37,7 +38,7 @@ public record TrainingResult(
    *     {@code pixel_auroc} when masks exist)
    * @param validationSize number of validation images
    */
-  public TrainingResult {
+  public FitResult {
     shotIds = List.copyOf(shotIds);
     validationMetrics = Map.copyOf(validationMetrics);
   }
