@@ -108,7 +108,7 @@ public final class ClusterCheck {
             .optShots(2)
             .optValidationAnomalies(2)
             .optDevice(ai.djl.Device.cpu())
-            .optListener(new io.github.mediclip.train.TrainingListener() {})
+            .optListener(new io.github.mediclip.train.FitListener() {})
             .build()
             .fit(normals)) {
       d.save(bundle);

@@ -7,7 +7,7 @@ import io.github.mediclip.Prediction;
 import io.github.mediclip.eval.data.Dataset;
 import io.github.mediclip.eval.data.Sample;
 import io.github.mediclip.eval.phantom.PhantomDataset;
-import io.github.mediclip.train.TrainingListener;
+import io.github.mediclip.train.FitListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +52,7 @@ final class SparkFixture {
             .optWorkers(1)
             .optValidationAnomalies(2)
             .optDevice(Device.cpu())
-            .optListener(new TrainingListener() {})
+            .optListener(new FitListener() {})
             .build()
             .fit(normals)) {
       d.save(bundle);
