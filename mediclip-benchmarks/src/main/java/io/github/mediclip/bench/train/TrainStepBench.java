@@ -45,7 +45,8 @@ import java.util.SplittableRandom;
  * are printed: on a shared machine the CPU time is the steadier figure.
  *
  * <p>Usage: {@code TrainStepBench [--model ViT-B-16] [--batch 8] [--steps 3] [--warmup 1] [--layers 6,9,12]
- * [--threads N] [--bpe path/to/bpe_simple_vocab_16e6.txt.gz] [--modes reference,fast]}. Without {@code --bpe}, the
+ * [--threads N] [--bpe path/to/bpe_simple_vocab_16e6.txt.gz] [--modes reference,fast] [--device cpu|gpu|gpu:N]}
+ * (default device: the CPU; on a GPU the "cpu" columns are the host process's CPU time). Without {@code --bpe}, the
  * prompts are tokenized with the synthetic byte-level vocabulary (longer prompts, so the fast mode gains less than with
  * the real vocabulary). Reference figure (from the issue): 6.3-6.9 s per step, of which 2.4-2.6 s backbone, ~4 s prompt
  * encoder, &lt; 0.1 s rest.
@@ -62,6 +63,7 @@ public final class TrainStepBench {
         List<Integer> layers = null;
         Path bpe = null;
         List<String> modes = List.of("reference", "fast");
+        Device device = Device.cpu();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--model" -> model = args[++i];
@@ -73,8 +75,9 @@ public final class TrainStepBench {
                 case "--threads" -> System.setProperty("ai.djl.pytorch.num_threads", args[++i]);
                 case "--bpe" -> bpe = Path.of(args[++i]);
                 case "--modes" -> modes = List.of(args[++i].split(","));
+                case "--device" -> device = parseDevice(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; options: --model --batch --steps --warmup --layers --threads --bpe --modes");
+                        + "; options: --model --batch --steps --warmup --layers --threads --bpe --modes --device");
             }
         }
         if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
@@ -88,8 +91,8 @@ public final class TrainStepBench {
         ClipTokenizer tokenizer = bpe != null && Files.isRegularFile(bpe) ? ClipTokenizer.fromBpeFile(bpe)
                 : ClipTokenizer.byteLevel();
         Engine engine = Engine.getEngine("PyTorch");
-        System.out.printf(Locale.ROOT, "engine %s %s, cpu threads visible %d, num_threads property %s%n",
-                engine.getEngineName(), engine.getVersion(), Runtime.getRuntime().availableProcessors(),
+        System.out.printf(Locale.ROOT, "engine %s %s, device %s, cpu threads visible %d, num_threads property %s%n",
+                engine.getEngineName(), engine.getVersion(), device, Runtime.getRuntime().availableProcessors(),
                 System.getProperty("ai.djl.pytorch.num_threads"));
         System.out.printf(Locale.ROOT, "model %s (image %d, vision %d x %d, text %d x %d), batch %d, layers %s,"
                         + " tokenizer %s, %d warm-up + %d timed steps per mode%n", model, cfg.vision().imageSize(),
@@ -108,7 +111,7 @@ public final class TrainStepBench {
         ClipModel clip;
         try (NDManager weightsManager = NDManager.newBaseManager(Device.cpu())) {
             // the loader frees each random array once copied: one copy of the weights at a time
-            clip = ClipModel.loader().optDevice(Device.cpu()).optTokenizer(tokenizer)
+            clip = ClipModel.loader().optDevice(device).optTokenizer(tokenizer)
                     .fromWeightsTakingOwnership(cfg, ClipWeights.randomInit(cfg, 1L, weightsManager));
         }
         System.out.printf(Locale.ROOT, "random backbone built in %.1f s%n", (System.nanoTime() - t) / 1e9);
@@ -122,7 +125,7 @@ public final class TrainStepBench {
             }
             try (MediClipHeads heads = MediClipHeads.create(clip, hc, 3L);
                     AdamOptimizer adam = new AdamOptimizer();
-                    NDManager m = NDManager.newBaseManager(Device.cpu())) {
+                    NDManager m = NDManager.newBaseManager(device)) {
                 System.out.printf(Locale.ROOT, "%n[%s] prompt sequence length %d (%s)%n", mode,
                         hc.truncatePrompts() ? heads.longestPromptLength() : cfg.text().contextLength(),
                         hc.promptCausalMask() ? "causal mask" : "no causal mask");
@@ -150,6 +153,17 @@ public final class TrainStepBench {
             }
         }
         clip.close();
+    }
+
+    private static Device parseDevice(String s) {
+        if (s.equals("cpu")) {
+            return Device.cpu();
+        } else if (s.equals("gpu")) {
+            return Device.gpu();
+        } else if (s.startsWith("gpu:")) {
+            return Device.gpu(Integer.parseInt(s.substring(4)));
+        }
+        throw new IllegalArgumentException("--device must be cpu, gpu or gpu:N, got '" + s + "'");
     }
 
     /** @return synthesis, backbone wall/cpu, prompt wall/cpu, step wall/cpu (seconds) */
@@ -209,7 +223,14 @@ public final class TrainStepBench {
         return 0;
     }
 
-    static GrayImage phantom(SplittableRandom r, int size) {
+    /**
+     * A synthetic brain-like gray slice (an ellipse with texture and noise on a dark background).
+     *
+     * @param r the random source
+     * @param size width and height in pixels
+     * @return the image
+     */
+    public static GrayImage phantom(SplittableRandom r, int size) {
         float[] px = new float[size * size];
         double cx = size / 2.0 + r.nextDouble(-0.05, 0.05) * size;
         double cy = size / 2.0 + r.nextDouble(-0.05, 0.05) * size;
