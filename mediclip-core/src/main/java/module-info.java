@@ -7,6 +7,8 @@
  * <p>The jar also works on the class path. On the module path the native libtorch is the application's
  * choice (see docs/gpu.md).
  */
+// DJL's jars are automatic modules (Automatic-Module-Name only); there is no named module to require instead.
+@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
 module io.github.mediclip.core {
   requires transitive io.github.mediclip.synth;
   requires transitive ai.djl.api;
@@ -21,6 +23,7 @@ module io.github.mediclip.core {
   exports io.github.mediclip;
   exports io.github.mediclip.bundle;
   exports io.github.mediclip.clip;
+  exports io.github.mediclip.formats;
   exports io.github.mediclip.model;
   exports io.github.mediclip.train;
   exports io.github.mediclip.zoo;
@@ -31,6 +34,9 @@ module io.github.mediclip.core {
   opens io.github.mediclip.model to com.google.gson;
   opens io.github.mediclip.train to com.google.gson;
   opens io.github.mediclip.clip to com.google.gson;
+
+  uses io.github.mediclip.formats.VolumeReaderProvider;
+  uses io.github.mediclip.formats.DicomFrameDecoder;
 
   provides ai.djl.repository.zoo.ZooProvider with io.github.mediclip.zoo.MediClipZooProvider;
 }

@@ -3,6 +3,8 @@
  * dataset readers (MediCLIP, MVTec-like and plain layouts), the phantom dataset, the evaluator with its
  * report folder, and k-shot sweeps.
  */
+// "module": the qualified export below names a module that is compiled after this one (javac cannot see it yet).
+@SuppressWarnings("module")
 module io.github.mediclip.eval {
   requires transitive io.github.mediclip.core;
   requires com.google.gson;

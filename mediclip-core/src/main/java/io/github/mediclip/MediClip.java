@@ -9,6 +9,7 @@ import io.github.mediclip.clip.ClipConfig;
 import io.github.mediclip.clip.ClipModel;
 import io.github.mediclip.clip.ClipTokenizer;
 import io.github.mediclip.clip.ClipWeights;
+import io.github.mediclip.internal.PyTorchEngines;
 import io.github.mediclip.model.ClassTokenPosition;
 import io.github.mediclip.model.HeadsConfig;
 import io.github.mediclip.model.MediClipHeads;
@@ -264,6 +265,7 @@ public final class MediClip {
       cfg = cfg.withImageSize(imageSize);
     }
     ClipModel model;
+    PyTorchEngines.get(); // a missing native library fails here, with what to add
     try (NDManager tmp = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
       ClipModel.Loader loader =
           ClipModel.loader().optDevice(device).optTokenizer(ClipTokenizer.byteLevel());
@@ -381,7 +383,7 @@ public final class MediClip {
    * @return the device
    */
   public static Device defaultDevice() {
-    Engine e = Engine.getEngine("PyTorch");
+    Engine e = PyTorchEngines.get();
     return e.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
   }
 

@@ -81,6 +81,7 @@ public final class MediClipDetector implements AutoCloseable {
    * @param sourceBundle the bundle it was loaded from (never overwritten by {@link #save}), or {@code
    *     null}
    */
+  @SuppressWarnings("try") // NoGrad is a scope guard: entering and closing it is the point
   MediClipDetector(
       ClipModel clip,
       boolean ownsClip,
@@ -140,6 +141,49 @@ public final class MediClipDetector implements AutoCloseable {
   public Prediction predict(GrayImage image) {
     Objects.requireNonNull(image, "image");
     return predictGray(List.of(image)).get(0);
+  }
+
+  /**
+   * Reads a DICOM file, DICOM series folder or NIfTI file and scores every slice, with the default
+   * intensity policy of its modality ({@link io.github.mediclip.formats.IntensityPolicy#forModality})
+   * and the maximum slice score as the volume score.
+   *
+   * @param source a DICOM file, a folder holding one series, or a NIfTI file
+   * @return the volume prediction
+   * @throws io.github.mediclip.formats.MedicalFormatException naming the file when it cannot be read
+   */
+  public VolumePrediction predictVolume(Path source) {
+    io.github.mediclip.formats.MedicalVolume v = io.github.mediclip.formats.MedicalImages.read(source);
+    return predictVolume(v,
+        io.github.mediclip.formats.IntensityPolicy.forModality(v.metadata().modality()),
+        VolumeScoring.max());
+  }
+
+  /**
+   * Scores every slice of a volume: the policy maps modality values to 0..255 images, each is
+   * predicted as {@link #predict(GrayImage)} does (in batches of 8), and the scoring combines the
+   * slice scores.
+   *
+   * @param volume the volume
+   * @param policy the intensity policy (use the one the detector was trained with)
+   * @param scoring max or top-k mean
+   * @return the volume prediction, recording policy and scoring
+   */
+  public VolumePrediction predictVolume(io.github.mediclip.formats.MedicalVolume volume,
+      io.github.mediclip.formats.IntensityPolicy policy, VolumeScoring scoring) {
+    Objects.requireNonNull(volume, "volume");
+    Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(scoring, "scoring");
+    List<GrayImage> images = policy.apply(volume);
+    List<Prediction> preds = new java.util.ArrayList<>(images.size());
+    for (int i = 0; i < images.size(); i += 8) {
+      preds.addAll(predictGray(images.subList(i, Math.min(images.size(), i + 8))));
+    }
+    double[] scores = new double[preds.size()];
+    for (int i = 0; i < scores.length; i++) {
+      scores[i] = preds.get(i).score();
+    }
+    return new VolumePrediction(preds, scoring.score(scores), scoring.spec(), policy.spec(), images);
   }
 
   /**
@@ -232,6 +276,7 @@ public final class MediClipDetector implements AutoCloseable {
    * @param images (B, 3, S, S) normalised as {@link GrayTensors} does
    * @return [maps (B, S, S), scores (B)]
    */
+  @SuppressWarnings("try") // NoGrad is a scope guard: entering and closing it is the point
   public NDList forward(NDArray images) {
     Shape shape = images.getShape();
     if (shape.dimension() != 4 || shape.get(1) != 3 || shape.get(2) != imageSize

@@ -87,6 +87,44 @@ class MediClipEndToEndTest {
   }
 
   @Test
+  void predictVolumeScoresEverySliceLikePredict() {
+    // a 3-slice volume of modality values 0..1000: the policy maps it to 0..255 images
+    List<float[]> slices = new java.util.ArrayList<>();
+    for (int k = 0; k < 3; k++) {
+      float[] v = normals.get(k).toArray();
+      for (int i = 0; i < v.length; i++) {
+        v[i] *= 1000f / 255f;
+      }
+      slices.add(v);
+    }
+    io.github.mediclip.formats.VolumeMetadata md = new io.github.mediclip.formats.VolumeMetadata(
+        "NIfTI-1", "v.nii", null, null, null, 64, 64, 3, 1, 16, 16, true, "MONOCHROME2", 1, 0,
+        Double.NaN, Double.NaN, 1, 1, 1, null, null);
+    io.github.mediclip.formats.MedicalVolume vol =
+        io.github.mediclip.formats.MedicalVolume.of(slices, md);
+    io.github.mediclip.formats.IntensityPolicy policy =
+        io.github.mediclip.formats.IntensityPolicy.window(500, 1001);
+    VolumePrediction vp = detector.predictVolume(vol, policy, VolumeScoring.topKMean(2));
+    assertThat(vp.slices()).hasSize(3);
+    assertThat(vp.intensityPolicy()).isEqualTo("window:500/1001");
+    assertThat(vp.scoring()).isEqualTo("top-k-mean:2");
+    double[] s = new double[3];
+    List<Prediction> batch = detector.predictGray(policy.apply(vol)); // same batch: identical
+    for (int k = 0; k < 3; k++) {
+      s[k] = vp.slices().get(k).score();
+      assertThat(s[k]).isEqualTo(batch.get(k).score());
+      // one at a time: equal within the batch-vs-single tolerance of batchEqualsSingle...
+      assertThat(s[k]).isCloseTo(detector.predict(policy.apply(vol, k)).score(),
+          org.assertj.core.data.Offset.offset(1e-5));
+    }
+    java.util.Arrays.sort(s);
+    assertThat(vp.score()).isEqualTo((s[1] + s[2]) / 2);
+    assertThat(vp.topSlices(3)).hasSize(3);
+    assertThat(vp.slices().get(vp.topSlices(1).get(0)).score()).isEqualTo(s[2]);
+    assertThat(vp.topOverlays(2)).hasSize(2);
+  }
+
+  @Test
   void overlayPngIsWritten(@TempDir Path tmp) throws Exception {
     GrayImage img = normals.get(1);
     Prediction p = detector.predict(img);

@@ -5,9 +5,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.pytorch.jni.JniUtils;
 import io.github.mediclip.clip.ClipConfig;
 import io.github.mediclip.clip.ClipModel;
 import io.github.mediclip.clip.ClipTokenizer;
@@ -352,10 +354,21 @@ public final class MediClipHeads implements AutoCloseable {
                                 + e.getValue().getShape());
             }
         }
-        for (Map.Entry<String, NDArray> e : params.entrySet()) {
-            NDArray src = values.get(e.getKey());
-            float[] data = src.toType(DataType.FLOAT32, false).toFloatArray();
-            e.getValue().set(data);
+        // NDArray.set(float[]) goes through DJL's torchSet, whose deprecated AutoNonVariableTypeMode guard makes
+        // libtorch print a 500-character warning; an index-put copy with grad mode off writes the same values
+        // without it (grad mode off because the parameters are leaves that require gradients).
+        boolean grad = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            for (Map.Entry<String, NDArray> e : params.entrySet()) {
+                NDArray param = e.getValue();
+                float[] data = values.get(e.getKey()).toType(DataType.FLOAT32, false).toFloatArray();
+                try (NDManager scope = param.getManager().newSubManager()) {
+                    param.set(new NDIndex("..."), scope.create(data, param.getShape()));
+                }
+            }
+        } finally {
+            JniUtils.setGradMode(grad);
         }
         invalidateTextFeatures();
     }

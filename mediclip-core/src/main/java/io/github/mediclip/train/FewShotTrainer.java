@@ -450,6 +450,7 @@ public final class FewShotTrainer {
     }
 
     @Override
+    @SuppressWarnings("try") // try-with-resources closes all three, also when one close throws
     public void close() {
       try (AdamOptimizer o = optimizer;
           SampleProducer p = producer;
@@ -518,6 +519,7 @@ public final class FewShotTrainer {
     }
   }
 
+  @SuppressWarnings("try") // NoGrad is a scope guard: entering and closing it is the point
   private Evaluation evaluate(
       ClipModel clip, MediClipHeads heads, ValidationData val, FeatureCache cache) {
     int n = val.size();

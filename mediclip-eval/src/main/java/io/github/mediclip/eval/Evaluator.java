@@ -1,11 +1,11 @@
 package io.github.mediclip.eval;
 
-import ai.djl.training.util.ProgressBar;
 import ai.djl.util.Progress;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.github.mediclip.eval.data.Dataset;
+import io.github.mediclip.eval.internal.ConsoleProgress;
 import io.github.mediclip.eval.data.ImageFiles;
 import io.github.mediclip.eval.data.Sample;
 import io.github.mediclip.eval.internal.OutputFolders;
@@ -150,7 +150,10 @@ public final class Evaluator {
       pm = new PixelMetrics();
     }
     CaseKeeper cases = new CaseKeeper(overlayCases, thumbnailSize);
-    Progress bar = progress != null ? progress : progressBar ? new ProgressBar() : null;
+    Progress bar =
+        progress != null
+            ? progress
+            : progressBar ? new ConsoleProgress(System.err, System.console() != null) : null;
     if (bar != null) {
       bar.reset("Evaluating " + dataset.name(), n);
       bar.start(0);
@@ -583,7 +586,8 @@ public final class Evaluator {
     }
 
     /**
-     * Whether to show DJL's console progress bar. Default false.
+     * Whether to show a progress bar on standard error (like the training progress; redrawn on a
+     * terminal, a line per tenth otherwise). Default false.
      *
      * @param enabled whether to show it
      * @return this builder

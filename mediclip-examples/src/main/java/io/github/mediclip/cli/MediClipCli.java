@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
             SynthStatsCommand.class,
             MetricsCommand.class,
             ParityCommand.class,
+            InspectCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class MediClipCli implements Runnable {

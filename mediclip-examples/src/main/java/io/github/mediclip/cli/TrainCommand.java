@@ -127,7 +127,7 @@ final class TrainCommand implements Callable<Integer> {
         dataset.validate();
         device.validate();
         Check.directory("--backbone", backbone);
-        // The output is checked, probed and locked before anything else runs (docs/reliability-outputs.md).
+        // The output is checked, probed and locked before anything else runs (docs/reliability.md).
         SaveOptions saveOptions = SaveOptions.builder().optOverwrite(overwrite).addProtectedPath(dataset.data)
                 .addProtectedPath(backbone).build();
         try (BundleOutput reserved = reserve(out, saveOptions)) {
