@@ -5,13 +5,15 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import io.github.mediclip.internal.DetectorAccess;
 import io.github.mediclip.bundle.BundleManifest;
 import io.github.mediclip.bundle.SaveOptions;
 import io.github.mediclip.bundle.internal.BundleCodec;
 import io.github.mediclip.bundle.internal.BundleWriter;
 import io.github.mediclip.clip.ClipModel;
+import io.github.mediclip.internal.model.MediClipHeads;
 import io.github.mediclip.internal.NoGrad;
-import io.github.mediclip.model.MediClipHeads;
 import io.github.mediclip.synth.GrayImage;
 import io.github.mediclip.train.GrayTensors;
 import java.awt.image.BufferedImage;
@@ -38,6 +40,22 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * for running predictions.
  */
 public final class MediClipDetector implements AutoCloseable {
+
+  static {
+    DetectorAccess.install(
+        new DetectorAccess.Hooks() {
+          @Override
+          public NDList forward(MediClipDetector detector, NDArray images) {
+            return detector.forward(images);
+          }
+
+          @Override
+          public Prediction toPrediction(
+              MediClipDetector detector, float[] mapS, double score, int width, int height) {
+            return detector.toPrediction(mapS, score, width, height);
+          }
+        });
+  }
 
   private final ClipModel clip;
   private final boolean ownsClip;
@@ -277,7 +295,7 @@ public final class MediClipDetector implements AutoCloseable {
    * @return [maps (B, S, S), scores (B)]
    */
   @SuppressWarnings("try") // NoGrad is a scope guard: entering and closing it is the point
-  public NDList forward(NDArray images) {
+  NDList forward(NDArray images) {
     Shape shape = images.getShape();
     if (shape.dimension() != 4 || shape.get(1) != 3 || shape.get(2) != imageSize
         || shape.get(3) != imageSize) {
@@ -309,7 +327,7 @@ public final class MediClipDetector implements AutoCloseable {
    * @param height input height
    * @return the prediction
    */
-  public Prediction toPrediction(float[] mapS, double score, int width, int height) {
+  Prediction toPrediction(float[] mapS, double score, int width, int height) {
     OperatingPoint op = manifest.operatingPoint();
     GrayImage map = GrayImage.of(imageSize, imageSize, mapS);
     if (width != imageSize || height != imageSize) {
@@ -418,7 +436,7 @@ public final class MediClipDetector implements AutoCloseable {
    *
    * @return the heads
    */
-  public MediClipHeads heads() {
+  MediClipHeads heads() {
     return heads;
   }
 

@@ -8,7 +8,7 @@ import java.util.Objects;
 
 /**
  * Anything that scores images: a trained {@link MediClipDetector} (see {@link #of(MediClipDetector)}) or a test
- * fake. The {@link Evaluator} and {@link KShotSweep} work against this interface, so they can be tested without
+ * fake. The {@link DetectorEvaluator} and {@link KShotSweep} work against this interface, so they can be tested without
  * an engine.
  */
 @FunctionalInterface

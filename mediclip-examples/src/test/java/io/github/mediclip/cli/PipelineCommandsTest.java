@@ -122,7 +122,7 @@ class PipelineCommandsTest {
         assertThat(bb.resolve("open_clip_config.json")).isRegularFile();
         assertThat(bb.resolve("open_clip_model.safetensors")).isRegularFile();
         assertThat(bb.resolve("vocab.json")).isRegularFile();
-        try (var reader = io.github.mediclip.clip.SafetensorsReader.open(bb.resolve("open_clip_model.safetensors"))) {
+        try (var reader = io.github.mediclip.internal.clip.SafetensorsReader.open(bb.resolve("open_clip_model.safetensors"))) {
             assertThat(reader.metadata()).containsEntry("mediclip.random_init", "true")
                     .containsEntry("mediclip.seed", "9");
         }
