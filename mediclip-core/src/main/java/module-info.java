@@ -1,12 +1,16 @@
 /**
- * MediCLIP for Java, core: CLIP written in DJL (vision and text towers, BPE tokenizer, weight import,
- * preprocessing), the MediCLIP heads (adapters, CoOp prompt learner, map head, losses), the
- * {@code FewShotTrainer}, the {@code MediClip.builder()} entry point, detector bundles and the DJL
- * translator / model-zoo entry. Implements MediCLIP (MICCAI 2024, arXiv 2405.11315).
+ * MediCLIP for Java, core: the {@code MediClip.builder()} entry point and the detector, a documented
+ * CLIP in DJL, the heads and training configuration, detector bundles and the DJL translator /
+ * model-zoo entry. The heads, the trainer, losses, optimizer and weight codecs are in non-exported
+ * {@code internal} packages (the exported list and the reason for each: docs/architecture.md).
+ * Implements MediCLIP (MICCAI 2024, arXiv 2405.11315).
  *
  * <p>The jar also works on the class path. On the module path the native libtorch is the application's
  * choice (see docs/gpu.md).
  */
+// DJL's jars are automatic modules (Automatic-Module-Name only); there is no named module to require instead.
+// "module": the qualified exports name our downstream modules, which are not on this module's path at compile time.
+@SuppressWarnings({"requires-automatic", "requires-transitive-automatic", "module"})
 module io.github.mediclip.core {
   requires transitive io.github.mediclip.synth;
   requires transitive ai.djl.api;
@@ -25,6 +29,16 @@ module io.github.mediclip.core {
   exports io.github.mediclip.model;
   exports io.github.mediclip.train;
   exports io.github.mediclip.zoo;
+
+  // Implementation packages, shared with our own modules only (not API; see docs/architecture.md).
+  exports io.github.mediclip.internal to
+      io.github.mediclip.eval;
+  exports io.github.mediclip.internal.metrics to
+      io.github.mediclip.eval;
+  exports io.github.mediclip.internal.clip to
+      io.github.mediclip.examples;
+  exports io.github.mediclip.internal.model to
+      io.github.mediclip.examples;
 
   // The bundle manifest and the configuration records it holds are (de)serialized by Gson reflectively.
   opens io.github.mediclip to com.google.gson;

@@ -3,7 +3,8 @@
  * the runnable examples ({@code io.github.mediclip.examples}). {@code mediclip.jar} runs on the class path.
  */
 module io.github.mediclip.examples {
-  requires io.github.mediclip.eval;
+  // The examples' public classes use synth, core and eval types (eval requires core and synth transitively).
+  requires transitive io.github.mediclip.eval;
   requires info.picocli;
   requires com.google.gson;
 

@@ -3,9 +3,12 @@
  * SPI, the six reference tasks, a weighted mixture and a registry by declared name. Pure Java; Guava
  * is the only dependency.
  */
+// "module": the qualified export below names modules that are compiled after this one (javac cannot see them yet).
+@SuppressWarnings("module")
 module io.github.mediclip.synth {
   requires com.google.common;
-  requires java.desktop;
+  // GrayImage converts from and to java.awt.image.BufferedImage in its public API.
+  requires transitive java.desktop;
   requires java.management;
 
   exports io.github.mediclip.synth;

@@ -1,75 +1,63 @@
 package io.github.mediclip;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import io.github.mediclip.bundle.BundleManifest;
-import io.github.mediclip.bundle.internal.BundleCodec;
-import io.github.mediclip.bundle.internal.BundleSource;
-import io.github.mediclip.model.HeadsConfig;
-import io.github.mediclip.model.MediClipHeads;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 
 /**
- * Assembles a detector from a bundle: the bundle codec reads and checks the bundle (bounded, never
- * extracted), this class opens the backbone it names and loads the heads into it. Behind {@link
- * MediClip#load(Path, Path, Device)}.
+ * Loads saved detector bundles, in DJL's {@code Criteria} style: optional settings with {@code opt*}
+ * (each default written below), then {@link #load(Path)}. Get one with {@link MediClip#loader()}.
+ *
+ * <pre>{@code
+ * try (MediClipDetector d = MediClip.loader()
+ *     .optBackbone(Path.of("models/ViT-L-14"))
+ *     .load(Path.of("brain-detector.zip"))) {
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>A loader is a small mutable configuration; use one per thread or configure it before sharing.
  */
-final class DetectorLoader {
+public final class DetectorLoader {
 
-  private DetectorLoader() {}
+  private Path backboneFolder;
+  private Device device;
 
-  static MediClipDetector load(Path bundle, Path backboneFolder, Device device) {
-    Objects.requireNonNull(bundle, "bundle");
-    try (BundleSource src = BundleSource.open(bundle)) {
-      BundleManifest m = src.manifest();
-      // Everything that can be checked without the backbone is checked before the engine starts.
-      BundleCodec.clipConfig(src); // image size, layers and preset against the recorded configuration
-      byte[] headsBytes = BundleCodec.readHeads(src); // bounded, content hashes checked
-      HeadsConfig hc = BundleCodec.headsConfig(m.heads());
-      Device dev = device != null ? device : MediClip.defaultDevice();
-      BundleManifest.Backbone ref = m.backbone();
-      MediClip.Backbone backbone;
-      if ("random".equals(ref.kind()) && backboneFolder == null) {
-        backbone = MediClip.randomBackbone(ref.preset(), ref.randomSeed(), m.imageSize(), dev, true);
-      } else {
-        Path folder = backboneFolder != null ? backboneFolder : BundleCodec.locateBackbone(bundle, ref);
-        backbone =
-            new MediClip.Backbone(
-                MediClip.loadClip(folder, m.imageSize(), dev, true), true, folder, null, 0);
-      }
-      MediClipHeads heads = null;
-      try {
-        BundleCodec.checkBackbone(
-            bundle,
-            m,
-            backbone.sha256(),
-            backbone.folder() != null
-                ? "folder " + backbone.folder()
-                : "(random " + ref.preset() + ")",
-            backbone.model().config().vision().layers());
-        heads = MediClipHeads.create(backbone.model(), hc, m.provenance().seed());
-        Map<String, Shape> expected = new LinkedHashMap<>();
-        heads.parameters().forEach((k, v) -> expected.put(k, v.getShape()));
-        Map<String, float[]> values = BundleCodec.decodeHeads(src, headsBytes, expected);
-        try (NDManager tmp = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-          Map<String, NDArray> params = new LinkedHashMap<>();
-          values.forEach((k, v) -> params.put(k, tmp.create(v, expected.get(k))));
-          heads.loadParameters(params);
-        }
-        return new MediClipDetector(
-            backbone.model(), true, backbone.folder(), heads, m, bundle.toAbsolutePath().normalize());
-      } catch (RuntimeException | Error e) {
-        if (heads != null) {
-          heads.close();
-        }
-        backbone.model().close();
-        throw e;
-      }
-    }
+  DetectorLoader() {}
+
+  /**
+   * Sets the CLIP model folder the detector was trained with. Default: the folder recorded in the
+   * bundle's manifest (relative to the bundle's parent folder, then the absolute path at save time),
+   * or the recorded random preset.
+   *
+   * @param folder the model folder
+   * @return this loader
+   */
+  public DetectorLoader optBackbone(Path folder) {
+    backboneFolder = Objects.requireNonNull(folder, "backbone");
+    return this;
+  }
+
+  /**
+   * Sets the device. Default: a GPU when DJL sees one, else the CPU ({@link MediClip#defaultDevice()}).
+   *
+   * @param d the device
+   * @return this loader
+   */
+  public DetectorLoader optDevice(Device d) {
+    device = Objects.requireNonNull(d, "device");
+    return this;
+  }
+
+  /**
+   * Loads a detector bundle (folder or {@code .zip}).
+   *
+   * @param bundle the bundle folder or zip
+   * @return the detector (close it when done)
+   * @throws MediClipException when the bundle is malformed or the backbone cannot be found
+   * @throws BackboneMismatchException when the backbone's weights differ from the ones trained on
+   */
+  public MediClipDetector load(Path bundle) {
+    return MediClip.load(bundle, backboneFolder, device);
   }
 }

@@ -3,40 +3,38 @@ package io.github.mediclip;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import io.github.mediclip.bundle.BundleManifest;
 import io.github.mediclip.clip.ClipConfig;
 import io.github.mediclip.clip.ClipModel;
-import io.github.mediclip.clip.ClipTokenizer;
 import io.github.mediclip.clip.ClipWeights;
+import io.github.mediclip.internal.PyTorchEngines;
 import io.github.mediclip.model.ClassTokenPosition;
 import io.github.mediclip.model.HeadsConfig;
-import io.github.mediclip.model.MediClipHeads;
+import io.github.mediclip.internal.model.MediClipHeads;
 import io.github.mediclip.synth.AnomalySynthesizer;
 import io.github.mediclip.synth.GrayImage;
 import io.github.mediclip.synth.SynthesisMixture;
 import io.github.mediclip.train.FewShotTrainer;
 import io.github.mediclip.train.FitConfig;
 import io.github.mediclip.train.FitListener;
-import io.github.mediclip.train.FitResult;
-import io.github.mediclip.train.KShotSampler;
 import io.github.mediclip.train.LabeledImage;
-import io.github.mediclip.train.ShotFile;
 import io.github.mediclip.train.ValidationSource;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 
+// Over 500 lines on purpose: the immutable spec and its Builder, whose ~25 options each carry their
+// validation and their documented default (the javadoc is the reference users read). Fit orchestration
+// is in DetectorFitting, backbones in Backbones; bundle loading moves to the bundle codec (issue 10).
 /**
  * The entry point of MediCLIP for Java: configure with {@link #builder()}, train with {@link #fit}, or
  * load a saved detector with {@link #load(Path)}.
@@ -61,16 +59,40 @@ import java.util.Properties;
  */
 public final class MediClip {
 
-  private final Builder b;
+  private final BackboneSource backbone;
   private final ClipConfig clipConfig;
   private final HeadsConfig headsConfig;
   private final FitConfig fitConfig;
+  private final List<Path> shotFiles;
+  private final Device device;
+  private final boolean mixedPrecision;
+  private final FitListener listener;
+  private final List<LabeledImage> validation;
+  private final boolean legacyTestSet;
+  private final io.github.mediclip.formats.IntensityPolicy intensityPolicy;
 
-  private MediClip(Builder b, ClipConfig clipConfig, HeadsConfig headsConfig, FitConfig tc) {
-    this.b = b.copy();
+  private MediClip(
+      Builder b, ClipConfig clipConfig, HeadsConfig headsConfig, FitConfig trainingConfig) {
+    this.backbone = b.backbone;
     this.clipConfig = clipConfig;
     this.headsConfig = headsConfig;
-    this.fitConfig = tc;
+    this.fitConfig = trainingConfig;
+    this.shotFiles = b.shotFiles;
+    this.device = b.device;
+    this.mixedPrecision = b.mixedPrecision;
+    this.listener = b.listener;
+    this.validation = b.validation;
+    this.legacyTestSet = b.legacyTestSet;
+    this.intensityPolicy = b.intensityPolicy;
+  }
+
+  /**
+   * Returns the intensity policy recorded in the bundle ({@link Builder#optIntensityPolicy}).
+   *
+   * @return the policy, or {@code null} when none is set
+   */
+  public io.github.mediclip.formats.IntensityPolicy intensityPolicy() {
+    return intensityPolicy;
   }
 
   /**
@@ -110,66 +132,122 @@ public final class MediClip {
   }
 
   /**
+   * Returns the shot files given with {@link Builder#optShots(List)}.
+   *
+   * @return the files, or {@code null} when the k shots are drawn with the seed
+   */
+  public List<Path> shotFiles() {
+    return shotFiles;
+  }
+
+  /**
    * Returns the device training and inference run on.
    *
    * @return the configured device, else a GPU when DJL sees one, else the CPU
    */
   public Device device() {
-    return b.device != null ? b.device : defaultDevice();
+    return device != null ? device : defaultDevice();
   }
 
   /**
-   * Trains a detector on normal images.
+   * Returns where the backbone comes from.
    *
-   * <p>The k shots are drawn from {@code normals} with {@link KShotSampler} ({@link
-   * Builder#optShots(int)}; a pool of files is put in path order first, other pools are taken in the
-   * order given), or are the files given to {@link Builder#optShots(List)}. Only the shots are read:
-   * in the k-shot protocol (the default) the other images of the pool are never opened. With {@link
-   * Builder#optHoldoutValidation(boolean)} the other images are read too and used for validation.
-   *
-   * @param normals the pool of normal images: each a {@link Path} (image file), {@link BufferedImage},
-   *     {@link GrayImage} or {@link LabeledImage}; any size
-   * @return the trained detector (close it when done)
-   * @throws IllegalArgumentException when the list is empty, holds an unsupported element (the
-   *     message names its index and class), is smaller than k, or lacks a shot given to {@link
-   *     Builder#optShots(List)}
-   * @throws java.io.UncheckedIOException naming the file when an image that is used cannot be read
+   * @return the folder, loaded model or random preset set on the builder
    */
-  public MediClipDetector fit(List<?> normals) {
-    Objects.requireNonNull(normals, "normals");
-    checkInputs(normals, "normals");
-    if (normals.isEmpty()) {
-      throw new IllegalArgumentException("normals must not be empty: give at least one normal image");
-    }
-    KShotSampler.Split<Integer> drawn = drawShots(normals);
-    boolean readRest = fitConfig.holdoutValidation() && b.validation.isEmpty();
-    KShotSampler.Split<LabeledImage> split =
-        new KShotSampler.Split<>(
-            toLabeled(normals, drawn.shots(), "normals"),
-            readRest ? toLabeled(normals, drawn.rest(), "normals") : List.of());
-    Backbone backbone = openBackbone(clipConfig.vision().imageSize(), device());
-    MediClipHeads heads = null;
-    try {
-      heads = MediClipHeads.create(backbone.model, headsConfig, fitConfig.seed());
-      FewShotTrainer trainer =
-          new FewShotTrainer(
-              fitConfig, b.listener != null ? b.listener : FitListener.console());
-      ValidationSource source =
-          b.legacyTestSet ? ValidationSource.LEGACY_TEST_SET : ValidationSource.USER;
-      FitResult r = trainer.train(backbone.model, heads, split, b.validation, source);
-      BundleManifest manifest = manifest(backbone, r);
-      MediClipDetector d =
-          new MediClipDetector(backbone.model, backbone.owned, backbone.folder, heads, manifest);
-      return d;
-    } catch (RuntimeException | Error e) {
-      if (heads != null) {
-        heads.close();
-      }
-      if (backbone.owned) {
-        backbone.model.close();
-      }
-      throw e;
-    }
+  public BackboneSource backbone() {
+    return backbone;
+  }
+
+  /**
+   * Returns whether the backbone runs in float16 on a GPU.
+   *
+   * @return the mixed-precision setting (default {@code true}; no effect on the CPU)
+   */
+  public boolean mixedPrecision() {
+    return mixedPrecision;
+  }
+
+  /**
+   * Returns the validation images given with {@link Builder#optValidation} or {@link
+   * Builder#optLegacyTestSetSelection}.
+   *
+   * @return the images (empty: synthesized validation anomalies are used)
+   */
+  public List<LabeledImage> validation() {
+    return validation;
+  }
+
+  /** The listener that receives training progress (the console one unless set). */
+  FitListener listener() {
+    return listener != null ? listener : FitListener.console();
+  }
+
+  /** The validation source recorded for user-given validation data. */
+  ValidationSource validationSource() {
+    return legacyTestSet ? ValidationSource.LEGACY_TEST_SET : ValidationSource.USER;
+  }
+
+  /**
+   * Returns a loader for detector bundles, in DJL's {@code Criteria} style: optional settings with
+   * {@code opt*}, then {@link DetectorLoader#load(Path)}.
+   *
+   * <pre>{@code
+   * MediClipDetector d = MediClip.loader().optBackbone(Path.of("models/ViT-L-14"))
+   *     .optDevice(Device.cpu()).load(Path.of("brain-detector.zip"));
+   * }</pre>
+   *
+   * @return a new loader with every default as documented on its methods
+   */
+  public static DetectorLoader loader() {
+    return new DetectorLoader();
+  }
+
+  /**
+   * Trains a detector on normal image files.
+   *
+   * @param normalImages the normal image files (any size); k of them are used ({@link
+   *     Builder#optShots})
+   * @return the trained detector (close it when done)
+   * @throws IllegalArgumentException when the collection is empty or names a folder
+   * @throws java.io.UncheckedIOException naming the file when an image cannot be read
+   */
+  public MediClipDetector fit(Collection<Path> normalImages) {
+    return DetectorFitting.fit(this, TrainingInputs.files(normalImages, "normals"));
+  }
+
+  /**
+   * Trains a detector on labelled in-memory images (normal ones, or with {@link
+   * LabeledImage#anomalous()} set when known; masks optional).
+   *
+   * @param images the images; k of them are used ({@link Builder#optShots})
+   * @return the trained detector (close it when done)
+   * @throws IllegalArgumentException when the list is empty
+   */
+  public MediClipDetector fit(List<LabeledImage> images) {
+    return DetectorFitting.fit(this, TrainingInputs.inMemory(images, "normals"));
+  }
+
+  /**
+   * Trains a detector on normal in-memory images (converted to grayscale luminance).
+   *
+   * @param normalImages the normal images, any size and type; k of them are used ({@link
+   *     Builder#optShots})
+   * @return the trained detector (close it when done)
+   * @throws IllegalArgumentException when the list is empty
+   */
+  public MediClipDetector fitImages(List<? extends BufferedImage> normalImages) {
+    return DetectorFitting.fit(this, TrainingInputs.inMemory(normalImages, "normals"));
+  }
+
+  /**
+   * Trains a detector on normal grayscale rasters (as {@link MediClipDetector#predictGray} takes).
+   *
+   * @param normalImages the normal images, any size; k of them are used ({@link Builder#optShots})
+   * @return the trained detector (close it when done)
+   * @throws IllegalArgumentException when the list is empty
+   */
+  public MediClipDetector fitGray(List<GrayImage> normalImages) {
+    return DetectorFitting.fit(this, TrainingInputs.inMemory(normalImages, "normals"));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -197,7 +275,7 @@ public final class MediClip {
    * @return the detector
    * @throws BackboneMismatchException when the folder's weights differ from the ones trained on
    */
-  public static MediClipDetector load(Path bundle, Path backboneFolder) {
+  static MediClipDetector load(Path bundle, Path backboneFolder) {
     return load(bundle, backboneFolder, null);
   }
 
@@ -210,71 +288,8 @@ public final class MediClip {
    * @return the detector
    * @throws BackboneMismatchException when the folder's weights differ from the ones trained on
    */
-  public static MediClipDetector load(Path bundle, Path backboneFolder, Device device) {
-    return DetectorLoader.load(bundle, backboneFolder, device);
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Backbones.
-
-  /** An opened backbone with its provenance. */
-  record Backbone(ClipModel model, boolean owned, Path folder, String preset, long randomSeed,
-      String sha256) {
-    Backbone(ClipModel model, boolean owned, Path folder, String preset, long randomSeed) {
-      this(model, owned, folder, preset, randomSeed, sha256Of(model));
-    }
-  }
-
-  private static String sha256Of(ClipModel model) {
-    String s = model.weightsSha256();
-    if (s == null || s.isEmpty()) {
-      throw new MediClipException("Backbone has no weights hash; cannot record its provenance");
-    }
-    return s;
-  }
-
-  private Backbone openBackbone(int imageSize, Device device) {
-    if (b.clipModel != null) {
-      return new Backbone(b.clipModel, false, null, null, 0);
-    }
-    if (b.backboneFolder != null) {
-      return new Backbone(loadClip(b.backboneFolder, imageSize, device, b.mixedPrecision), true,
-          b.backboneFolder.toAbsolutePath().normalize(), null, 0);
-    }
-    return randomBackbone(b.randomPreset, b.randomSeed, imageSize, device, b.mixedPrecision);
-  }
-
-  static ClipModel loadClip(Path folder, int imageSize, Device device, boolean half) {
-    ClipModel.Loader loader = ClipModel.loader().optDevice(device).optImageSize(imageSize);
-    if (half && device.isGpu()) {
-      loader.optDataType(DataType.FLOAT16);
-    }
-    return loader.load(folder);
-  }
-
-  /**
-   * Creates the random backbone of a preset: open_clip-style random weights made at the requested
-   * image size (so the same preset, seed and size always give the same weights and hash) and the
-   * synthetic byte-level tokenizer ({@link ClipTokenizer#byteLevel()}).
-   */
-  static Backbone randomBackbone(
-      String preset, long seed, int imageSize, Device device, boolean half) {
-    ClipConfig cfg = ClipConfig.preset(preset);
-    if (imageSize > 0 && imageSize != cfg.vision().imageSize()) {
-      cfg = cfg.withImageSize(imageSize);
-    }
-    ClipModel model;
-    try (NDManager tmp = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-      ClipModel.Loader loader =
-          ClipModel.loader().optDevice(device).optTokenizer(ClipTokenizer.byteLevel());
-      if (half && device.isGpu()) {
-        loader.optDataType(DataType.FLOAT16);
-      }
-      // randomInit's arrays own libtorch memory; the loader copies each one and frees it at once, so
-      // that only one copy of the weights is held at a time.
-      model = loader.fromWeightsTakingOwnership(cfg, ClipWeights.randomInit(cfg, seed, tmp));
-    }
-    return new Backbone(model, true, null, preset, seed);
+  static MediClipDetector load(Path bundle, Path backboneFolder, Device device) {
+    return BundleLoading.load(bundle, backboneFolder, device);
   }
 
   /**
@@ -293,62 +308,6 @@ public final class MediClip {
       throw new IllegalArgumentException(
           "backbone: " + e.getMessage() + "; see docs/weights.md for the model folder layout", e);
     }
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Manifest.
-
-  private BundleManifest manifest(Backbone bb, FitResult r) {
-    Engine engine = Engine.getEngine("PyTorch");
-    BundleManifest.Provenance prov =
-        new BundleManifest.Provenance(
-            libraryVersion(),
-            Engine.getDjlVersion(),
-            engine.getEngineName(),
-            engine.getVersion(),
-            bb.model.device().toString(),
-            fitConfig.seed(),
-            Instant.now().toString());
-    BundleManifest.Backbone ref =
-        new BundleManifest.Backbone(
-            bb.preset != null ? "random" : "folder",
-            null,
-            bb.folder != null ? bb.folder.toString() : null,
-            bb.preset,
-            bb.randomSeed,
-            bb.sha256,
-            bb.model.config().toOpenClipJson());
-    AnomalySynthesizer s = fitConfig.synthesis();
-    Map<String, Double> weights =
-        s instanceof SynthesisMixture mix ? mix.weights() : Map.of();
-    BundleManifest.Training t =
-        new BundleManifest.Training(
-            r.shotIds().size(),
-            r.shotIds(),
-            r.trainingFingerprint(),
-            weights,
-            s.toString(),
-            fitConfig.epochs(),
-            fitConfig.batchSize(),
-            fitConfig.learningRate(),
-            fitConfig.patience(),
-            fitConfig.thresholdPolicy().kind().name()
-                + (Double.isNaN(fitConfig.thresholdPolicy().value())
-                    ? ""
-                    : ":" + fitConfig.thresholdPolicy().value()),
-            r.summary(),
-            b.intensityPolicy == null ? null : b.intensityPolicy.spec());
-    return new BundleManifest(
-        BundleManifest.FORMAT,
-        BundleManifest.FORMAT_VERSION,
-        prov,
-        ref,
-        io.github.mediclip.bundle.internal.BundleCodec.heads(headsConfig),
-        bb.model.config().vision().imageSize(),
-        t,
-        r.operatingPoint(),
-        r.validationMetrics(),
-        null);
   }
 
   /**
@@ -382,103 +341,8 @@ public final class MediClip {
    * @return the device
    */
   public static Device defaultDevice() {
-    Engine e = Engine.getEngine("PyTorch");
+    Engine e = PyTorchEngines.get();
     return e.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Inputs.
-
-  /** Converts (and reads, for files) the elements at the given indices only. */
-  static List<LabeledImage> toLabeled(List<?> items, List<Integer> indices, String field) {
-    List<LabeledImage> out = new ArrayList<>(indices.size());
-    for (int i : indices) {
-      Object o = items.get(i);
-      if (o == null) {
-        throw new NullPointerException(field + "[" + i + "] is null");
-      }
-      if (o instanceof LabeledImage li) {
-        out.add(li);
-      } else if (o instanceof GrayImage g) {
-        out.add(LabeledImage.normal(field + "[" + i + "]", g));
-      } else if (o instanceof BufferedImage bi) {
-        out.add(LabeledImage.normal(field + "[" + i + "]", GrayImage.fromBufferedImage(bi)));
-      } else if (o instanceof Path p) {
-        out.add(LabeledImage.normal(p.getFileName().toString(), GrayImage.read(p)));
-      } else if (o instanceof java.io.File f) {
-        out.add(LabeledImage.normal(f.getName(), GrayImage.read(f.toPath())));
-      } else {
-        throw new IllegalArgumentException(
-            field + "[" + i + "] has unsupported type " + o.getClass().getName()
-                + "; expected Path, File, BufferedImage, GrayImage or LabeledImage");
-      }
-    }
-    return out;
-  }
-
-  /** Checks every element's type without reading any file. */
-  private static void checkInputs(List<?> items, String field) {
-    for (int i = 0; i < items.size(); i++) {
-      Object o = items.get(i);
-      if (o == null) {
-        throw new NullPointerException(field + "[" + i + "] is null");
-      }
-      if (!(o instanceof LabeledImage || o instanceof GrayImage || o instanceof BufferedImage
-          || o instanceof Path || o instanceof java.io.File)) {
-        throw new IllegalArgumentException(
-            field + "[" + i + "] has unsupported type " + o.getClass().getName()
-                + "; expected Path, File, BufferedImage, GrayImage or LabeledImage");
-      }
-    }
-  }
-
-  private static Path asPath(Object o) {
-    return o instanceof Path q ? q : o instanceof java.io.File f ? f.toPath() : null;
-  }
-
-  /** The pool indices of the shots (drawn, or the files given to optShots(List)) and the rest. */
-  private KShotSampler.Split<Integer> drawShots(List<?> pool) {
-    if (b.shotFiles == null) {
-      if (fitConfig.shots() > pool.size()) {
-        throw new IllegalArgumentException(
-            "shots (k = " + fitConfig.shots() + ") exceeds the number of normal images given ("
-                + pool.size() + ")");
-      }
-      List<Integer> indices = new ArrayList<>(pool.size());
-      for (int i = 0; i < pool.size(); i++) {
-        indices.add(i);
-      }
-      if (pool.stream().allMatch(o -> o instanceof Path || o instanceof java.io.File)) {
-        indices = KShotSampler.inPathOrder(indices, i -> asPath(pool.get(i)));
-      }
-      return KShotSampler.split(indices, fitConfig.shots(), fitConfig.seed());
-    }
-    Map<Path, Integer> index = new LinkedHashMap<>();
-    for (int i = 0; i < pool.size(); i++) {
-      Path p = asPath(pool.get(i));
-      if (p != null) {
-        index.putIfAbsent(p.toAbsolutePath().normalize(), i);
-      }
-    }
-    List<Integer> shots = new ArrayList<>();
-    java.util.Set<Integer> used = new java.util.HashSet<>();
-    for (Path shot : b.shotFiles) {
-      Integer i = index.get(shot.toAbsolutePath().normalize());
-      if (i == null) {
-        throw new IllegalArgumentException(
-            "shot " + shot + " (from optShots) is not among the " + pool.size()
-                + " normal image files given to fit; give the pool the shots were drawn from");
-      }
-      used.add(i);
-      shots.add(i);
-    }
-    List<Integer> rest = new ArrayList<>();
-    for (int i = 0; i < pool.size(); i++) {
-      if (!used.contains(i)) {
-        rest.add(i);
-      }
-    }
-    return new KShotSampler.Split<>(shots, rest);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -492,10 +356,7 @@ public final class MediClip {
    * layers vs backbone depth) and can be called again.
    */
   public static final class Builder {
-    private Path backboneFolder;
-    private ClipModel clipModel;
-    private String randomPreset;
-    private long randomSeed;
+    private BackboneSource backbone;
     private int imageSize;
     private int[] layers;
     private List<String> normalPrompts = HeadsConfig.REFERENCE_NORMAL_PROMPTS;
@@ -525,56 +386,37 @@ public final class MediClip {
 
     Builder() {}
 
-    Builder copy() {
-      Builder c = new Builder();
-      c.backboneFolder = backboneFolder;
-      c.clipModel = clipModel;
-      c.randomPreset = randomPreset;
-      c.randomSeed = randomSeed;
-      c.imageSize = imageSize;
-      c.layers = layers == null ? null : layers.clone();
-      c.normalPrompts = normalPrompts;
-      c.abnormalPrompts = abnormalPrompts;
-      c.nCtx = nCtx;
-      c.fastPromptEncoder = fastPromptEncoder;
-      c.synthesis = synthesis;
-      c.epochs = epochs;
-      c.batchSize = batchSize;
-      c.learningRate = learningRate;
-      c.shots = shots;
-      c.patience = patience;
-      c.workers = workers;
-      c.checkpointDir = checkpointDir;
-      c.device = device;
-      c.mixedPrecision = mixedPrecision;
-      c.seed = seed;
-      c.listener = listener;
-      c.validation = validation;
-      c.legacyTestSet = legacyTestSet;
-      c.userValidation = userValidation;
-      c.thresholdPolicy = thresholdPolicy;
-      c.validationAnomalies = validationAnomalies;
-      c.shotFiles = shotFiles;
-      c.holdoutValidation = holdoutValidation;
-      c.intensityPolicy = intensityPolicy;
-      return c;
-    }
-
     private void checkNoBackbone() {
-      if (backboneFolder != null || clipModel != null || randomPreset != null) {
+      if (backbone != null) {
         throw new IllegalStateException(
             "backbone was already set (" + describeBackbone() + "); set it only once");
       }
     }
 
     private String describeBackbone() {
-      if (backboneFolder != null) {
-        return "folder " + backboneFolder;
+      if (backbone instanceof BackboneSource.Folder f) {
+        return "folder " + f.folder();
       }
-      if (clipModel != null) {
-        return "a ClipModel";
+      if (backbone instanceof BackboneSource.Random r) {
+        return "random preset " + r.preset();
       }
-      return "random preset " + randomPreset;
+      return "a ClipModel";
+    }
+
+    /**
+     * Sets the backbone. Required: exactly one call of a {@code setBackbone*} / {@link
+     * #setRandomBackbone} method.
+     *
+     * @param source a {@link BackboneSource.Folder}, {@link BackboneSource.Loaded} or {@link
+     *     BackboneSource.Random}
+     * @return this builder
+     * @throws IllegalStateException when a backbone was already set
+     */
+    public Builder setBackbone(BackboneSource source) {
+      Objects.requireNonNull(source, "backbone");
+      checkNoBackbone();
+      backbone = source;
+      return this;
     }
 
     /**
@@ -590,11 +432,7 @@ public final class MediClip {
     public Builder setBackbone(Path folder) {
       Objects.requireNonNull(folder, "backbone");
       checkNoBackbone();
-      if (!Files.isDirectory(folder)) {
-        throw new IllegalArgumentException("backbone folder does not exist: " + folder);
-      }
-      backboneFolder = folder;
-      return this;
+      return setBackbone(new BackboneSource.Folder(folder));
     }
 
     /**
@@ -607,10 +445,7 @@ public final class MediClip {
      * @throws IllegalStateException when a backbone was already set
      */
     public Builder setBackbone(ClipModel model) {
-      Objects.requireNonNull(model, "backbone");
-      checkNoBackbone();
-      clipModel = model;
-      return this;
+      return setBackbone(new BackboneSource.Loaded(model));
     }
 
     /**
@@ -626,13 +461,7 @@ public final class MediClip {
     public Builder setRandomBackbone(String preset, long weightSeed) {
       Objects.requireNonNull(preset, "preset");
       checkNoBackbone();
-      if (!ClipConfig.presetNames().contains(preset)) {
-        throw new IllegalArgumentException(
-            "preset: unknown CLIP preset '" + preset + "'; known: " + ClipConfig.presetNames());
-      }
-      randomPreset = preset;
-      randomSeed = weightSeed;
-      return this;
+      return setBackbone(new BackboneSource.Random(preset, weightSeed));
     }
 
     /**
@@ -991,7 +820,7 @@ public final class MediClip {
 
     /**
      * Records the intensity policy that mapped the training volumes' modality values to the 0..255
-     * images given to {@link MediClip#fit} (e.g. {@code IntensityPolicy.percentile(0.5, 99.5)}). It is
+     * images given to {@link MediClip#fitGray} (e.g. {@code IntensityPolicy.percentile(0.5, 99.5)}). It is
      * written to the bundle manifest ({@code training.intensityPolicy}); {@link
      * MediClipDetector#predictVolume(Path)} then uses it instead of the modality default, and an
      * explicit different policy at inference is an error. Not set by default (8-bit image training).
@@ -1029,17 +858,17 @@ public final class MediClip {
      */
     public MediClip build() {
       ClipConfig cfg;
-      if (clipModel != null) {
-        cfg = clipModel.config();
+      if (backbone instanceof BackboneSource.Loaded loaded) {
+        cfg = loaded.model().config();
         if (imageSize != 0 && imageSize != cfg.vision().imageSize()) {
           throw new IllegalArgumentException(
               "imageSize " + imageSize + " differs from the given ClipModel's "
                   + cfg.vision().imageSize() + "; load the ClipModel at that size instead");
         }
-      } else if (backboneFolder != null) {
-        cfg = readConfig(backboneFolder);
-      } else if (randomPreset != null) {
-        cfg = ClipConfig.preset(randomPreset);
+      } else if (backbone instanceof BackboneSource.Folder folder) {
+        cfg = readConfig(folder.folder());
+      } else if (backbone instanceof BackboneSource.Random random) {
+        cfg = ClipConfig.preset(random.preset());
       } else {
         throw new IllegalStateException(
             "backbone is required: call setBackbone(folder), setBackbone(ClipModel) or"

@@ -5,13 +5,15 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import io.github.mediclip.internal.DetectorAccess;
 import io.github.mediclip.bundle.BundleManifest;
 import io.github.mediclip.bundle.SaveOptions;
 import io.github.mediclip.bundle.internal.BundleCodec;
 import io.github.mediclip.bundle.internal.BundleWriter;
 import io.github.mediclip.clip.ClipModel;
+import io.github.mediclip.internal.model.MediClipHeads;
 import io.github.mediclip.internal.NoGrad;
-import io.github.mediclip.model.MediClipHeads;
 import io.github.mediclip.synth.GrayImage;
 import io.github.mediclip.train.GrayTensors;
 import java.awt.image.BufferedImage;
@@ -38,6 +40,22 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * for running predictions.
  */
 public final class MediClipDetector implements AutoCloseable {
+
+  static {
+    DetectorAccess.install(
+        new DetectorAccess.Hooks() {
+          @Override
+          public NDList forward(MediClipDetector detector, NDArray images) {
+            return detector.forward(images);
+          }
+
+          @Override
+          public Prediction toPrediction(
+              MediClipDetector detector, float[] mapS, double score, int width, int height) {
+            return detector.toPrediction(mapS, score, width, height);
+          }
+        });
+  }
 
   private final ClipModel clip;
   private final boolean ownsClip;
@@ -81,6 +99,7 @@ public final class MediClipDetector implements AutoCloseable {
    * @param sourceBundle the bundle it was loaded from (never overwritten by {@link #save}), or {@code
    *     null}
    */
+  @SuppressWarnings("try") // NoGrad is a scope guard: entering and closing it is the point
   MediClipDetector(
       ClipModel clip,
       boolean ownsClip,
@@ -129,6 +148,31 @@ public final class MediClipDetector implements AutoCloseable {
   public Prediction predict(Path imageFile) {
     Objects.requireNonNull(imageFile, "imageFile");
     return predictGray(List.of(GrayImage.read(imageFile))).get(0);
+  }
+
+  /**
+   * Decodes an encoded image held in memory (the bytes of a PNG/JPEG/TIFF/BMP/GIF file) with the same
+   * reader and grayscale conversion as {@link #predict(Path)}, so that {@code
+   * predictGray(List.of(readImage(Files.readAllBytes(f), f.toString())))} scores exactly as {@code
+   * predict(f)}. Used by callers that receive file contents rather than paths (Spark's {@code
+   * binaryFile} source).
+   *
+   * @param encoded the file's bytes
+   * @param name the file's name or path, used only in error messages
+   * @return the grayscale image (0..255 scale)
+   * @throws java.io.UncheckedIOException naming {@code name} when the bytes are empty, corrupt, too large
+   *     or in a format no reader decodes (the library's one image reader and its limits)
+   */
+  public static GrayImage readImage(byte[] encoded, String name) {
+    Objects.requireNonNull(encoded, "encoded");
+    io.github.mediclip.synth.internal.ImageIo.Decoded d =
+        io.github.mediclip.synth.internal.ImageIo.readWithWarnings(encoded, name);
+    for (String warning : d.warnings()) {
+      System.getLogger(MediClipDetector.class.getName())
+          .log(System.Logger.Level.WARNING, "image " + name + ": " + warning);
+    }
+    BufferedImage img = d.image();
+    return GrayImage.fromBufferedImage(img);
   }
 
   /**
@@ -328,7 +372,8 @@ public final class MediClipDetector implements AutoCloseable {
    * @param images (B, 3, S, S) normalised as {@link GrayTensors} does
    * @return [maps (B, S, S), scores (B)]
    */
-  public NDList forward(NDArray images) {
+  @SuppressWarnings("try") // NoGrad is a scope guard: entering and closing it is the point
+  NDList forward(NDArray images) {
     Shape shape = images.getShape();
     if (shape.dimension() != 4 || shape.get(1) != 3 || shape.get(2) != imageSize
         || shape.get(3) != imageSize) {
@@ -360,7 +405,7 @@ public final class MediClipDetector implements AutoCloseable {
    * @param height input height
    * @return the prediction
    */
-  public Prediction toPrediction(float[] mapS, double score, int width, int height) {
+  Prediction toPrediction(float[] mapS, double score, int width, int height) {
     OperatingPoint op = manifest.operatingPoint();
     GrayImage map = GrayImage.of(imageSize, imageSize, mapS);
     if (width != imageSize || height != imageSize) {
@@ -469,7 +514,7 @@ public final class MediClipDetector implements AutoCloseable {
    *
    * @return the heads
    */
-  public MediClipHeads heads() {
+  MediClipHeads heads() {
     return heads;
   }
 

@@ -1,5 +1,6 @@
 package io.github.mediclip;
 
+import io.github.mediclip.internal.Colormap;
 import io.github.mediclip.synth.GrayImage;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -79,7 +80,7 @@ public record Prediction(
         if (k[i] > 0.5f && isEdge(k, w, h, x, y)) {
           rgb = 0xFFFFFF;
         } else {
-          int jet = jet(Math.max(0f, Math.min(1f, m[i])));
+          int jet = Colormap.jet(m[i]);
           int r = Math.round(0.5f * base + 0.5f * ((jet >> 16) & 0xFF));
           int gg = Math.round(0.5f * base + 0.5f * ((jet >> 8) & 0xFF));
           int b = Math.round(0.5f * base + 0.5f * (jet & 0xFF));
@@ -129,17 +130,5 @@ public record Prediction(
       }
     }
     return false;
-  }
-
-  /** Jet colour map of v in [0, 1] as 0xRRGGBB. */
-  private static int jet(float v) {
-    float r = clamp01(1.5f - Math.abs(4f * v - 3f));
-    float g = clamp01(1.5f - Math.abs(4f * v - 2f));
-    float b = clamp01(1.5f - Math.abs(4f * v - 1f));
-    return (Math.round(r * 255) << 16) | (Math.round(g * 255) << 8) | Math.round(b * 255);
-  }
-
-  private static float clamp01(float v) {
-    return Math.max(0f, Math.min(1f, v));
   }
 }

@@ -9,7 +9,7 @@ import io.github.mediclip.bundle.BundleManifest;
 import io.github.mediclip.bundle.BundleOutput;
 import io.github.mediclip.bundle.DetectorBundle;
 import io.github.mediclip.bundle.SaveOptions;
-import io.github.mediclip.clip.SafetensorsReader;
+import io.github.mediclip.internal.clip.SafetensorsReader;
 import io.github.mediclip.synth.GrayImage;
 import io.github.mediclip.train.FitListener;
 import java.io.ByteArrayOutputStream;
@@ -77,7 +77,7 @@ class BundleSafetyTest {
                   }
                 })
             .build()
-            .fit(TinyData.normals(4, 48, 1));
+            .fitGray(TinyData.normals(4, 48, 1));
     bundle = shared.resolve("det");
     detector.save(bundle);
   }
@@ -536,7 +536,7 @@ class BundleSafetyTest {
   void aRestartDoesNotReplaceABetterCheckpoint(@TempDir Path tmp) throws Exception {
     Path ckpt = tmp.resolve("ckpt");
     MediClip mc = quick().optCheckpointDir(ckpt).optListener(FitListener.silent()).build();
-    try (MediClipDetector d = mc.fit(TinyData.normals(4, 48, 1))) {
+    try (MediClipDetector d = mc.fitGray(TinyData.normals(4, 48, 1))) {
       assertThat(d.manifest().training().summary().epochsRun()).isEqualTo(1);
     }
     Path file = ckpt.resolve("best-heads.safetensors");
@@ -548,7 +548,7 @@ class BundleSafetyTest {
     byte[] better = withHeader(Files.readAllBytes(file),
         h -> h.replace("\"metric\":\"" + metric + "\"", "\"metric\":\"" + "9".repeat(metric.length() - 2) + ".0\""));
     Files.write(file, better);
-    try (MediClipDetector d = mc.fit(TinyData.normals(4, 48, 1))) {
+    try (MediClipDetector d = mc.fitGray(TinyData.normals(4, 48, 1))) {
       assertThat(d.manifest().training().summary().epochsRun()).isEqualTo(1);
     }
     assertThat(Files.readAllBytes(file)).isEqualTo(better);

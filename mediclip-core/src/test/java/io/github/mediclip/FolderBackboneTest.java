@@ -51,7 +51,7 @@ class FolderBackboneTest {
             .build();
     double score;
     String sha;
-    try (MediClipDetector d = mc.fit(normals)) {
+    try (MediClipDetector d = mc.fitGray(normals)) {
       d.save(work.resolve("bundles/det"));
       score = d.predict(normals.get(3)).score();
       sha = d.manifest().backbone().sha256();
@@ -66,7 +66,7 @@ class FolderBackboneTest {
     try (MediClipDetector d = MediClip.load(moved.resolve("bundles/det"))) {
       assertThat(d.predict(normals.get(3)).score()).isEqualTo(score);
     }
-    assertThatThrownBy(() -> MediClip.load(moved.resolve("bundles/det"), tmp.resolve("other")))
+    assertThatThrownBy(() -> MediClip.loader().optBackbone(tmp.resolve("other")).load(moved.resolve("bundles/det")))
         .isInstanceOf(BackboneMismatchException.class)
         .hasMessageContaining(sha)
         .hasMessageContaining(tmp.resolve("other").toString());

@@ -40,7 +40,7 @@ class GpuTrainingTest {
             .optMixedPrecision(true)
             .optListener(FitListener.silent())
             .build();
-    try (MediClipDetector d = mc.fit(normals)) {
+    try (MediClipDetector d = mc.fitGray(normals)) {
       assertThat(d.backbone().device().isGpu()).isTrue();
       assertThat(d.manifest().provenance().device()).startsWith("gpu");
       Prediction p = d.predict(normals.get(4));

@@ -50,12 +50,17 @@ class MediClipBuilderTest {
   }
 
   @Test
-  void fitRejectsUnsupportedInputsBeforeLoadingAnything() {
+  void fitRejectsBadInputsBeforeLoadingAnything(@org.junit.jupiter.api.io.TempDir Path tmp) {
     MediClip mc = MediClip.builder().setRandomBackbone("tiny", 1).build();
-    assertThatThrownBy(() -> mc.fit(List.of("scan.png")))
+    // fit(List.of("scan.png")) no longer compiles: the entry points are typed (Collection<Path>,
+    // List<LabeledImage>, fitImages(List<BufferedImage>), fitGray(List<GrayImage>)).
+    assertThatThrownBy(() -> mc.fit(List.of(tmp)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("normals[0] has unsupported type java.lang.String; expected Path, File,"
-            + " BufferedImage, GrayImage or LabeledImage");
+        .hasMessage("normals[0] is the folder " + tmp + ", not an image file; pass the image files"
+            + " in it (for example from Files.list)");
+    assertThatThrownBy(() -> mc.fit(List.<Path>of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("normals must not be empty: give at least one normal image");
     assertThatThrownBy(() -> mc.fit(List.of(Path.of("no-such-image.png"))))
         .hasMessageContaining("no-such-image.png");
   }

@@ -56,7 +56,7 @@ class MediClipEndToEndTest {
                   }
                 })
             .build();
-    detector = mc.fit(normals);
+    detector = mc.fitGray(normals);
   }
 
   @AfterAll

@@ -48,7 +48,7 @@ class VolumePolicyBundleTest {
             .optDevice(Device.cpu())
             .optIntensityPolicy(TRAINED)
             .build()
-            .fit(normals);
+            .fitGray(normals);
   }
 
   @AfterAll

@@ -31,7 +31,7 @@ import java.util.Map;
  * or, with {@link SaveOptions.Builder#optOverwrite(boolean) optOverwrite(true)}, an existing bundle is
  * replaced), lock the target, and are atomic: the bundle is assembled in a hidden sibling folder and
  * moved into place, so a failure leaves no half-written bundle and keeps a previous one intact. A zip
- * is read in place, never extracted, within the limits listed in docs/reliability-outputs.md.
+ * is read in place, never extracted, within the limits listed in docs/reliability.md.
  */
 public final class DetectorBundle {
 

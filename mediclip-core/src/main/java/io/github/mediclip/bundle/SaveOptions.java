@@ -18,7 +18,7 @@ import java.util.Objects;
  * detector.save(Path.of("brain-detector"), options);
  * }</pre>
  *
- * <p>The output-folder rules (docs/reliability-outputs.md): a missing target or an empty folder is
+ * <p>The output-folder rules (docs/reliability.md): a missing target or an empty folder is
  * written; a folder that holds a MediCLIP bundle and nothing else (its {@code manifest.json} says
  * {@code "format": "mediclip-detector"}) is replaced only with {@link Builder#optOverwrite(boolean)
  * optOverwrite(true)}; anything else (a file, a folder with other files, a symbolic link, the current

@@ -1,5 +1,6 @@
 package io.github.mediclip.clip;
 
+import io.github.mediclip.internal.clip.HuggingFaceConfigs;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;

@@ -1,5 +1,8 @@
 package io.github.mediclip.clip;
 
+import io.github.mediclip.internal.clip.HuggingFaceWeights;
+import io.github.mediclip.internal.clip.SafetensorsReader;
+import io.github.mediclip.internal.clip.TorchScriptWeights;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -12,19 +15,19 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
+import com.google.common.hash.Hasher;
+import com.google.common.hash.Hashing;
+import com.google.common.io.ByteSource;
+import com.google.common.io.MoreFiles;
 import io.github.mediclip.internal.PosEmbedResize;
+import io.github.mediclip.internal.PyTorchEngines;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +37,8 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+// Over 500 lines on purpose: the vision and text towers, their shared weights and the folder loader are
+// one unit that mirrors open_clip's model.py; splitting it would spread one forward pass over files.
 /**
  * A frozen CLIP (vision and text transformers) written with DJL NDArray operations, as open_clip's
  * OpenAI-style {@code CLIP}: patch convolution without bias, class token, positional embedding,
@@ -542,7 +547,8 @@ public final class ClipModel implements AutoCloseable {
         }
 
         private Device device() {
-            return device != null ? device : Engine.getEngine("PyTorch").defaultDevice();
+            Engine engine = PyTorchEngines.get(); // a missing native library fails here, with what to add
+            return device != null ? device : engine.defaultDevice();
         }
 
         private ClipModel build(ClipConfig cfg, TensorSource src, Device dev, ClipTokenizer tok, List<Path> files) {
@@ -589,7 +595,7 @@ public final class ClipModel implements AutoCloseable {
      */
     public static NDArray resizePositionalEmbedding(NDArray pos, int grid, NDManager manager) {
         long[] s = pos.getShape().getShape();
-        int h = ClipWeights.squareSide(s[0] - 1);
+        int h = io.github.mediclip.internal.clip.WeightShapes.squareSide(s[0] - 1);
         if (s.length != 2 || h <= 0) {
             throw new ClipWeightsException("visual.positional_embedding has shape " + Arrays.toString(s)
                     + ", which is not (1 + h*h, W)");
@@ -704,33 +710,23 @@ public final class ClipModel implements AutoCloseable {
     }
 
     private String computeSha256() {
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
         if (!weightFiles.isEmpty()) {
-            byte[] buf = new byte[1 << 20];
-            for (Path f : weightFiles) {
-                try (InputStream in = new DigestInputStream(Files.newInputStream(f), md)) {
-                    while (in.read(buf) >= 0) {
-                        // digest updated by the stream
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot hash weight file " + f + ": " + e.getMessage(), e);
-                }
-            }
-        } else {
-            for (Map.Entry<String, NDArray> e : new TreeMap<>(weights).entrySet()) {
-                NDArray a = e.getValue();
-                md.update((e.getKey() + "|" + a.getShape() + "|" + a.getDataType() + "\n")
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                ByteBuffer b = a.toByteBuffer();
-                md.update(b);
+            // the digest of the files' bytes one after the other, as sha256sum of their concatenation
+            ByteSource all = ByteSource.concat(weightFiles.stream().map(MoreFiles::asByteSource).toList());
+            try {
+                return all.hash(Hashing.sha256()).toString();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot hash weight files " + weightFiles + ": " + e.getMessage(), e);
             }
         }
-        return HexFormat.of().formatHex(md.digest());
+        Hasher h = Hashing.sha256().newHasher();
+        for (Map.Entry<String, NDArray> e : new TreeMap<>(weights).entrySet()) {
+            NDArray a = e.getValue();
+            h.putString(
+                    e.getKey() + "|" + a.getShape() + "|" + a.getDataType() + "\n", StandardCharsets.UTF_8);
+            h.putBytes(a.toByteBuffer());
+        }
+        return h.hash().toString();
     }
 
     /**

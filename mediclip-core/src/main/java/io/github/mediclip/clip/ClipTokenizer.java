@@ -25,6 +25,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 
+// Over 500 lines on purpose: a faithful port of CLIP's byte-level BPE (byte/unicode table, text
+// cleaning, merges, cache), which is easiest to check against the original when kept in one file.
 /**
  * CLIP's byte-level BPE tokenizer (OpenAI's {@code SimpleTokenizer}, as used by open_clip), in Java.
  *

@@ -1,12 +1,14 @@
 package io.github.mediclip.clip;
 
+import io.github.mediclip.MediClipException;
+
 /**
  * Unchecked domain exception for CLIP weights and model folders that cannot be used: a corrupt or
  * truncated safetensors file, missing, unexpected or mis-shaped tensors, a configuration that
  * contradicts the tensors, a model folder without weights. The message names the file and the tensor,
  * with the offending values.
  */
-public class ClipWeightsException extends RuntimeException {
+public class ClipWeightsException extends MediClipException {
 
     private static final long serialVersionUID = 1L;
 

@@ -40,11 +40,26 @@ import java.util.Objects;
  */
 public final class ImagePreprocessor {
 
-    /** OpenAI CLIP's per-channel mean (RGB), on the [0, 1] scale. */
-    public static final float[] OPENAI_MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
+    private static final float[] OPENAI_MEAN = {0.48145466f, 0.4578275f, 0.40821073f};
+    private static final float[] OPENAI_STD = {0.26862954f, 0.26130258f, 0.27577711f};
 
-    /** OpenAI CLIP's per-channel standard deviation (RGB), on the [0, 1] scale. */
-    public static final float[] OPENAI_STD = {0.26862954f, 0.26130258f, 0.27577711f};
+    /**
+     * Returns OpenAI CLIP's per-channel mean (RGB), on the [0, 1] scale.
+     *
+     * @return a new array {0.48145466, 0.4578275, 0.40821073}
+     */
+    public static float[] openAiMean() {
+        return OPENAI_MEAN.clone();
+    }
+
+    /**
+     * Returns OpenAI CLIP's per-channel standard deviation (RGB), on the [0, 1] scale.
+     *
+     * @return a new array {0.26862954, 0.26130258, 0.27577711}
+     */
+    public static float[] openAiStd() {
+        return OPENAI_STD.clone();
+    }
 
     private final int size;
     private final float[] mean;
@@ -357,7 +372,7 @@ public final class ImagePreprocessor {
         }
 
         /**
-         * Sets the per-channel mean (RGB, on the [0, 1] scale); default {@link #OPENAI_MEAN}.
+         * Sets the per-channel mean (RGB, on the [0, 1] scale); default {@link #openAiMean()}.
          *
          * @param mean three finite values
          * @return this builder
@@ -368,7 +383,7 @@ public final class ImagePreprocessor {
         }
 
         /**
-         * Sets the per-channel standard deviation (RGB, on the [0, 1] scale); default {@link #OPENAI_STD}.
+         * Sets the per-channel standard deviation (RGB, on the [0, 1] scale); default {@link #openAiStd()}.
          *
          * @param std three finite positive values
          * @return this builder

@@ -1,12 +1,11 @@
 /**
- * The frozen CLIP backbone of MediCLIP, in DJL: configuration ({@link io.github.mediclip.clip.ClipConfig}
- * with the OpenAI presets), the vision and text transformers ({@link io.github.mediclip.clip.ClipModel}),
- * CLIP's byte-level BPE tokenizer ({@link io.github.mediclip.clip.ClipTokenizer}), weight import
- * (memory-mapped {@link io.github.mediclip.clip.SafetensorsReader} / {@link
- * io.github.mediclip.clip.SafetensorsWriter}, open_clip names, Hugging Face {@code CLIPModel} names,
- * OpenAI TorchScript archives), random initialization and model folders ({@link
- * io.github.mediclip.clip.ClipWeights}), image preprocessing, and the backbone parity check against
- * the reference implementation ({@link io.github.mediclip.clip.BackboneParity}).
+ * A documented CLIP API in DJL, usable on its own: configuration ({@link io.github.mediclip.clip.ClipConfig}
+ * with the OpenAI presets), the vision and text transformers with access to intermediate layers ({@link
+ * io.github.mediclip.clip.ClipModel}), CLIP's byte-level BPE tokenizer ({@link
+ * io.github.mediclip.clip.ClipTokenizer}), model folders and random initialization ({@link
+ * io.github.mediclip.clip.ClipWeights}: open_clip safetensors, Hugging Face {@code CLIPModel} names, OpenAI
+ * TorchScript archives) and CLIP's image preprocessing ({@link io.github.mediclip.clip.ImagePreprocessor}).
+ * The weight-file codecs and the parity harness are implementation details and are not exported.
  *
  * <p>Typical use:
  * <pre>{@code
@@ -23,3 +22,4 @@
  * MICCAI 2024 (arXiv 2405.11315); CLIP: Radford et al., ICML 2021; open_clip.
  */
 package io.github.mediclip.clip;
+

@@ -1,6 +1,6 @@
 package io.github.mediclip.internal;
 
-import io.github.mediclip.clip.SafetensorsReader;
+import io.github.mediclip.internal.clip.SafetensorsReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

@@ -1,5 +1,6 @@
 package io.github.mediclip.train;
 
+import io.github.mediclip.train.ScoreStats;
 import io.github.mediclip.OperatingPoint;
 import io.github.mediclip.ThresholdPolicy;
 import java.util.Arrays;

@@ -19,10 +19,9 @@ import io.github.mediclip.synth.GrayImage;
  */
 public final class GrayTensors {
 
-  /** OpenAI CLIP normalisation mean per RGB channel ({@link ImagePreprocessor#OPENAI_MEAN}). */
-  public static final float[] MEAN = ImagePreprocessor.OPENAI_MEAN;
-  /** OpenAI CLIP normalisation standard deviation per RGB channel ({@link ImagePreprocessor#OPENAI_STD}). */
-  public static final float[] STD = ImagePreprocessor.OPENAI_STD;
+  // OpenAI CLIP normalisation per RGB channel (private copies: no caller can change them).
+  private static final float[] MEAN = ImagePreprocessor.openAiMean();
+  private static final float[] STD = ImagePreprocessor.openAiStd();
 
   private GrayTensors() {}
 

@@ -1,5 +1,6 @@
 package io.github.mediclip.train;
 
+import io.github.mediclip.train.FewShotTrainer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,5 +1,7 @@
 package io.github.mediclip.train;
 
+import io.github.mediclip.train.FewShotTrainer;
+import io.github.mediclip.train.GrayTensors;
 import io.github.mediclip.MediClipException;
 import io.github.mediclip.synth.AnomalySynthesizer;
 import io.github.mediclip.synth.GrayImage;

@@ -1,6 +1,6 @@
 package io.github.mediclip.train;
 
-import java.util.Arrays;
+import io.github.mediclip.internal.metrics.Auroc;
 import java.util.function.IntToDoubleFunction;
 
 /**
@@ -23,28 +23,12 @@ final class ScoreStats {
    * @return the AUROC, or NaN when one class is empty
    */
   static double auroc(double[] pos, int nPos, double[] neg, int nNeg) {
+    // "Not measurable" is a normal outcome for model selection (e.g. no anomalies in a validation
+    // set), so it is decided here; the shared kernel treats an empty class as an error.
     if (nPos == 0 || nNeg == 0) {
       return Double.NaN;
     }
-    Arrays.sort(pos, 0, nPos);
-    Arrays.sort(neg, 0, nNeg);
-    double sum = 0;
-    int lo = 0; // negatives strictly below the current positive
-    int hi = 0; // negatives below or equal
-    for (int i = 0; i < nPos; i++) {
-      double v = pos[i];
-      while (lo < nNeg && neg[lo] < v) {
-        lo++;
-      }
-      if (hi < lo) {
-        hi = lo;
-      }
-      while (hi < nNeg && neg[hi] <= v) {
-        hi++;
-      }
-      sum += lo + 0.5 * (hi - lo);
-    }
-    return sum / ((double) nPos * nNeg);
+    return Auroc.exact(pos, nPos, neg, nNeg);
   }
 
   /**

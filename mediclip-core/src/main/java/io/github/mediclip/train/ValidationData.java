@@ -1,5 +1,6 @@
 package io.github.mediclip.train;
 
+import io.github.mediclip.train.LabeledImage;
 import io.github.mediclip.synth.AnomalySynthesizer;
 import io.github.mediclip.synth.GrayImage;
 import io.github.mediclip.synth.SynthesizedSample;

@@ -6,6 +6,8 @@ import com.google.gson.annotations.SerializedName;
  * Where the validation data that selected the best epoch and calibrated the thresholds came from. The
  * bundle manifest stores {@link #label()}.
  */
+// The Gson annotations only name the JSON form; callers of the enum do not need Gson ("exports" lint).
+@SuppressWarnings("exports")
 public enum ValidationSource {
   /** The user's validation data ({@code optValidation}). */
   @SerializedName("user")

@@ -1,5 +1,6 @@
 package io.github.mediclip.zoo;
 
+import io.github.mediclip.internal.DetectorAccess;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -47,7 +48,7 @@ public final class MediClipBlock extends AbstractBlock {
       throw new UnsupportedOperationException(
           "MediClipBlock is inference-only; train with MediClip.builder()...fit(...)");
     }
-    return detector.forward(inputs.singletonOrThrow());
+    return DetectorAccess.get().forward(detector, inputs.singletonOrThrow());
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.github.mediclip.zoo;
 import ai.djl.Model;
 import ai.djl.nn.Block;
 import ai.djl.nn.BlockFactory;
+import io.github.mediclip.DetectorLoader;
 import io.github.mediclip.MediClip;
 import io.github.mediclip.MediClipDetector;
 import java.nio.file.Path;
@@ -24,8 +25,11 @@ public final class MediClipBlockFactory implements BlockFactory {
   public Block newBlock(Model model, Path modelPath, Map<String, ?> arguments) {
     Object bb = arguments == null ? null : arguments.get("backbone");
     Path backbone = bb == null ? null : Path.of(bb.toString());
-    MediClipDetector detector =
-        MediClip.load(modelPath, backbone, model.getNDManager().getDevice());
+    DetectorLoader loader = MediClip.loader().optDevice(model.getNDManager().getDevice());
+    if (backbone != null) {
+      loader.optBackbone(backbone);
+    }
+    MediClipDetector detector = loader.load(modelPath);
     // Tie the detector's native memory to the DJL model: closing the ZooModel closes it.
     model.getNDManager().attachInternal("mediclip-detector-" + System.identityHashCode(detector),
         detector);

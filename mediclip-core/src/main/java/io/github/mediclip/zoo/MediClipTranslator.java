@@ -1,5 +1,6 @@
 package io.github.mediclip.zoo;
 
+import io.github.mediclip.internal.DetectorAccess;
 import ai.djl.modality.cv.Image;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -68,7 +69,7 @@ public final class MediClipTranslator<I> implements Translator<I, Prediction> {
     double score = list.get(1).toFloatArray()[0];
     int w = (Integer) ctx.getAttachment(WIDTH);
     int h = (Integer) ctx.getAttachment(HEIGHT);
-    return detector.toPrediction(map, score, w, h);
+    return DetectorAccess.get().toPrediction(detector, map, score, w, h);
   }
 
   private GrayImage toGray(Object input) {

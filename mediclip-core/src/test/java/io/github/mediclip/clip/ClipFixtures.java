@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 
 /** Locates the shared parity fixtures; skips (or fails under CI=true) when they are absent. */
-final class ClipFixtures {
+public final class ClipFixtures {
 
     private ClipFixtures() {}
 
@@ -15,12 +15,12 @@ final class ClipFixtures {
      * The fixture folder for parity tests: system property {@code mediclip.parity.dir}, else {@code
      * <mediclip.shared.dir>/parity/tiny-clip-64}. Missing: skipped, or failed under CI=true.
      */
-    static Path parityDir() {
+    public static Path parityDir() {
         return locate(true);
     }
 
     /** The fixture folder for tests that merely use it as data: skipped when missing, even under CI. */
-    static Path fixtureDataOrSkip() {
+    public static Path fixtureDataOrSkip() {
         return locate(false);
     }
 
@@ -38,7 +38,7 @@ final class ClipFixtures {
     }
 
     /** The BPE vocabulary file next to the fixtures ({@code <shared>/parity/bpe_simple_vocab_16e6.txt.gz}). */
-    static Path bpeFile(Path fixtureDir) {
+    public static Path bpeFile(Path fixtureDir) {
         Path p = fixtureDir.getParent().resolve(ClipTokenizer.BPE_FILE);
         if (!Files.isRegularFile(p)) {
             p = sharedDir().resolve("parity").resolve(ClipTokenizer.BPE_FILE);

@@ -1,5 +1,7 @@
 package io.github.mediclip.clip;
 
+import io.github.mediclip.internal.clip.HuggingFaceWeights;
+import io.github.mediclip.internal.clip.SafetensorsWriter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package io.github.mediclip.clip;
 
+import io.github.mediclip.internal.clip.TorchScriptWeightsTest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -88,7 +89,7 @@ class ConfigLessBackboneTest {
   }
 
   static double fitAndScore(Path folder, Path bundle) {
-    try (MediClipDetector d = mediClip(folder).fit(normals)) {
+    try (MediClipDetector d = mediClip(folder).fitGray(normals)) {
       double score = d.predict(normals.get(0)).score();
       if (bundle != null) {
         d.save(bundle);

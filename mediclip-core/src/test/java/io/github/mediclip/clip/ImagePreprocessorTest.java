@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ImagePreprocessorTest {
 
-    private static final float[] MEAN = ImagePreprocessor.OPENAI_MEAN;
-    private static final float[] STD = ImagePreprocessor.OPENAI_STD;
+    private static final float[] MEAN = ImagePreprocessor.openAiMean();
+    private static final float[] STD = ImagePreprocessor.openAiStd();
 
     @TempDir
     Path tmp;

@@ -1,5 +1,8 @@
 package io.github.mediclip.model;
 
+import io.github.mediclip.internal.model.AdamOptimizer;
+import io.github.mediclip.internal.model.Losses;
+import io.github.mediclip.internal.model.MediClipHeads;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;

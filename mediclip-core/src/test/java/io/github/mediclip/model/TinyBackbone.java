@@ -10,12 +10,12 @@ import io.github.mediclip.clip.ClipWeights;
 import java.util.Map;
 
 /** Randomly initialized small CLIP backbones with the synthetic byte-level tokenizer, for tests. */
-final class TinyBackbone {
+public final class TinyBackbone {
 
     private TinyBackbone() {}
 
     /** The fixture architecture ("tiny" preset: 64 px, patch 8, vision 6×64, text 3×64, D 32). */
-    static ClipConfig tinyConfig() {
+    public static ClipConfig tinyConfig() {
         return ClipConfig.preset("tiny");
     }
 
@@ -27,7 +27,7 @@ final class TinyBackbone {
      * {@code ClipModel.fromWeights} makes on the same device, and closing it crashed the JVM (SIGSEGV in the token
      * embedding lookup). Reported to the owner of {@code ClipModel}.
      */
-    static ClipModel create(ClipConfig config, long seed) {
+    public static ClipModel create(ClipConfig config, long seed) {
         NDManager m = NDManager.newBaseManager(Device.cpu());
         Map<String, NDArray> w = ClipWeights.randomInit(config, seed, m);
         return ClipModel.loader()
@@ -36,7 +36,7 @@ final class TinyBackbone {
                 .fromWeights(config, w);
     }
 
-    static ClipModel create(long seed) {
+    public static ClipModel create(long seed) {
         return create(tinyConfig(), seed);
     }
 }

@@ -57,7 +57,7 @@ class MediClipZooTest {
             .optListener(FitListener.silent())
             .build();
     bundle = tmp.resolve("detector");
-    try (MediClipDetector d = mc.fit(normals)) {
+    try (MediClipDetector d = mc.fitGray(normals)) {
       d.save(bundle);
       direct = d.predict(image);
     }

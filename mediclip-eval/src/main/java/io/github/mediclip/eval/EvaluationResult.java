@@ -1,5 +1,7 @@
 package io.github.mediclip.eval;
 
+import java.util.Objects;
+import java.util.Arrays;
 import io.github.mediclip.eval.data.Sample;
 import io.github.mediclip.eval.metrics.BinaryMetrics;
 import io.github.mediclip.eval.metrics.ConfidenceInterval;
@@ -7,7 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The outcome of one {@link Evaluator} run.
+ * The outcome of one {@link DetectorEvaluator} run.
  *
  * @param dataset dataset name
  * @param samples the test samples, in the order scored
@@ -26,7 +28,7 @@ public record EvaluationResult(String dataset, List<Sample> samples, double[] sc
     double seconds, Path reportDir) {
 
   /**
-   * Copies the sample list.
+   * Copies the sample list and the arrays.
    *
    * @param dataset dataset name
    * @param samples the test samples, in the order scored
@@ -42,6 +44,8 @@ public record EvaluationResult(String dataset, List<Sample> samples, double[] sc
    */
   public EvaluationResult {
     samples = List.copyOf(samples);
+    scores = scores.clone();
+    labels = labels.clone();
   }
 
   /**
@@ -60,5 +64,67 @@ public record EvaluationResult(String dataset, List<Sample> samples, double[] sc
    */
   public double imagesPerSecond() {
     return seconds > 0 ? samples.size() / seconds : Double.NaN;
+  }
+
+  /**
+   * Returns the image scores, aligned with {@code samples}.
+   *
+   * @return a copy of the image scores, aligned with {@code samples}
+   */
+  @Override
+  public double[] scores() {
+    return scores.clone();
+  }
+
+  /**
+   * Returns the image labels (0/1), aligned with {@code samples}.
+   *
+   * @return a copy of the image labels (0/1), aligned with {@code samples}
+   */
+  @Override
+  public int[] labels() {
+    return labels.clone();
+  }
+
+  /** Value equality: arrays are compared by content. */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof EvaluationResult o
+        && Objects.equals(dataset, o.dataset)
+        && Objects.equals(samples, o.samples)
+        && Arrays.equals(scores, o.scores)
+        && Arrays.equals(labels, o.labels)
+        && Objects.equals(image, o.image)
+        && Objects.equals(imageAurocCi, o.imageAurocCi)
+        && Objects.equals(pixel, o.pixel)
+        && Double.compare(aupro, o.aupro) == 0
+        && Objects.equals(pixelNote, o.pixelNote)
+        && Double.compare(seconds, o.seconds) == 0
+        && Objects.equals(reportDir, o.reportDir);
+  }
+
+  @Override
+  public int hashCode() {
+    int h = 1;
+    h = 31 * h + Objects.hashCode(dataset);
+    h = 31 * h + Objects.hashCode(samples);
+    h = 31 * h + Arrays.hashCode(scores);
+    h = 31 * h + Arrays.hashCode(labels);
+    h = 31 * h + Objects.hashCode(image);
+    h = 31 * h + Objects.hashCode(imageAurocCi);
+    h = 31 * h + Objects.hashCode(pixel);
+    h = 31 * h + Double.hashCode(aupro);
+    h = 31 * h + Objects.hashCode(pixelNote);
+    h = 31 * h + Double.hashCode(seconds);
+    h = 31 * h + Objects.hashCode(reportDir);
+    return h;
+  }
+
+  /** Summary without the per-sample arrays (which can be long). */
+  @Override
+  public String toString() {
+    return "EvaluationResult[dataset=" + dataset + ", samples=" + samples.size() + ", image=" + image
+        + ", imageAurocCi=" + imageAurocCi + ", pixel=" + pixel + ", aupro=" + aupro + ", pixelNote="
+        + pixelNote + ", seconds=" + seconds + ", reportDir=" + reportDir + "]";
   }
 }

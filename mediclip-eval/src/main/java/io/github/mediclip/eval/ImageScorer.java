@@ -8,7 +8,7 @@ import java.util.Objects;
 
 /**
  * Anything that scores images: a trained {@link MediClipDetector} (see {@link #of(MediClipDetector)}) or a test
- * fake. The {@link Evaluator} and {@link KShotSweep} work against this interface, so they can be tested without
+ * fake. The {@link DetectorEvaluator} and {@link KShotSweep} work against this interface, so they can be tested without
  * an engine.
  */
 @FunctionalInterface
@@ -49,7 +49,12 @@ public interface ImageScorer extends AutoCloseable {
    */
   static ImageScorer of(MediClipDetector detector) {
     Objects.requireNonNull(detector, "detector");
-    return new ImageScorer() {
+    return new TrainedScorer() {
+      @Override
+      public int normalsSeen() {
+        return detector.manifest().training().summary().normalsSeen();
+      }
+
       @Override
       public ScoredImage score(BufferedImage image) {
         return ScoredImage.of(detector.predict(image));

@@ -4,8 +4,8 @@ import io.github.mediclip.MediClip;
 import io.github.mediclip.MediClipDetector;
 import io.github.mediclip.eval.data.Dataset;
 import io.github.mediclip.eval.data.Sample;
-import io.github.mediclip.eval.report.AtomicFiles;
-import io.github.mediclip.eval.report.Csv;
+import io.github.mediclip.eval.internal.report.AtomicFiles;
+import io.github.mediclip.eval.internal.report.Csv;
 import io.github.mediclip.train.KShotSampler;
 import io.github.mediclip.train.ShotFile;
 import java.nio.file.Path;
@@ -73,13 +73,18 @@ public final class KShotSweep {
   }
 
   /** A detector's scorer that also says how many normal images its training saw. */
-  private static final class DetectorScorer implements ImageScorer {
+  private static final class DetectorScorer implements TrainedScorer {
     private final ImageScorer delegate;
     private final int normalsSeen;
 
     DetectorScorer(MediClipDetector detector, int normalsSeen) {
       this.delegate = ImageScorer.of(detector);
       this.normalsSeen = normalsSeen;
+    }
+
+    @Override
+    public int normalsSeen() {
+      return normalsSeen;
     }
 
     @Override
@@ -209,7 +214,7 @@ public final class KShotSweep {
   private final ScorerFactory factory;
   private final int[] shots;
   private final long[] seeds;
-  private final Evaluator evaluator;
+  private final DetectorEvaluator evaluator;
   private final boolean reports;
   private final Consumer<Run> listener;
   private final List<Path> fixedShots;
@@ -220,7 +225,7 @@ public final class KShotSweep {
     this.factory = b.factory;
     this.shots = b.shots.clone();
     this.seeds = b.seeds.clone();
-    this.evaluator = b.evaluator != null ? b.evaluator : Evaluator.builder().optBootstrap(0, 0).build();
+    this.evaluator = b.evaluator != null ? b.evaluator : DetectorEvaluator.builder().optBootstrap(0, 0).build();
     this.reports = b.reports;
     this.listener = b.listener;
     this.fixedShots = b.fixedShots;
@@ -361,7 +366,7 @@ public final class KShotSweep {
     private ScorerFactory factory;
     private int[] shots = {1, 2, 4, 8, 16};
     private long[] seeds = {0, 1, 2};
-    private Evaluator evaluator;
+    private DetectorEvaluator evaluator;
     private boolean reports;
     private Consumer<Run> listener;
     private List<Path> fixedShots;
@@ -470,12 +475,12 @@ public final class KShotSweep {
     }
 
     /**
-     * The evaluator. Default: {@link Evaluator#builder()} defaults without bootstrap.
+     * The evaluator. Default: {@link DetectorEvaluator#builder()} defaults without bootstrap.
      *
      * @param e the evaluator
      * @return this builder
      */
-    public Builder optEvaluator(Evaluator e) {
+    public Builder optEvaluator(DetectorEvaluator e) {
       evaluator = Objects.requireNonNull(e, "evaluator");
       return this;
     }

@@ -124,7 +124,7 @@ class InputSafetyTest {
       return ScoredImage.of(ImageFiles.luminance(image)[5]);
     };
     Path report = tmp.resolve("report");
-    EvaluationResult r = Evaluator.builder().optBootstrap(0, 0).optBatchSize(3).optWarnings(evalWarnings::add)
+    EvaluationResult r = DetectorEvaluator.builder().optBootstrap(0, 0).optBatchSize(3).optWarnings(evalWarnings::add)
         .build().evaluate(scorer, ds, report);
     // the same words as the reader's report: "skipping <path>: <reason>"
     assertThat(evalWarnings).singleElement().asString()
@@ -147,7 +147,7 @@ class InputSafetyTest {
       calls[0]++;
       return ScoredImage.of(1);
     };
-    Evaluator ev = Evaluator.builder().optBootstrap(0, 0).build();
+    DetectorEvaluator ev = DetectorEvaluator.builder().optBootstrap(0, 0).build();
     Map<Path, byte[]> before = snapshot(root);
     assertThatThrownBy(() -> ev.evaluate(scorer, ds, root.resolve("test/normal/report")))
         .isInstanceOf(IllegalArgumentException.class)

@@ -40,7 +40,7 @@ class MediClipIntegrationTest {
         .optShots(2)
         .optSeeds(0)
         .optReports(true)
-        .optEvaluator(Evaluator.builder().optBatchSize(3).optPixelSize(64).optBootstrap(20, 1).build())
+        .optEvaluator(DetectorEvaluator.builder().optBatchSize(3).optPixelSize(64).optBootstrap(20, 1).build())
         .build()
         .run(tmp.resolve("sweep"));
     EvaluationResult r = result.runs().get(0).result();

@@ -56,7 +56,7 @@ final class OracleScorer implements ImageScorer {
       map[i] = (float) Math.min(1, Math.max(0, 0.7 * truth[i] + 0.15 + noise * r.nextGaussian()));
       max = Math.max(max, map[i]);
     }
-    return new ScoredImage(max, map, wh[0], wh[1]);
+    return ScoredImage.of(max, map, wh[0], wh[1]);
   }
 
   @Override

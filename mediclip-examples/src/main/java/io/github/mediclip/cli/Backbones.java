@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDManager;
 import io.github.mediclip.clip.ClipConfig;
 import io.github.mediclip.clip.ClipTokenizer;
 import io.github.mediclip.clip.ClipWeights;
-import io.github.mediclip.clip.SafetensorsWriter;
+import io.github.mediclip.internal.clip.SafetensorsWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

@@ -3,7 +3,7 @@ package io.github.mediclip.cli;
 import io.github.mediclip.MediClip;
 import io.github.mediclip.MediClipDetector;
 import io.github.mediclip.eval.EvaluationResult;
-import io.github.mediclip.eval.Evaluator;
+import io.github.mediclip.eval.DetectorEvaluator;
 import io.github.mediclip.eval.ImageScorer;
 import io.github.mediclip.eval.data.Dataset;
 import io.github.mediclip.eval.data.Sample;
@@ -91,7 +91,7 @@ final class DemoCommand implements Callable<Integer> {
         Backbones.writeRandom("tiny", seed, size, backbone, null);
 
         List<Path> normals = ds.train().stream().filter(s -> !s.anomalous()).map(Sample::image).toList();
-        Evaluator quick = Evaluator.builder().optBootstrap(0, 0).build();
+        DetectorEvaluator quick = DetectorEvaluator.builder().optBootstrap(0, 0).build();
 
         step(err, t0, "3/5 baseline: untrained heads on the test set");
         MediClip untrained = builder(backbone)
@@ -122,7 +122,7 @@ final class DemoCommand implements Callable<Integer> {
             detector.save(bundle);
             step(err, t0, "5/5 evaluation and report -> " + out.resolve("report"));
             try (ImageScorer scorer = ImageScorer.of(detector)) {
-                after = Evaluator.builder().build().evaluate(scorer, ds, out.resolve("report"));
+                after = DetectorEvaluator.builder().build().evaluate(scorer, ds, out.resolve("report"));
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;

@@ -1,5 +1,6 @@
 package io.github.mediclip.cli;
 
+import io.github.mediclip.DetectorLoader;
 import io.github.mediclip.MediClip;
 import io.github.mediclip.MediClipDetector;
 import io.github.mediclip.MediClipException;
@@ -35,7 +36,11 @@ final class DetectorOptions {
     MediClipDetector load() {
         MediClipDetector d;
         try {
-            d = MediClip.load(model, backbone, device.device());
+            DetectorLoader loader = MediClip.loader().optDevice(device.device());
+            if (backbone != null) {
+                loader.optBackbone(backbone);
+            }
+            d = loader.load(model);
         } catch (MediClipException e) {
             throw new CliException(e.getMessage());
         }

@@ -6,7 +6,7 @@ import io.github.mediclip.eval.VolumeEvaluation;
 import io.github.mediclip.eval.VolumeEvaluator;
 import io.github.mediclip.eval.data.VolumeDataset;
 import io.github.mediclip.eval.EvaluationResult;
-import io.github.mediclip.eval.Evaluator;
+import io.github.mediclip.eval.DetectorEvaluator;
 import io.github.mediclip.eval.ImageScorer;
 import io.github.mediclip.eval.data.Dataset;
 import io.github.mediclip.eval.internal.OutputFolders;
@@ -72,7 +72,7 @@ final class EvaluateCommand implements Callable<Integer> {
         DatasetOptions.Read read = dataset.read(err);
         Dataset ds = read.dataset();
         AtomicInteger undecodable = new AtomicInteger();
-        Evaluator evaluator = Evaluator.builder().optBatchSize(batchSize).optWarnings(w -> {
+        DetectorEvaluator evaluator = DetectorEvaluator.builder().optBatchSize(batchSize).optWarnings(w -> {
             undecodable.incrementAndGet();
             err.println("mediclip: skipped: " + w);
             err.flush();

@@ -26,6 +26,9 @@ public final class CustomSynthesizerExample {
 
     /** Paints one bright disc of random radius (4..12 % of the width) at a random place. */
     public static final class BrightDiscSynthesizer implements AnomalySynthesizer {
+        /** Creates the synthesizer; it has no options. */
+        public BrightDiscSynthesizer() {}
+
         @Override
         public SynthesizedSample synthesize(GrayImage normal, SplittableRandom random, List<GrayImage> support) {
             int w = normal.width();

@@ -42,7 +42,7 @@ class ParityCommandTest {
         // one line per expected tensor, then the summary
         long measured = lines.stream().filter(l -> l.contains("\"max_abs_diff\"") && l.contains("\"tensor\"")).count();
         assertThat(measured).isGreaterThanOrEqualTo(30);
-        try (var reader = io.github.mediclip.clip.SafetensorsReader.open(out)) {
+        try (var reader = io.github.mediclip.internal.clip.SafetensorsReader.open(out)) {
             assertThat(reader.names()).contains("image.pooled", "text.features", "heads.anomaly_map", "loss.total",
                     "grad.prompt.ctx.normal_end", "adam1.prompt.ctx.abnormal_end");
         }

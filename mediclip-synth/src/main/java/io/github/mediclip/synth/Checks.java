@@ -1,5 +1,7 @@
 package io.github.mediclip.synth;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -23,9 +25,8 @@ final class Checks {
    * @throws IllegalArgumentException naming the field and the value otherwise
    */
   static double requirePositiveFinite(double value, String field) {
-    if (!(value > 0) || Double.isInfinite(value)) {
-      throw new IllegalArgumentException(field + " must be finite and > 0, but was " + value);
-    }
+    checkArgument(value > 0 && !Double.isInfinite(value), "%s must be finite and > 0, but was %s",
+        field, value);
     return value;
   }
 

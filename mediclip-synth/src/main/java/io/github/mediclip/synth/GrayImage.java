@@ -221,7 +221,7 @@ public final class GrayImage {
     byte[] data = ((java.awt.image.DataBufferByte) img.getRaster().getDataBuffer()).getData();
     for (int i = 0; i < pixels.length; i++) {
       float v = pixels[i];
-      int b = v > 0 ? (int) Math.min(255, Math.round(v)) : 0;
+      int b = v > 0 ? Math.min(255, Math.round(v)) : 0;
       data[i] = (byte) b;
     }
     return img;

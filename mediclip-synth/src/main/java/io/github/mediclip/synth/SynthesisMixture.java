@@ -1,8 +1,11 @@
 package io.github.mediclip.synth;
 
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,18 +29,19 @@ public final class SynthesisMixture implements AnomalySynthesizer {
 
   /** @param total the sum of the builder's weights, checked &gt; 0 by {@link Builder#build()} */
   private SynthesisMixture(Builder b, double total) {
-    this.names = List.copyOf(b.names);
-    this.synthesizers = List.copyOf(b.synths);
+    this.names = ImmutableList.copyOf(b.names);
+    this.synthesizers = ImmutableList.copyOf(b.synths);
     this.cumulative = new double[b.weights.size()];
     double acc = 0;
-    Map<String, Double> map = new LinkedHashMap<>();
+    // insertion order is the builder's order; duplicate names were rejected by Builder.add
+    ImmutableMap.Builder<String, Double> map = ImmutableMap.builderWithExpectedSize(names.size());
     for (int i = 0; i < b.weights.size(); i++) {
       acc += b.weights.get(i);
       cumulative[i] = acc / total;
       map.put(b.names.get(i), b.weights.get(i));
     }
     cumulative[cumulative.length - 1] = 1.0;
-    this.weights = Collections.unmodifiableMap(map);
+    this.weights = map.buildOrThrow();
   }
 
   /** @return a new builder */
@@ -208,13 +212,9 @@ public final class SynthesisMixture implements AnomalySynthesizer {
     public Builder add(String name, AnomalySynthesizer synthesizer, double weight) {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(synthesizer, "synthesizer");
-      if (name.isBlank()) {
-        throw new IllegalArgumentException("name must not be blank");
-      }
+      checkArgument(!name.isBlank(), "name must not be blank");
       checkWeight(name, weight);
-      if (names.contains(name)) {
-        throw new IllegalStateException("task '" + name + "' was already added to the mixture");
-      }
+      checkState(!names.contains(name), "task '%s' was already added to the mixture", name);
       names.add(name);
       synths.add(synthesizer instanceof PatchTask || synthesizer instanceof IdentityTask
           || synthesizer instanceof ValidatingSynthesizer || synthesizer instanceof SynthesisMixture
@@ -224,10 +224,8 @@ public final class SynthesisMixture implements AnomalySynthesizer {
     }
 
     private static void checkWeight(String name, double weight) {
-      if (!(weight >= 0) || Double.isInfinite(weight)) {
-        throw new IllegalArgumentException(
-            "weight of '" + name + "' must be finite and >= 0, but was " + weight);
-      }
+      checkArgument(weight >= 0 && !Double.isInfinite(weight),
+          "weight of '%s' must be finite and >= 0, but was %s", name, weight);
     }
 
     /**
@@ -238,17 +236,12 @@ public final class SynthesisMixture implements AnomalySynthesizer {
      * @throws IllegalArgumentException if the weights sum to zero
      */
     public SynthesisMixture build() {
-      if (names.isEmpty()) {
-        throw new IllegalStateException("a mixture needs at least one task; call add(name, weight)");
-      }
+      checkState(!names.isEmpty(), "a mixture needs at least one task; call add(name, weight)");
       double total = 0;
       for (double w : weights) {
         total += w;
       }
-      if (!(total > 0)) {
-        throw new IllegalArgumentException(
-            "weights must sum to more than 0, but sum to " + total + " for " + names);
-      }
+      checkArgument(total > 0, "weights must sum to more than 0, but sum to %s for %s", total, names);
       return new SynthesisMixture(this, total);
     }
   }

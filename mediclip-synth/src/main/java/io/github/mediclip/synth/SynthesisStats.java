@@ -1,5 +1,7 @@
 package io.github.mediclip.synth;
 
+import static com.google.common.base.Preconditions.checkArgument;
+
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
@@ -68,12 +70,8 @@ public final class SynthesisStats {
       long seed) {
     Objects.requireNonNull(synthesizer, "synthesizer");
     Objects.requireNonNull(images, "images");
-    if (images.isEmpty()) {
-      throw new IllegalArgumentException("images must not be empty");
-    }
-    if (samples < 1) {
-      throw new IllegalArgumentException("samples must be at least 1, but was " + samples);
-    }
+    checkArgument(!images.isEmpty(), "images must not be empty");
+    checkArgument(samples >= 1, "samples must be at least 1, but was %s", samples);
     int n = images.size();
     List<List<GrayImage>> supports = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {

@@ -1,7 +1,8 @@
 package io.github.mediclip.synth;
 
+import com.google.common.collect.ImmutableMap;
+import com.google.common.collect.ImmutableSortedSet;
 import io.github.mediclip.synth.internal.BuiltinProviders;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +10,6 @@ import java.util.Objects;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Registry of named synthesizers, discovered with {@link ServiceLoader} from {@link SynthesizerProvider}s
@@ -40,7 +40,7 @@ public final class Synthesizers {
     if (tccl != null && tccl != own) {
       registerAll(map, tccl);
     }
-    return Collections.unmodifiableMap(map);
+    return ImmutableMap.copyOf(map);
   }
 
   private static void registerAll(Map<String, SynthesizerProvider> map, ClassLoader loader) {
@@ -93,7 +93,7 @@ public final class Synthesizers {
 
   /** @return the registered names, sorted */
   public static Set<String> names() {
-    return Collections.unmodifiableSet(new TreeSet<>(Holder.PROVIDERS.keySet()));
+    return ImmutableSortedSet.copyOf(Holder.PROVIDERS.keySet());
   }
 
   /**

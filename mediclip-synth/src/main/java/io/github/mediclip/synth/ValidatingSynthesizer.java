@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
 /**
  * Decorator that checks what user code returns (as Caffeine's {@code BoundedWeigher}): a non-null
  * sample whose image and mask have the size of the input, finite image values, mask values in [0, 1].
- * Violations are reported as {@link IllegalStateException} naming the offending class and the value.
+ * Violations are reported as {@link SynthesizerException} naming the offending class and the value.
  *
  * <p>It also rejects bad input before calling the delegate: non-finite pixels in the normal image.
  */
@@ -52,33 +52,33 @@ public final class ValidatingSynthesizer implements AnomalySynthesizer {
     } catch (IllegalArgumentException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw new IllegalStateException("synthesizer " + name + " failed: " + e, e);
+      throw new SynthesizerException(name, "synthesizer " + name + " failed: " + e, e);
     }
     if (s == null) {
-      throw new IllegalStateException("synthesizer " + name + " returned null");
+      throw new SynthesizerException(name, "synthesizer " + name + " returned null", null);
     }
     GrayImage img = s.image();
     GrayImage mask = s.mask();
     if (img.width() != normal.width() || img.height() != normal.height()) {
-      throw new IllegalStateException(String.format(Locale.ROOT,
+      throw new SynthesizerException(name, String.format(Locale.ROOT,
           "synthesizer %s returned an image of %dx%d for an input of %dx%d", name, img.width(),
-          img.height(), normal.width(), normal.height()));
+          img.height(), normal.width(), normal.height()), null);
     }
     float[] p = img.data();
     for (int i = 0; i < p.length; i++) {
       if (!Float.isFinite(p[i])) {
-        throw new IllegalStateException(String.format(Locale.ROOT,
+        throw new SynthesizerException(name, String.format(Locale.ROOT,
             "synthesizer %s returned a non-finite image value %s at (x=%d, y=%d)", name, p[i],
-            i % img.width(), i / img.width()));
+            i % img.width(), i / img.width()), null);
       }
     }
     float[] m = mask.data();
     for (int i = 0; i < m.length; i++) {
       float v = m[i];
       if (!(v >= 0f && v <= 1f)) {
-        throw new IllegalStateException(String.format(Locale.ROOT,
+        throw new SynthesizerException(name, String.format(Locale.ROOT,
             "synthesizer %s returned a mask value %s at (x=%d, y=%d); masks must be in [0, 1]", name,
-            v, i % mask.width(), i / mask.width()));
+            v, i % mask.width(), i / mask.width()), null);
       }
     }
     return s;

@@ -53,7 +53,7 @@ public final class PredictBench {
             .optListener(FitListener.silent())
             .build();
     long t0 = System.nanoTime();
-    try (MediClipDetector d = mc.fit(images.subList(0, 3))) {
+    try (MediClipDetector d = mc.fitGray(images.subList(0, 3))) {
       System.out.printf(Locale.ROOT, "preset %s, image %d px, device %s, setup+1 epoch %.1f s%n",
           preset, size, d.backbone().device(), (System.nanoTime() - t0) / 1e9);
       List<BufferedImage> inputs = new ArrayList<>();

@@ -329,7 +329,7 @@ public final class BundleCodec {
     }
     throw new MediClipException(
         "Cannot find the backbone folder of bundle " + bundle + " (tried " + tried
-            + "); pass it explicitly: MediClip.load(bundle, backboneFolder), or optArgument(\"backbone\","
+            + "); pass it explicitly: MediClip.loader().optBackbone(folder).load(bundle), or optArgument(\"backbone\","
             + " folder) with DJL");
   }
 

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * Limits applied when a bundle (folder or zip) is read, each overridable with a system property
- * (documented in docs/reliability-outputs.md). They are read on every use, so a test or an
+ * (documented in docs/reliability.md). They are read on every use, so a test or an
  * application may change them at run time.
  */
 public final class BundleLimits {

@@ -187,7 +187,7 @@ public final class BundleSource implements AutoCloseable {
   private static MediClipException tooLarge(String where, long size, long limit) {
     return new MediClipException(
         where + " is " + size + " bytes, more than the " + limit
-            + " bytes a detector bundle can need (limits: docs/reliability-outputs.md)");
+            + " bytes a detector bundle can need (limits: docs/reliability.md)");
   }
 
   private static String printable(String s) {

@@ -6,7 +6,7 @@ import com.google.gson.JsonParser;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import io.github.mediclip.MediClipException;
-import io.github.mediclip.clip.SafetensorsWriter;
+import io.github.mediclip.internal.clip.SafetensorsWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringReader;

@@ -83,6 +83,7 @@ public final class Leftovers {
    * @param dir the folder
    * @return true when it can be loaded as a bundle
    */
+  @SuppressWarnings("try") // the source is opened only to validate the bundle, then closed
   static boolean isCompleteBundle(Path dir) {
     if (!onlyBundleFiles(dir)) {
       return false;

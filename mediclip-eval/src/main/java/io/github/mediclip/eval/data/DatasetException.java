@@ -1,11 +1,12 @@
 package io.github.mediclip.eval.data;
 
+import io.github.mediclip.MediClipException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /** Thrown when a dataset has unreadable or missing files; lists every problem, each with its path. */
-public final class DatasetException extends RuntimeException {
+public final class DatasetException extends MediClipException {
 
   private static final long serialVersionUID = 1L;
   private static final int SHOWN = 20;

@@ -29,7 +29,7 @@ import java.util.function.Predicate;
  */
 public final class OutputFolders {
 
-  /** An evaluation report folder, as {@code Evaluator} writes it. */
+  /** An evaluation report folder, as {@code DetectorEvaluator} writes it. */
   public static final Kind EVALUATION_REPORT =
       new Kind(
           "evaluation report",

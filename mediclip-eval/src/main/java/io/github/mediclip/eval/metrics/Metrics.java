@@ -1,5 +1,6 @@
 package io.github.mediclip.eval.metrics;
 
+import io.github.mediclip.internal.metrics.Auroc;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -28,7 +29,8 @@ public final class Metrics {
    * @return the AUROC in [0, 1]
    */
   public static double auroc(double[] scores, int[] labels) {
-    return sweep(scores, labels, false).auroc();
+    double[][] split = split(scores, labels);
+    return Auroc.exact(split[0], split[0].length, split[1], split[1].length);
   }
 
   /**
@@ -114,6 +116,14 @@ public final class Metrics {
   }
 
   private static Sweep sweep(double[] scores, int[] labels, boolean record) {
+    double[][] split = split(scores, labels);
+    Sweep sweep = new Sweep(split[0].length, split[1].length, record);
+    Sweep.walk(split[0], split[1], sweep);
+    return sweep;
+  }
+
+  /** Checks scores and labels; returns {positives, negatives}, each sorted ascending. */
+  private static double[][] split(double[] scores, int[] labels) {
     Objects.requireNonNull(scores, "scores");
     Objects.requireNonNull(labels, "labels");
     if (scores.length != labels.length) {
@@ -149,9 +159,7 @@ public final class Metrics {
     }
     Arrays.sort(pos);
     Arrays.sort(neg);
-    Sweep sweep = new Sweep(pos.length, neg.length, record);
-    Sweep.walk(pos, neg, sweep);
-    return sweep;
+    return new double[][] {pos, neg};
   }
 
   static void checkScore(double s, long index) {

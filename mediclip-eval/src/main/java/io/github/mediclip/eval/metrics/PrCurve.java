@@ -1,5 +1,8 @@
 package io.github.mediclip.eval.metrics;
 
+import java.util.Objects;
+import java.util.Arrays;
+
 /**
  * A precision-recall curve as returned by scikit-learn's {@code precision_recall_curve}: thresholds in increasing
  * order, {@code precision[i]} and {@code recall[i]} at {@code thresholds[i]}, and a last point (precision 1,
@@ -11,7 +14,7 @@ package io.github.mediclip.eval.metrics;
  */
 public record PrCurve(double[] precision, double[] recall, double[] thresholds) {
   /**
-   * Checks the array lengths.
+   * Checks the array lengths and copies the arrays.
    *
    * @param precision precision per threshold, then 1
    * @param recall recall per threshold (non-increasing), then 0
@@ -22,6 +25,9 @@ public record PrCurve(double[] precision, double[] recall, double[] thresholds) 
       throw new IllegalArgumentException("precision and recall must have thresholds.length + 1 entries, got "
           + precision.length + ", " + recall.length + " for " + thresholds.length + " thresholds");
     }
+    precision = precision.clone();
+    recall = recall.clone();
+    thresholds = thresholds.clone();
   }
 
   /**
@@ -44,5 +50,60 @@ public record PrCurve(double[] precision, double[] recall, double[] thresholds) 
       ap -= (recall[i + 1] - recall[i]) * precision[i];
     }
     return ap;
+  }
+
+  /**
+   * Returns the precisions.
+   *
+   * @return a copy of the precisions
+   */
+  @Override
+  public double[] precision() {
+    return precision.clone();
+  }
+
+  /**
+   * Returns the recalls.
+   *
+   * @return a copy of the recalls
+   */
+  @Override
+  public double[] recall() {
+    return recall.clone();
+  }
+
+  /**
+   * Returns the thresholds.
+   *
+   * @return a copy of the thresholds
+   */
+  @Override
+  public double[] thresholds() {
+    return thresholds.clone();
+  }
+
+  /** Value equality: arrays are compared by content. */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof PrCurve o
+        && Arrays.equals(precision, o.precision)
+        && Arrays.equals(recall, o.recall)
+        && Arrays.equals(thresholds, o.thresholds);
+  }
+
+  @Override
+  public int hashCode() {
+    int h = 1;
+    h = 31 * h + Arrays.hashCode(precision);
+    h = 31 * h + Arrays.hashCode(recall);
+    h = 31 * h + Arrays.hashCode(thresholds);
+    return h;
+  }
+
+  @Override
+  public String toString() {
+    return "PrCurve[" + "precision=" + Arrays.toString(precision)
+        + ", " + "recall=" + Arrays.toString(recall)
+        + ", " + "thresholds=" + Arrays.toString(thresholds) + "]";
   }
 }

@@ -1,5 +1,7 @@
 package io.github.mediclip.eval.metrics;
 
+import java.util.Objects;
+import java.util.Arrays;
 /**
  * A receiver operating characteristic curve as returned by scikit-learn's {@code roc_curve}: the first point is
  * (0, 0) at threshold {@code +Infinity}, then one point per kept distinct threshold, in decreasing threshold order.
@@ -10,7 +12,7 @@ package io.github.mediclip.eval.metrics;
  */
 public record RocCurve(double[] fpr, double[] tpr, double[] thresholds) {
   /**
-   * Checks that the three arrays have the same length.
+   * Checks that the three arrays have the same length and copies them.
    *
    * @param fpr false positive rates, non-decreasing, ending at 1
    * @param tpr true positive rates, non-decreasing, ending at 1
@@ -21,6 +23,9 @@ public record RocCurve(double[] fpr, double[] tpr, double[] thresholds) {
       throw new IllegalArgumentException("fpr, tpr and thresholds differ in length: " + fpr.length + ", "
           + tpr.length + ", " + thresholds.length);
     }
+    fpr = fpr.clone();
+    tpr = tpr.clone();
+    thresholds = thresholds.clone();
   }
 
   /**
@@ -43,5 +48,60 @@ public record RocCurve(double[] fpr, double[] tpr, double[] thresholds) {
       a += (fpr[i] - fpr[i - 1]) * (tpr[i] + tpr[i - 1]) / 2;
     }
     return a;
+  }
+
+  /**
+   * Returns the false positive rates.
+   *
+   * @return a copy of the false positive rates
+   */
+  @Override
+  public double[] fpr() {
+    return fpr.clone();
+  }
+
+  /**
+   * Returns the true positive rates.
+   *
+   * @return a copy of the true positive rates
+   */
+  @Override
+  public double[] tpr() {
+    return tpr.clone();
+  }
+
+  /**
+   * Returns the thresholds.
+   *
+   * @return a copy of the thresholds
+   */
+  @Override
+  public double[] thresholds() {
+    return thresholds.clone();
+  }
+
+  /** Value equality: arrays are compared by content. */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof RocCurve o
+        && Arrays.equals(fpr, o.fpr)
+        && Arrays.equals(tpr, o.tpr)
+        && Arrays.equals(thresholds, o.thresholds);
+  }
+
+  @Override
+  public int hashCode() {
+    int h = 1;
+    h = 31 * h + Arrays.hashCode(fpr);
+    h = 31 * h + Arrays.hashCode(tpr);
+    h = 31 * h + Arrays.hashCode(thresholds);
+    return h;
+  }
+
+  @Override
+  public String toString() {
+    return "RocCurve[" + "fpr=" + Arrays.toString(fpr)
+        + ", " + "tpr=" + Arrays.toString(tpr)
+        + ", " + "thresholds=" + Arrays.toString(thresholds) + "]";
   }
 }

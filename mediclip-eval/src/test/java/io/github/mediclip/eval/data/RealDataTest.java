@@ -3,7 +3,7 @@ package io.github.mediclip.eval.data;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.mediclip.eval.EvaluationResult;
-import io.github.mediclip.eval.Evaluator;
+import io.github.mediclip.eval.DetectorEvaluator;
 import io.github.mediclip.eval.ImageScorer;
 import io.github.mediclip.eval.ScoredImage;
 import java.awt.image.BufferedImage;
@@ -67,9 +67,9 @@ class RealDataTest {
       for (float v : lum) {
         sum += v;
       }
-      return new ScoredImage(sum / lum.length, lum, image.getWidth(), image.getHeight());
+      return ScoredImage.of(sum / lum.length, lum, image.getWidth(), image.getHeight());
     };
-    EvaluationResult r = Evaluator.builder().optBootstrap(0, 0).optOverlayCases(1).optPixelSize(128).build()
+    EvaluationResult r = DetectorEvaluator.builder().optBootstrap(0, 0).optOverlayCases(1).optPixelSize(128).build()
         .evaluate(brightness, d, tmp.resolve("report"));
     assertThat(r.samples()).hasSize(132);
     assertThat(r.pixel().positives() + r.pixel().negatives()).isEqualTo(132L * 128 * 128);

@@ -181,4 +181,22 @@ class MetricsTest {
       Locale.setDefault(saved);
     }
   }
+
+  @Test
+  void theSharedAurocKernelAgreesBitForBitWithTheSweepAndRejectsAnEmptyClass() {
+    SplittableRandom r = new SplittableRandom(7);
+    for (int trial = 0; trial < 50; trial++) {
+      int n = 2 + r.nextInt(300);
+      double[] s = new double[n];
+      int[] l = new int[n];
+      for (int i = 0; i < n; i++) {
+        s[i] = r.nextInt(20) / 4.0; // many ties
+        l[i] = i < 1 ? 0 : i < 2 ? 1 : r.nextInt(2);
+      }
+      assertThat(Metrics.auroc(s, l)).isEqualTo(Metrics.evaluate(s, l).auroc());
+    }
+    assertThatThrownBy(() -> io.github.mediclip.internal.metrics.Auroc.exact(new double[0], 0, new double[] {1}, 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("AUROC needs at least one positive and one negative sample; got 0 positive and 1 negative");
+  }
 }
