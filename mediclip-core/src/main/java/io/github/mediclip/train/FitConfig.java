@@ -1,6 +1,6 @@
 package io.github.mediclip.train;
 
-import io.github.mediclip.train.FewShotTrainer;
+import io.github.mediclip.internal.train.FewShotTrainer;
 import io.github.mediclip.ThresholdPolicy;
 import io.github.mediclip.synth.AnomalySynthesizer;
 import io.github.mediclip.synth.SynthesisMixture;

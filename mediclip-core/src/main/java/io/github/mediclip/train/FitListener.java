@@ -1,7 +1,7 @@
 package io.github.mediclip.train;
 
-import io.github.mediclip.train.ConsoleProgressListener;
-import io.github.mediclip.train.FewShotTrainer;
+import io.github.mediclip.internal.train.ConsoleProgressListener;
+import io.github.mediclip.internal.train.FewShotTrainer;
 import java.util.Map;
 
 /**

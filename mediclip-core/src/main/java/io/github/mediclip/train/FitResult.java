@@ -1,6 +1,6 @@
 package io.github.mediclip.train;
 
-import io.github.mediclip.train.FewShotTrainer;
+import io.github.mediclip.internal.train.FewShotTrainer;
 import io.github.mediclip.OperatingPoint;
 import java.util.List;
 import java.util.Map;

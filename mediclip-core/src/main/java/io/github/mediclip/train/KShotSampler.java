@@ -1,6 +1,7 @@
 package io.github.mediclip.train;
 
-import io.github.mediclip.train.FewShotTrainer;
+import io.github.mediclip.internal.train.Seeds;
+import io.github.mediclip.internal.train.FewShotTrainer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;

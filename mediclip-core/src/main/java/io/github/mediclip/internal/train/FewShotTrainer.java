@@ -1,8 +1,16 @@
-package io.github.mediclip.train;
+package io.github.mediclip.internal.train;
 
-import io.github.mediclip.train.GrayTensors;
-import io.github.mediclip.train.ScoreStats;
-import io.github.mediclip.train.ValidationData;
+import io.github.mediclip.train.FitConfig;
+import io.github.mediclip.train.FitListener;
+import io.github.mediclip.train.FitResult;
+import io.github.mediclip.train.FitSummary;
+import io.github.mediclip.train.KShotSampler;
+import io.github.mediclip.train.StopReason;
+import io.github.mediclip.train.ValidationSource;
+import io.github.mediclip.train.LabeledImage;
+import io.github.mediclip.internal.train.GrayTensors;
+import io.github.mediclip.internal.train.ScoreStats;
+import io.github.mediclip.internal.train.ValidationData;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
