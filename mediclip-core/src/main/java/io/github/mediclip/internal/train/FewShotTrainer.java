@@ -82,9 +82,6 @@ import java.util.SplittableRandom;
  * validation pass share the run's settings and tensors; the parts that stand alone are in their own
  * files ({@link KShotSampler}, {@code Calibration}, {@code SampleProducer}, {@code ValidationData}).
  */
-// "exports": known open leak (issue 11 follow-up): train(...) takes the internal heads; the trainer
-// moves to internal.train with its package-private helpers.
-@SuppressWarnings("exports")
 public final class FewShotTrainer {
 
   static final long EPOCH_STREAM = 0x5EED_0001L;
