@@ -151,6 +151,31 @@ public final class MediClipDetector implements AutoCloseable {
   }
 
   /**
+   * Decodes an encoded image held in memory (the bytes of a PNG/JPEG/TIFF/BMP/GIF file) with the same
+   * reader and grayscale conversion as {@link #predict(Path)}, so that {@code
+   * predictGray(List.of(readImage(Files.readAllBytes(f), f.toString())))} scores exactly as {@code
+   * predict(f)}. Used by callers that receive file contents rather than paths (Spark's {@code
+   * binaryFile} source).
+   *
+   * @param encoded the file's bytes
+   * @param name the file's name or path, used only in error messages
+   * @return the grayscale image (0..255 scale)
+   * @throws java.io.UncheckedIOException naming {@code name} when the bytes are empty, corrupt, too large
+   *     or in a format no reader decodes (the library's one image reader and its limits)
+   */
+  public static GrayImage readImage(byte[] encoded, String name) {
+    Objects.requireNonNull(encoded, "encoded");
+    io.github.mediclip.synth.internal.ImageIo.Decoded d =
+        io.github.mediclip.synth.internal.ImageIo.readWithWarnings(encoded, name);
+    for (String warning : d.warnings()) {
+      System.getLogger(MediClipDetector.class.getName())
+          .log(System.Logger.Level.WARNING, "image " + name + ": " + warning);
+    }
+    BufferedImage img = d.image();
+    return GrayImage.fromBufferedImage(img);
+  }
+
+  /**
    * Scores one grayscale image.
    *
    * @param image (H, W) on the 0..255 scale

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.Device;
 import java.io.File;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +23,8 @@ class FirstHourTest {
   void fitOnAFolderSaysItIsAFolder(@TempDir Path folder) {
     MediClip mc = MediClip.builder().setRandomBackbone("tiny", 1).optDevice(Device.cpu()).build();
     assertThatThrownBy(() -> mc.fit(List.of(folder)))
-        .isInstanceOf(UncheckedIOException.class)
-        .hasMessageContaining("cannot read image " + folder + ": is a folder, not an image file")
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("normals[0] is the folder " + folder + ", not an image file")
         .hasMessageNotContaining("no such file");
   }
 

@@ -258,11 +258,13 @@ public final class DetectorEvaluator {
     EvaluationResult result = new EvaluationResult(dataset.name(), test, scores, labels, image, ci, pixel, aupro,
         pixelNote, seconds, reportDir);
     if (reportDir != null) {
+      // a trained detector's scorer says how many normal images its training saw; other scorers do not
+      Integer normalsSeen = scorer instanceof TrainedScorer t ? t.normalsSeen() : null;
       PixelMetrics pmFinal = pm;
       float min = mapMin;
       float max = mapMax;
       OutputFolders.write(reportDir, REPORT,
-          dir -> writeReport(dir, dataset, result, pmFinal, cases, min, max));
+          dir -> writeReport(dir, dataset, result, normalsSeen, pmFinal, cases, min, max));
     }
     return result;
   }
@@ -304,9 +306,9 @@ public final class DetectorEvaluator {
     return m.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
   }
 
-  private void writeReport(Path dir, Dataset dataset, EvaluationResult r, PixelMetrics pm, CaseKeeper cases,
-      float mapMin, float mapMax) {
-    AtomicFiles.writeString(dir.resolve("metrics.json"), metricsJson(dataset, r));
+  private void writeReport(Path dir, Dataset dataset, EvaluationResult r, Integer normalsSeen, PixelMetrics pm,
+      CaseKeeper cases, float mapMin, float mapMax) {
+    AtomicFiles.writeString(dir.resolve("metrics.json"), metricsJson(dataset, r, normalsSeen));
     StringBuilder csv = new StringBuilder("index,image,label,score,mask\n");
     double[] scores = r.scores();
     for (int i = 0; i < r.samples().size(); i++) {
@@ -362,13 +364,16 @@ public final class DetectorEvaluator {
         subtitle, entries, images, List.of("metrics.json", "scores.csv")));
   }
 
-  private String metricsJson(Dataset dataset, EvaluationResult r) {
+  private String metricsJson(Dataset dataset, EvaluationResult r, Integer normalsSeen) {
     JsonObject root = new JsonObject();
     root.addProperty("dataset", dataset.name());
     root.addProperty("test_images", r.samples().size());
     root.addProperty("test_normal", r.image().negatives());
     root.addProperty("test_anomalous", r.image().positives());
     root.addProperty("train_pool", dataset.train().size());
+    if (normalsSeen != null) {
+      root.addProperty("normals_seen", normalsSeen); // shots plus validation normals of the detector's training
+    }
     JsonObject image = new JsonObject();
     image.addProperty("auroc", r.image().auroc());
     if (r.imageAurocCi() != null) {

@@ -49,7 +49,12 @@ public interface ImageScorer extends AutoCloseable {
    */
   static ImageScorer of(MediClipDetector detector) {
     Objects.requireNonNull(detector, "detector");
-    return new ImageScorer() {
+    return new TrainedScorer() {
+      @Override
+      public int normalsSeen() {
+        return detector.manifest().training().summary().normalsSeen();
+      }
+
       @Override
       public ScoredImage score(BufferedImage image) {
         return ScoredImage.of(detector.predict(image));

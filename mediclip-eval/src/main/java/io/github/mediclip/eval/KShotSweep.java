@@ -73,13 +73,18 @@ public final class KShotSweep {
   }
 
   /** A detector's scorer that also says how many normal images its training saw. */
-  private static final class DetectorScorer implements ImageScorer {
+  private static final class DetectorScorer implements TrainedScorer {
     private final ImageScorer delegate;
     private final int normalsSeen;
 
     DetectorScorer(MediClipDetector detector, int normalsSeen) {
       this.delegate = ImageScorer.of(detector);
       this.normalsSeen = normalsSeen;
+    }
+
+    @Override
+    public int normalsSeen() {
+      return normalsSeen;
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Option;
 
@@ -76,14 +77,52 @@ final class DatasetOptions {
         return new Read(new Dataset(read.dataset().name(), ok, read.dataset().test()), skipped);
     }
 
+    /**
+     * Checks that every shot decodes fully, before any training; the shots are the only training images a k-shot
+     * run opens. A shot that does not decode is not replaced by another draw (that would make the shots depend on
+     * which other files happen to be readable, and train and sweep could disagree): each such shot is reported on
+     * {@code err} with its path and reason, and the run fails naming them.
+     *
+     * @param shots each shot and where it comes from (e.g. "drawn for --k 4 --seed 1"), in order
+     */
+    void checkShots(Map<Path, String> shots, PrintWriter err) {
+        List<Path> bad = new ArrayList<>();
+        for (Map.Entry<Path, String> e : shots.entrySet()) {
+            String reason = ImageIo.problem(e.getKey(), true);
+            if (reason != null) {
+                bad.add(e.getKey());
+                err.println("mediclip: problem: shot " + e.getKey() + " (" + e.getValue() + ") cannot be decoded: "
+                        + reason);
+            }
+        }
+        err.flush();
+        if (!bad.isEmpty()) {
+            throw new CliException((bad.size() == 1 ? "shot " + bad.get(0) + " cannot be decoded"
+                    : bad.size() + " shots cannot be decoded (each listed above)")
+                    + "; a k-shot run reads only its shots and never replaces one by another draw. Fix or remove the"
+                    + " file (the draw is then made from the pool without it), or choose the shots with --shots FILE");
+        }
+    }
+
     /** Reads {@code --data} in {@code --layout}, reporting skipped files and the dataset on {@code err}. */
     Read read(PrintWriter err) {
+        return read(err, false);
+    }
+
+    /**
+     * Reads {@code --data} in {@code --layout}, reporting skipped files and the dataset on {@code err}.
+     *
+     * @param trainListedOnly list the training images without opening them (the k-shot protocol opens only the
+     *     shots, see {@link #checkShots})
+     */
+    Read read(PrintWriter err, boolean trainListedOnly) {
         Layout parsed = layout(layout);
         Check.directory("--data", data);
         AtomicInteger skipped = new AtomicInteger();
         try {
             Dataset ds = DatasetReader.read(data, parsed, DatasetReader.Options.skipUnreadable()
                     .withPathsOutsideRoot(allowOutside)
+                    .withTrainListedOnly(trainListedOnly)
                     .withWarnings(w -> {
                         skipped.incrementAndGet();
                         err.println("mediclip: skipped: " + w);

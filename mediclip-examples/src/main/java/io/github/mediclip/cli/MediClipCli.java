@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
             MetricsCommand.class,
             ParityCommand.class,
             InspectCommand.class,
+            SparkScoreCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class MediClipCli implements Runnable {

@@ -7,6 +7,7 @@ import io.github.mediclip.eval.data.Dataset;
 import io.github.mediclip.eval.data.Sample;
 import io.github.mediclip.eval.internal.OutputFolders;
 import io.github.mediclip.train.FitListener;
+import io.github.mediclip.train.KShotSampler;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -101,7 +102,25 @@ final class SweepCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }
-        Dataset ds = dataset.decodableTrain(dataset.read(err), err).dataset();
+        // k-shot protocol: the pool is listed, not opened; only the shots of the runs are decoded, all of them
+        // before the first run (the same draw as KShotSweep and train --k K --seed S).
+        Dataset ds = dataset.read(err, true).dataset();
+        List<Path> pool = KShotSampler.inPathOrder(
+                ds.train().stream().filter(s -> !s.anomalous()).map(Sample::image).toList(), p -> p);
+        Map<Path, String> where = new java.util.LinkedHashMap<>();
+        if (fixedShots != null) {
+            fixedShots.forEach(p -> where.putIfAbsent(p, "from --shots " + shotsFile));
+        } else {
+            for (int k : ks) {
+                for (long s : seeds) {
+                    if (k <= pool.size()) {
+                        KShotSampler.sample(pool, k, s).forEach(p -> where.putIfAbsent(p,
+                                "drawn for --k " + k + " --seeds " + s));
+                    }
+                }
+            }
+        }
+        dataset.checkShots(where, err);
         Backbones.warnIfRandom(backbone, err);
         Device dev = device.device();
         KShotSweep.Result[] holder = new KShotSweep.Result[1];

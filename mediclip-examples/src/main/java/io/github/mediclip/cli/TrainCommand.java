@@ -145,7 +145,10 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private Integer train(PrintWriter err, SaveOptions saveOptions, AnomalySynthesizer synth) {
-        DatasetOptions.Read read = dataset.decodableTrain(dataset.read(err), err);
+        // k-shot protocol: the pool is listed, not opened; only the shots are decoded (checkShots). With hold-out
+        // validation the other images are read too, so undecodable ones are skipped and reported first.
+        DatasetOptions.Read read = holdoutValidation ? dataset.decodableTrain(dataset.read(err), err)
+                : dataset.read(err, true);
         Dataset ds = read.dataset();
         List<Path> normals = new ArrayList<>();
         for (Sample s : ds.train()) {
@@ -155,7 +158,16 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (normals.size() < k) {
             throw new CliException("--k " + k + " but " + dataset.data + " has only " + normals.size()
-                    + " readable normal training images");
+                    + (holdoutValidation ? " readable" : "") + " normal training images");
+        }
+        // The same draw as MediClip.fit and sweep (KShotSampler on the pool in path order).
+        List<Path> shots = fixedShots != null ? fixedShots
+                : KShotSampler.sample(KShotSampler.inPathOrder(normals, p -> p), k, seed.value);
+        if (!holdoutValidation) {
+            Map<Path, String> where = new java.util.LinkedHashMap<>();
+            shots.forEach(p -> where.put(p, fixedShots != null ? "from --shots " + shotsFile
+                    : "drawn for --k " + k + " --seed " + seed.value));
+            dataset.checkShots(where, err);
         }
         Backbones.warnIfRandom(backbone, err);
         MediClip.Builder b = MediClip.builder()
@@ -205,9 +217,6 @@ final class TrainCommand implements Callable<Integer> {
             }
         }, "mediclip-train-sigint");
         Runtime.getRuntime().addShutdownHook(hook);
-        // The same draw as MediClip.fit and sweep (KShotSampler on the pool in path order).
-        List<Path> shots = fixedShots != null ? fixedShots
-                : KShotSampler.sample(KShotSampler.inPathOrder(normals, p -> p), k, seed.value);
         try (MediClipDetector detector = mediclip.fit(normals)) {
             boolean stopped = interrupted.get() | Thread.interrupted(); // clear the flag: file channels need it off
             BundleManifest m = detector.manifest();

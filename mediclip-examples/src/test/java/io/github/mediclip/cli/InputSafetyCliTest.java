@@ -279,7 +279,8 @@ class InputSafetyCliTest {
         List<Path> hostile = addHostileFiles(d.resolve("train/normal"));
         Map<String, String> before = snapshot(d);
         Run r = separateJvm("train", "train", "--data", d.toString(), "--backbone", backbone.toString(), "--k", "2",
-                "--epochs", "1", "--seed", "3", "--out", tmp.resolve("bundle-train").toString());
+                "--epochs", "1", "--seed", "3", "--holdout-validation", // reads the whole pool (KShotCliTest: without)
+                "--out", tmp.resolve("bundle-train").toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
         JsonObject j = JsonParser.parseString(r.out().strip().lines().reduce((a, b) -> b).orElseThrow())
                 .getAsJsonObject();

@@ -106,6 +106,10 @@ class PipelineCommandsTest {
         assertThat(ej.get("image_auroc").getAsDouble()).isBetween(0.0, 1.0);
         assertThat(ej.get("pixel_auroc").getAsDouble()).isBetween(0.0, 1.0);
         assertThat(report.resolve("metrics.json")).isRegularFile();
+        // the report records the bundle's normals_seen too, as the JSON line does
+        JsonObject metrics = JsonParser.parseString(Files.readString(report.resolve("metrics.json")))
+                .getAsJsonObject();
+        assertThat(metrics.get("normals_seen").getAsInt()).isEqualTo(4);
     }
 
     @Test
@@ -215,8 +219,8 @@ class PipelineCommandsTest {
         CliTestSupport.Result t = CliTestSupport.run("train", "--data", demo.resolve("data").toString(),
                 "--backbone", demo.resolve("backbone").toString(), "--k", "99", "--out", tmp.resolve("b2").toString());
         assertThat(t.exitCode()).isEqualTo(MediClipCli.EXIT_FAILURE);
-        assertThat(t.err()).endsWith("mediclip: --k 99 but " + demo.resolve("data") + " has only 6 readable normal "
-                + "training images" + System.lineSeparator());
+        assertThat(t.err()).endsWith("mediclip: --k 99 but " + demo.resolve("data") + " has only 6 normal training "
+                + "images" /* listed, not opened: k-shot reads only its shots */ + System.lineSeparator());
     }
 
     @Test

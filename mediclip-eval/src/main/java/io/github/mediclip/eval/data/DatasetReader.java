@@ -3,6 +3,7 @@ package io.github.mediclip.eval.data;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.github.mediclip.synth.internal.ImageIo;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -43,12 +44,31 @@ public final class DatasetReader {
     private final boolean decode;
     private final Consumer<String> warnings;
     private final boolean outsideRoot;
+    private final boolean trainListedOnly;
 
     private Options(boolean skipUnreadable, boolean decode, Consumer<String> warnings, boolean outsideRoot) {
+      this(skipUnreadable, decode, warnings, outsideRoot, false);
+    }
+
+    private Options(boolean skipUnreadable, boolean decode, Consumer<String> warnings, boolean outsideRoot,
+        boolean trainListedOnly) {
       this.skipUnreadable = skipUnreadable;
       this.decode = decode;
       this.warnings = warnings;
       this.outsideRoot = outsideRoot;
+      this.trainListedOnly = trainListedOnly;
+    }
+
+    /**
+     * Returns options that only list the training images instead of opening them: a training entry must be a
+     * regular, readable file, but its header is not read (the k-shot protocol reads only the k shots it draws
+     * from the training split, and checks those itself). Test images and masks are checked as before.
+     *
+     * @param listedOnly whether to leave the training images unopened
+     * @return new options
+     */
+    public Options withTrainListedOnly(boolean listedOnly) {
+      return new Options(skipUnreadable, decode, warnings, outsideRoot, listedOnly);
     }
 
     /**
@@ -60,7 +80,7 @@ public final class DatasetReader {
      * @return new options
      */
     public Options withPathsOutsideRoot(boolean allow) {
-      return new Options(skipUnreadable, decode, warnings, allow);
+      return new Options(skipUnreadable, decode, warnings, allow, trainListedOnly);
     }
 
     /**
@@ -89,7 +109,7 @@ public final class DatasetReader {
      * @return new options
      */
     public Options withFullDecode(boolean decode) {
-      return new Options(skipUnreadable, decode, warnings, outsideRoot);
+      return new Options(skipUnreadable, decode, warnings, outsideRoot, trainListedOnly);
     }
 
     /**
@@ -99,7 +119,8 @@ public final class DatasetReader {
      * @return new options
      */
     public Options withWarnings(Consumer<String> sink) {
-      return new Options(skipUnreadable, decode, Objects.requireNonNull(sink, "sink"), outsideRoot);
+      return new Options(skipUnreadable, decode, Objects.requireNonNull(sink, "sink"), outsideRoot,
+          trainListedOnly);
     }
   }
 
@@ -185,7 +206,7 @@ public final class DatasetReader {
       ctx.fatal(trainDir, "folder of normal training images is missing");
     } else {
       for (Path p : ctx.list(trainDir)) {
-        ctx.image(p).ifPresent(ok -> train.add(new Sample(p, 0, null)));
+        ctx.trainImage(p).ifPresent(ok -> train.add(new Sample(p, 0, null)));
       }
       if (train.isEmpty()) {
         ctx.fatal(trainDir, "holds no readable image");
@@ -335,7 +356,7 @@ public final class DatasetReader {
           classes.add(obj.get("clsname").getAsString());
         }
         Path image = ctx.inside(file, where, "filename", images, obj.get("filename").getAsString());
-        if (image == null || ctx.image(image).isEmpty()) {
+        if (image == null || (train ? ctx.trainImage(image) : ctx.image(image)).isEmpty()) {
           continue;
         }
         Path mask = null;
@@ -425,6 +446,23 @@ public final class DatasetReader {
         return java.util.Optional.empty();
       }
       String reason = ImageFiles.problem(p, options.decode);
+      if (reason != null) {
+        problem(p, reason);
+        return java.util.Optional.empty();
+      }
+      return java.util.Optional.of(p);
+    }
+
+    /** A training image: checked like any image, or (with trainListedOnly) only listed, never opened. */
+    java.util.Optional<Path> trainImage(Path p) {
+      if (!options.trainListedOnly) {
+        return image(p);
+      }
+      if (Files.isDirectory(p)) {
+        problem(p, "unexpected folder among the images");
+        return java.util.Optional.empty();
+      }
+      String reason = ImageIo.notAFile(p);
       if (reason != null) {
         problem(p, reason);
         return java.util.Optional.empty();

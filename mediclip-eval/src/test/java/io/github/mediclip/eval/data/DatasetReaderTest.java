@@ -125,6 +125,39 @@ class DatasetReaderTest {
   }
 
   @Test
+  void trainListedOnlyLeavesTrainingImagesUnopenedButStillChecksTheTestSplit() throws Exception {
+    png("train/normal/a.png");
+    junk("train/normal/b.png"); // listed, never opened: the k-shot protocol opens only the shots it draws
+    Files.createDirectories(root.resolve("train/normal/sub"));
+    png("test/normal/c.png");
+    junk("test/normal/d.png");
+    png("test/abnormal/e.png");
+    List<String> warnings = new ArrayList<>();
+    Dataset d = DatasetReader.read(root, Layout.PLAIN, DatasetReader.Options.skipUnreadable()
+        .withWarnings(warnings::add).withTrainListedOnly(true));
+    assertThat(d.train()).extracting(s -> s.image().getFileName().toString()).containsExactly("a.png", "b.png");
+    assertThat(d.test()).hasSize(2);
+    assertThat(warnings).containsExactly(
+        "skipping " + root.resolve("train/normal/sub") + ": unexpected folder among the images",
+        "skipping " + root.resolve("test/normal/d.png") + ": not an image format that ImageIO can decode (PNG,"
+            + " JPEG, BMP, GIF, TIFF, WBMP); the file extension is not used");
+    // the MediCLIP layout's training list is listed the same way; a missing file is still a problem
+    Files.createDirectories(root.resolve("m/samples"));
+    Files.createDirectories(root.resolve("m/images"));
+    Files.copy(root.resolve("train/normal/a.png"), root.resolve("m/images/a.png"));
+    Files.writeString(root.resolve("m/images/b.png"), "not an image");
+    Files.copy(root.resolve("test/normal/c.png"), root.resolve("m/images/c.png"));
+    Files.writeString(root.resolve("m/samples/train.json"), "{\"filename\": \"a.png\"}\n{\"filename\": \"b.png\"}\n"
+        + "{\"filename\": \"gone.png\"}\n");
+    Files.writeString(root.resolve("m/samples/test.json"), "{\"filename\": \"c.png\", \"label\": 0}\n");
+    warnings.clear();
+    Dataset m = DatasetReader.read(root.resolve("m"), Layout.MEDICLIP, DatasetReader.Options.skipUnreadable()
+        .withWarnings(warnings::add).withTrainListedOnly(true));
+    assertThat(m.train()).extracting(s -> s.image().getFileName().toString()).containsExactly("a.png", "b.png");
+    assertThat(warnings).containsExactly("skipping " + root.resolve("m/images/gone.png") + ": no such file");
+  }
+
+  @Test
   void missingFoldersAndUnknownLayouts() throws Exception {
     assertThatThrownBy(() -> DatasetReader.read(root, Layout.AUTO))
         .isInstanceOf(IllegalArgumentException.class)

@@ -7,6 +7,7 @@ import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,6 +22,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * The one image reader of the project, and the pixel helpers every module shares: luminance and the
@@ -131,9 +133,41 @@ public final class ImageIo {
     if (notFile != null) {
       throw fail(file, notFile, null);
     }
+    return decode(file, () -> ImageIO.createImageInputStream(file.toFile()));
+  }
+
+  /**
+   * Decodes an image held in memory (a file's bytes, e.g. the {@code content} column of Spark's
+   * {@code binaryFile} source) within the same limits, by the same decoders and with the same messages
+   * as {@link #readWithWarnings(Path)}.
+   *
+   * @param content the encoded file content
+   * @param name the file's name or URI, used in messages only
+   * @return the image and the decoder's warnings (for the caller to report; not logged)
+   * @throws UncheckedIOException naming {@code name} and the reason when the content is empty, has no
+   *     decoder, is larger than {@link #maxPixels()}, is corrupt, or does not fit in memory
+   */
+  public static Decoded readWithWarnings(byte[] content, String name) {
+    Objects.requireNonNull(content, "content");
+    Objects.requireNonNull(name, "name");
+    if (content.length == 0) {
+      throw fail(name, "the file is empty", null);
+    }
+    return decode(
+        name,
+        () -> new MemoryCacheImageInputStream(new ByteArrayInputStream(content)));
+  }
+
+  /** Opens the stream to decode (a file, or bytes in memory). */
+  private interface StreamOpener {
+    ImageInputStream open() throws IOException;
+  }
+
+  /** The decoding of {@link #readWithWarnings(Path)}; {@code file} names the source in messages. */
+  private static Decoded decode(Object file, StreamOpener opener) {
     List<String> warnings = new ArrayList<>();
     int[] size = {0, 0}; // known once the header is read, for the out-of-memory message
-    try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+    try (ImageInputStream in = opener.open()) {
       if (in == null) {
         throw fail(file, "cannot open the file", null);
       }
@@ -250,7 +284,7 @@ public final class ImageIo {
     return msg.startsWith(prefix) ? msg.substring(prefix.length()) : msg;
   }
 
-  private static ImageReader imageIoReader(ImageInputStream in, Path file) {
+  private static ImageReader imageIoReader(ImageInputStream in, Object file) {
     Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
     if (!readers.hasNext()) {
       throw fail(
@@ -262,7 +296,7 @@ public final class ImageIo {
     return readers.next();
   }
 
-  private static void checkDimensions(Path file, int w, int h) {
+  private static void checkDimensions(Object file, int w, int h) {
     if (w <= 0 || h <= 0) {
       throw fail(file, "image header says " + w + " x " + h, null);
     }
@@ -283,7 +317,7 @@ public final class ImageIo {
     }
   }
 
-  private static UncheckedIOException outOfMemory(Path file, int w, int h) {
+  private static UncheckedIOException outOfMemory(Object file, int w, int h) {
     return fail(
         file,
         String.format(
@@ -296,7 +330,7 @@ public final class ImageIo {
         null);
   }
 
-  private static UncheckedIOException fail(Path file, String reason, Throwable cause) {
+  private static UncheckedIOException fail(Object file, String reason, Throwable cause) {
     return new UncheckedIOException(new IOException("cannot read image " + file + ": " + reason, cause));
   }
 
