@@ -103,7 +103,9 @@ public final class DetectorCache {
       System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(spec.torchThreads()));
     }
     Path backbone = spec.backbone() == null ? null : BundleHash.localPath(spec.backbone());
-    return MediClip.load(bundle, backbone, device);
+    return (backbone == null ? MediClip.loader() : MediClip.loader().optBackbone(backbone))
+        .optDevice(device)
+        .load(bundle);
   }
 
   /**
