@@ -133,7 +133,7 @@ public final class ClusterCheck {
     }
     long t0 = System.nanoTime();
     try (io.github.mediclip.MediClipDetector d =
-        io.github.mediclip.MediClip.load(dir.resolve("detector.zip"), null, ai.djl.Device.cpu())) {
+        io.github.mediclip.MediClip.loader().optDevice(ai.djl.Device.cpu()).load(dir.resolve("detector.zip"))) {
       double load = (System.nanoTime() - t0) / 1e9;
       long t1 = System.nanoTime();
       double checksum = 0;

@@ -58,7 +58,7 @@ final class SparkFixture {
       d.save(bundle);
     }
     // the reference: the saved bundle loaded and scored in this JVM, one image per predict call
-    try (MediClipDetector d = MediClip.load(bundle, null, Device.cpu())) {
+    try (MediClipDetector d = MediClip.loader().optDevice(Device.cpu()).load(bundle)) {
       for (Sample sm : data.test()) {
         Path p = sm.image().toAbsolutePath().normalize();
         reference.put(p, d.predict(p));
