@@ -9,7 +9,7 @@ import io.github.mediclip.synth.SynthesisMixture;
 import java.time.Instant;
 import java.util.Map;
 import io.github.mediclip.internal.model.MediClipHeads;
-import io.github.mediclip.train.FewShotTrainer;
+import io.github.mediclip.internal.train.FewShotTrainer;
 import io.github.mediclip.train.KShotSampler;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

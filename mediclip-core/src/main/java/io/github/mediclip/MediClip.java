@@ -14,7 +14,7 @@ import io.github.mediclip.internal.model.MediClipHeads;
 import io.github.mediclip.synth.AnomalySynthesizer;
 import io.github.mediclip.synth.GrayImage;
 import io.github.mediclip.synth.SynthesisMixture;
-import io.github.mediclip.train.FewShotTrainer;
+import io.github.mediclip.internal.train.FewShotTrainer;
 import io.github.mediclip.train.FitConfig;
 import io.github.mediclip.train.FitListener;
 import io.github.mediclip.train.LabeledImage;

@@ -15,7 +15,7 @@ import io.github.mediclip.clip.ClipModel;
 import io.github.mediclip.internal.model.MediClipHeads;
 import io.github.mediclip.internal.NoGrad;
 import io.github.mediclip.synth.GrayImage;
-import io.github.mediclip.train.GrayTensors;
+import io.github.mediclip.internal.train.GrayTensors;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;

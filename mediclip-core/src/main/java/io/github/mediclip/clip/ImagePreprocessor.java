@@ -182,7 +182,7 @@ public final class ImagePreprocessor {
      * Resizes one float plane with PIL's {@code Image.resize(..., BILINEAR)} algorithm (see the class
      * documentation): separable triangle filter on pixel centres, support widened by the shrink factor, weights
      * renormalized at the borders. This is what MediCLIP's reference applies to every image (PIL, before the
-     * synthesis and at test time); the grayscale training and detection path ({@code train.GrayTensors#toSize}) resizes
+     * synthesis and at test time); the grayscale training and detection path ({@code internal.train.GrayTensors#toSize}) resizes
      * with it too.
      *
      * @param plane row-major (height, width) values, any scale

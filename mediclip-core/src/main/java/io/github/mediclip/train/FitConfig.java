@@ -1,6 +1,5 @@
 package io.github.mediclip.train;
 
-import io.github.mediclip.train.FewShotTrainer;
 import io.github.mediclip.ThresholdPolicy;
 import io.github.mediclip.synth.AnomalySynthesizer;
 import io.github.mediclip.synth.SynthesisMixture;
@@ -8,7 +7,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Settings of a {@link FewShotTrainer} run (formerly {@code TrainingConfig}, renamed so that it does
+ * Settings of a training run ({@code MediClip.fit}) (formerly {@code TrainingConfig}, renamed so that it does
  * not clash with {@code ai.djl.training.TrainingConfig}). Usually made by {@code
  * MediClip.builder()}; made directly with {@link #builder()}. Every setter validates its value, with the
  * field name in the message. Immutable.

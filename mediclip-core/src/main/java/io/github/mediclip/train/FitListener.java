@@ -1,11 +1,10 @@
 package io.github.mediclip.train;
 
-import io.github.mediclip.train.ConsoleProgressListener;
-import io.github.mediclip.train.FewShotTrainer;
+import io.github.mediclip.internal.train.ConsoleProgressListener;
 import java.util.Map;
 
 /**
- * Receives progress events from {@link FewShotTrainer} (formerly {@code TrainingListener},
+ * Receives progress events from a training run ({@code MediClip.fit}; formerly {@code TrainingListener},
  * renamed so that it does not clash with {@code ai.djl.training.listener.TrainingListener}). All
  * methods have empty defaults; implement the ones you need. Events arrive on the training thread, in order. A listener can stop training early by
  * returning {@code false} from {@link #onStep} or {@link #onEpochEnd}: training then ends with the best
@@ -73,7 +72,7 @@ public interface FitListener {
   }
 
   /**
-   * The default listener: a progress bar on standard error (see {@link ConsoleProgressListener}).
+   * The default listener: a progress bar on standard error (a redrawn bar on a terminal, one plain line per epoch otherwise).
    *
    * @return a new console listener
    */

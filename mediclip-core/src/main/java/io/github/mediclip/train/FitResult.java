@@ -1,12 +1,11 @@
 package io.github.mediclip.train;
 
-import io.github.mediclip.train.FewShotTrainer;
 import io.github.mediclip.OperatingPoint;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The outcome of {@link FewShotTrainer#train} (formerly {@code TrainingResult}, renamed so that it
+ * The outcome of a training run ({@code MediClip.fit}; formerly {@code TrainingResult}, renamed so that it
  * does not clash with {@code ai.djl.training.TrainingResult}): the heads passed in now hold the best
  * state; this record says what was done.
  *

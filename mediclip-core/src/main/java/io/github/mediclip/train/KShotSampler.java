@@ -1,6 +1,6 @@
 package io.github.mediclip.train;
 
-import io.github.mediclip.train.FewShotTrainer;
+import io.github.mediclip.internal.train.Seeds;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
 import java.util.function.Function;
 
 /**
- * The one seeded k-shot draw of the library, used by {@link FewShotTrainer}, {@code MediClip.fit}, the
+ * The one seeded k-shot draw of the library, used by the trainer, {@code MediClip.fit}, the
  * {@code train} and {@code sweep} commands and {@code KShotSweep}: the same (pool, k, seed) gives the
  * same shots everywhere.
  *

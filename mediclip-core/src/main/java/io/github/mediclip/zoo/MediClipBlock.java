@@ -11,7 +11,7 @@ import java.util.Objects;
 
 /**
  * A DJL {@link ai.djl.nn.Block} that runs a {@link MediClipDetector}: input NDList [images (B, 3, S, S)
- * normalised as {@link io.github.mediclip.train.GrayTensors} does] → output NDList [anomaly maps (B, S,
+ * normalised as {@link io.github.mediclip.internal.train.GrayTensors} does] → output NDList [anomaly maps (B, S,
  * S), image scores (B)], both float32. It has no DJL parameters (the heads and backbone are held by the
  * detector); it is an inference-only block.
  */

@@ -10,7 +10,7 @@ import ai.djl.translate.TranslatorContext;
 import io.github.mediclip.MediClipDetector;
 import io.github.mediclip.Prediction;
 import io.github.mediclip.synth.GrayImage;
-import io.github.mediclip.train.GrayTensors;
+import io.github.mediclip.internal.train.GrayTensors;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.Objects;

@@ -13,7 +13,7 @@ import io.github.mediclip.clip.ClipModel;
 import io.github.mediclip.synth.GrayImage;
 import io.github.mediclip.synth.SynthesisMixture;
 import io.github.mediclip.synth.SynthesizedSample;
-import io.github.mediclip.train.GrayTensors;
+import io.github.mediclip.internal.train.GrayTensors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

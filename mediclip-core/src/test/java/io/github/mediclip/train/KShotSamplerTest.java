@@ -1,5 +1,6 @@
 package io.github.mediclip.train;
 
+import io.github.mediclip.internal.train.Seeds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

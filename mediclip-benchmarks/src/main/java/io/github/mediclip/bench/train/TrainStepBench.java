@@ -17,7 +17,7 @@ import io.github.mediclip.internal.model.MediClipHeads;
 import io.github.mediclip.synth.GrayImage;
 import io.github.mediclip.synth.SynthesisMixture;
 import io.github.mediclip.synth.SynthesizedSample;
-import io.github.mediclip.train.GrayTensors;
+import io.github.mediclip.internal.train.GrayTensors;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;

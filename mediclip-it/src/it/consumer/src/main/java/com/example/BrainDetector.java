@@ -4,7 +4,7 @@ import io.github.mediclip.MediClip;
 import io.github.mediclip.MediClipDetector;
 import io.github.mediclip.Prediction;
 import io.github.mediclip.eval.EvaluationResult;
-import io.github.mediclip.eval.Evaluator;
+import io.github.mediclip.eval.DetectorEvaluator;
 import io.github.mediclip.eval.data.Dataset;
 import io.github.mediclip.eval.data.DatasetReader;
 import io.github.mediclip.eval.data.Layout;
@@ -43,7 +43,7 @@ public final class BrainDetector {
         Prediction p = predictions.get(i);
         System.out.printf("%s score %.4f anomalous %b%n", tests.get(i).getFileName(), p.score(), p.anomalous());
       }
-      EvaluationResult r = Evaluator.builder().build().evaluate(detector, data, out.resolve("report"));
+      EvaluationResult r = DetectorEvaluator.builder().build().evaluate(detector, data, out.resolve("report"));
       System.out.printf("image AUROC %.4f%n", r.image().auroc());
       detector.save(out.resolve("detector"));
     }

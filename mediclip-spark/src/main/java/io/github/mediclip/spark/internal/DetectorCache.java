@@ -1,6 +1,7 @@
 package io.github.mediclip.spark.internal;
 
 import ai.djl.Device;
+import io.github.mediclip.DetectorLoader;
 import io.github.mediclip.MediClip;
 import io.github.mediclip.MediClipDetector;
 import java.lang.management.ManagementFactory;
@@ -103,12 +104,9 @@ public final class DetectorCache {
       System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(spec.torchThreads()));
     }
     Path backbone = spec.backbone() == null ? null : BundleHash.localPath(spec.backbone());
-    io.github.mediclip.DetectorLoader loader = MediClip.loader();
+    DetectorLoader loader = MediClip.loader().optDevice(device);
     if (backbone != null) {
-      loader.optBackbone(backbone);
-    }
-    if (device != null) {
-      loader.optDevice(device);
+      loader = loader.optBackbone(backbone);
     }
     return loader.load(bundle);
   }

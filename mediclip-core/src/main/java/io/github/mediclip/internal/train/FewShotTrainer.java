@@ -1,8 +1,16 @@
-package io.github.mediclip.train;
+package io.github.mediclip.internal.train;
 
-import io.github.mediclip.train.GrayTensors;
-import io.github.mediclip.train.ScoreStats;
-import io.github.mediclip.train.ValidationData;
+import io.github.mediclip.train.FitConfig;
+import io.github.mediclip.train.FitListener;
+import io.github.mediclip.train.FitResult;
+import io.github.mediclip.train.FitSummary;
+import io.github.mediclip.train.KShotSampler;
+import io.github.mediclip.train.StopReason;
+import io.github.mediclip.train.ValidationSource;
+import io.github.mediclip.train.LabeledImage;
+import io.github.mediclip.internal.train.GrayTensors;
+import io.github.mediclip.internal.train.ScoreStats;
+import io.github.mediclip.internal.train.ValidationData;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -74,9 +82,6 @@ import java.util.SplittableRandom;
  * validation pass share the run's settings and tensors; the parts that stand alone are in their own
  * files ({@link KShotSampler}, {@code Calibration}, {@code SampleProducer}, {@code ValidationData}).
  */
-// "exports": known open leak (issue 11 follow-up): train(...) takes the internal heads; the trainer
-// moves to internal.train with its package-private helpers.
-@SuppressWarnings("exports")
 public final class FewShotTrainer {
 
   static final long EPOCH_STREAM = 0x5EED_0001L;

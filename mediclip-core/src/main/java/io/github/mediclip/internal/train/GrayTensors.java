@@ -1,4 +1,4 @@
-package io.github.mediclip.train;
+package io.github.mediclip.internal.train;
 
 import io.github.mediclip.clip.ImagePreprocessor;
 import io.github.mediclip.synth.GrayImage;

@@ -1,5 +1,8 @@
-package io.github.mediclip.train;
+package io.github.mediclip.internal.train;
 
+import io.github.mediclip.train.FitListener;
+import io.github.mediclip.train.FitSummary;
+import io.github.mediclip.train.StopReason;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;

@@ -1,6 +1,7 @@
-package io.github.mediclip.train;
+package io.github.mediclip.internal.train;
 
-import io.github.mediclip.train.ScoreStats;
+import io.github.mediclip.train.ValidationSource;
+import io.github.mediclip.internal.train.ScoreStats;
 import io.github.mediclip.OperatingPoint;
 import io.github.mediclip.ThresholdPolicy;
 import java.util.Arrays;

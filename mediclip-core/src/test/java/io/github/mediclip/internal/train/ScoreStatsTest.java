@@ -1,4 +1,4 @@
-package io.github.mediclip.train;
+package io.github.mediclip.internal.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

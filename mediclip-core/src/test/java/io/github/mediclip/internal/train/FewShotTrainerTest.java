@@ -1,5 +1,13 @@
-package io.github.mediclip.train;
+package io.github.mediclip.internal.train;
 
+import io.github.mediclip.train.FitConfig;
+import io.github.mediclip.train.FitListener;
+import io.github.mediclip.train.FitResult;
+import io.github.mediclip.train.FitSummary;
+import io.github.mediclip.train.KShotSampler;
+import io.github.mediclip.train.StopReason;
+import io.github.mediclip.train.ValidationSource;
+import io.github.mediclip.train.LabeledImage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;

@@ -1,4 +1,4 @@
-package io.github.mediclip.train;
+package io.github.mediclip.internal.train;
 
 import io.github.mediclip.internal.metrics.Auroc;
 import java.util.function.IntToDoubleFunction;

@@ -1,7 +1,7 @@
-package io.github.mediclip.train;
+package io.github.mediclip.internal.train;
 
-import io.github.mediclip.train.FewShotTrainer;
-import io.github.mediclip.train.GrayTensors;
+import io.github.mediclip.internal.train.FewShotTrainer;
+import io.github.mediclip.internal.train.GrayTensors;
 import io.github.mediclip.MediClipException;
 import io.github.mediclip.synth.AnomalySynthesizer;
 import io.github.mediclip.synth.GrayImage;
