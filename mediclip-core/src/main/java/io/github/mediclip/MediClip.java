@@ -616,7 +616,7 @@ public final class MediClip {
     }
 
     /**
-     * Sets k, the number of normal images to train on, drawn with the seed by {@link KShotSampler}
+     * Sets k, the number of normal images to train on, drawn with the seed by {@link io.github.mediclip.train.KShotSampler}
      * from the images passed to {@link MediClip#fit}. Default 0 = all images. The other images are
      * not read, unless {@link #optHoldoutValidation(boolean)} asks for them.
      *
@@ -637,7 +637,7 @@ public final class MediClip {
 
     /**
      * Trains on exactly these image files, in this order, instead of drawing k of them: for
-     * repeating a published run from its shot file ({@link ShotFile#read}). Each file must be among
+     * repeating a published run from its shot file ({@link io.github.mediclip.train.ShotFile#read}). Each file must be among
      * the paths passed to {@link MediClip#fit}, which form the pool (compared as absolute,
      * normalised paths). k becomes the number of files. Default: none (shots are drawn).
      *
