@@ -39,6 +39,9 @@ final class TrainCommand implements Callable<Integer> {
     /** How long a SIGINT waits for the best heads to be saved before the JVM exits. */
     static final long SAVE_GRACE_SECONDS = 120;
 
+    /** Counted down when the command is over, output lock released: the SIGINT hook waits for it. */
+    private final CountDownLatch finished = new CountDownLatch(1);
+
     @Spec CommandSpec spec;
 
     @Mixin DatasetOptions dataset;
@@ -133,6 +136,9 @@ final class TrainCommand implements Callable<Integer> {
         try (BundleOutput reserved = reserve(out, saveOptions)) {
             reserved.recovered().forEach(note -> err.println("mediclip: " + note));
             return train(err, saveOptions, synth);
+        } finally {
+            // Only now, with the reservation (and its lock file) released, may a SIGINT hook let the JVM halt.
+            finished.countDown();
         }
     }
 
@@ -203,7 +209,6 @@ final class TrainCommand implements Callable<Integer> {
         // SIGINT (Ctrl-C): stop after the current step, keep the best state so far, save it, and say so.
         Thread trainer = Thread.currentThread();
         AtomicBoolean interrupted = new AtomicBoolean();
-        CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             interrupted.set(true);
             err.println("mediclip: interrupted: stopping after the current step; the best heads so far will be saved"
@@ -264,7 +269,6 @@ final class TrainCommand implements Callable<Integer> {
                 err.flush();
             }
         } finally {
-            finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
