@@ -1,9 +1,10 @@
 /**
- * Anomaly synthesis for MediCLIP (MICCAI 2024): the {@link io.github.mediclip.synth.AnomalySynthesizer}
- * SPI, the six reference tasks, a weighted mixture and a registry by declared name. Pure Java; Guava
- * is the only dependency.
+ * Anomaly synthesis for MediCLIP (MICCAI 2024): the {@link
+ * io.github.mediclip.synth.AnomalySynthesizer} SPI, the six reference tasks, a weighted mixture and
+ * a registry by declared name. Pure Java; Guava is the only dependency.
  */
-// "module": the qualified export below names modules that are compiled after this one (javac cannot see them yet).
+// "module": the qualified export below names modules that are compiled after this one (javac cannot
+// see them yet).
 @SuppressWarnings("module")
 module io.github.mediclip.synth {
   requires com.google.common;

@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Where the frozen CLIP backbone of a {@link MediClip} comes from: exactly one of a model {@link Folder},
- * an already {@link Loaded} {@link ClipModel}, or a {@link Random} (untrained) preset. Set with {@link
- * MediClip.Builder#setBackbone(BackboneSource)} or the shortcuts {@link
+ * Where the frozen CLIP backbone of a {@link MediClip} comes from: exactly one of a model {@link
+ * Folder}, an already {@link Loaded} {@link ClipModel}, or a {@link Random} (untrained) preset. Set
+ * with {@link MediClip.Builder#setBackbone(BackboneSource)} or the shortcuts {@link
  * MediClip.Builder#setBackbone(Path)}, {@link MediClip.Builder#setBackbone(ClipModel)} and {@link
  * MediClip.Builder#setRandomBackbone(String, long)}; read back with {@link MediClip#backbone()}.
  */
@@ -17,8 +17,9 @@ public sealed interface BackboneSource
     permits BackboneSource.Folder, BackboneSource.Loaded, BackboneSource.Random {
 
   /**
-   * A CLIP model folder ({@code open_clip_config.json} or {@code config.json}, weights as safetensors
-   * or an OpenAI {@code .pt}, tokenizer files; see docs/weights.md). The detector loads and owns it.
+   * A CLIP model folder ({@code open_clip_config.json} or {@code config.json}, weights as
+   * safetensors or an OpenAI {@code .pt}, tokenizer files; see docs/weights.md). The detector loads
+   * and owns it.
    *
    * @param folder the model folder; must exist
    */
@@ -39,8 +40,8 @@ public sealed interface BackboneSource
 
   /**
    * An already loaded backbone. The detector uses it without taking ownership (closing the detector
-   * does not close it); a bundle saved from such a detector must be loaded with an explicit backbone
-   * folder.
+   * does not close it); a bundle saved from such a detector must be loaded with an explicit
+   * backbone folder.
    *
    * @param model the backbone
    */
@@ -56,8 +57,8 @@ public sealed interface BackboneSource
   }
 
   /**
-   * A RANDOMLY INITIALISED (untrained) CLIP of a preset, for tests, demos and benchmarks. The bundle
-   * records the preset and seed and re-creates the same weights on load.
+   * A RANDOMLY INITIALISED (untrained) CLIP of a preset, for tests, demos and benchmarks. The
+   * bundle records the preset and seed and re-creates the same weights on load.
    *
    * @param preset a {@link ClipConfig#preset} name, e.g. {@code "tiny"} or {@code "ViT-B-16"}
    * @param weightSeed the seed of the random weights

@@ -18,8 +18,8 @@ final class Backbones {
   private Backbones() {}
 
   /** An opened backbone with its provenance. */
-  record Opened(ClipModel model, boolean owned, Path folder, String preset, long randomSeed,
-      String sha256) {
+  record Opened(
+      ClipModel model, boolean owned, Path folder, String preset, long randomSeed, String sha256) {
     Opened(ClipModel model, boolean owned, Path folder, String preset, long randomSeed) {
       this(model, owned, folder, preset, randomSeed, sha256Of(model));
     }
@@ -46,8 +46,7 @@ final class Backbones {
    * image size (so the same preset, seed and size always give the same weights and hash) and the
    * synthetic byte-level tokenizer ({@link ClipTokenizer#byteLevel()}).
    */
-  static Opened random(
-      String preset, long seed, int imageSize, Device device, boolean half) {
+  static Opened random(String preset, long seed, int imageSize, Device device, boolean half) {
     ClipConfig cfg = ClipConfig.preset(preset);
     if (imageSize > 0 && imageSize != cfg.vision().imageSize()) {
       cfg = cfg.withImageSize(imageSize);
@@ -59,7 +58,8 @@ final class Backbones {
       if (half && device.isGpu()) {
         loader.optDataType(DataType.FLOAT16);
       }
-      // randomInit's arrays own libtorch memory; the loader copies each one and frees it at once, so
+      // randomInit's arrays own libtorch memory; the loader copies each one and frees it at once,
+      // so
       // that only one copy of the weights is held at a time.
       model = loader.fromWeightsTakingOwnership(cfg, ClipWeights.randomInit(cfg, seed, tmp));
     }

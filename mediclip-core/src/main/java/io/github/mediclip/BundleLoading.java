@@ -7,8 +7,8 @@ import ai.djl.ndarray.types.Shape;
 import io.github.mediclip.bundle.BundleManifest;
 import io.github.mediclip.bundle.internal.BundleCodec;
 import io.github.mediclip.bundle.internal.BundleSource;
-import io.github.mediclip.model.HeadsConfig;
 import io.github.mediclip.internal.model.MediClipHeads;
+import io.github.mediclip.model.HeadsConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,7 +28,8 @@ final class BundleLoading {
     try (BundleSource src = BundleSource.open(bundle)) {
       BundleManifest m = src.manifest();
       // Everything that can be checked without the backbone is checked before the engine starts.
-      BundleCodec.clipConfig(src); // image size, layers and preset against the recorded configuration
+      BundleCodec.clipConfig(
+          src); // image size, layers and preset against the recorded configuration
       byte[] headsBytes = BundleCodec.readHeads(src); // bounded, content hashes checked
       HeadsConfig hc = BundleCodec.headsConfig(m.heads());
       Device dev = device != null ? device : MediClip.defaultDevice();
@@ -37,7 +38,8 @@ final class BundleLoading {
       if ("random".equals(ref.kind()) && backboneFolder == null) {
         backbone = Backbones.random(ref.preset(), ref.randomSeed(), m.imageSize(), dev, true);
       } else {
-        Path folder = backboneFolder != null ? backboneFolder : BundleCodec.locateBackbone(bundle, ref);
+        Path folder =
+            backboneFolder != null ? backboneFolder : BundleCodec.locateBackbone(bundle, ref);
         backbone =
             new Backbones.Opened(
                 Backbones.loadClip(folder, m.imageSize(), dev, true), true, folder, null, 0);
@@ -62,7 +64,12 @@ final class BundleLoading {
           heads.loadParameters(params);
         }
         return new MediClipDetector(
-            backbone.model(), true, backbone.folder(), heads, m, bundle.toAbsolutePath().normalize());
+            backbone.model(),
+            true,
+            backbone.folder(),
+            heads,
+            m,
+            bundle.toAbsolutePath().normalize());
       } catch (RuntimeException | Error e) {
         if (heads != null) {
           heads.close();

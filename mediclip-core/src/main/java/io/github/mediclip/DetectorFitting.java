@@ -4,25 +4,26 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import io.github.mediclip.bundle.BundleManifest;
 import io.github.mediclip.bundle.internal.BundleCodec;
-import io.github.mediclip.synth.AnomalySynthesizer;
-import io.github.mediclip.synth.SynthesisMixture;
-import java.time.Instant;
-import java.util.Map;
 import io.github.mediclip.internal.model.MediClipHeads;
 import io.github.mediclip.internal.train.FewShotTrainer;
+import io.github.mediclip.synth.AnomalySynthesizer;
+import io.github.mediclip.synth.SynthesisMixture;
+import io.github.mediclip.train.FitResult;
 import io.github.mediclip.train.KShotSampler;
+import io.github.mediclip.train.LabeledImage;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.nio.file.Path;
-import io.github.mediclip.train.LabeledImage;
-import io.github.mediclip.train.FitResult;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Fit orchestration, apart from the {@link MediClip} spec: opens the backbone the spec names, creates
- * the heads, runs the few-shot trainer with exactly the spec's configuration ({@link
+ * Fit orchestration, apart from the {@link MediClip} spec: opens the backbone the spec names,
+ * creates the heads, runs the few-shot trainer with exactly the spec's configuration ({@link
  * MediClip#fitConfig()}, {@link MediClip#headsConfig()}, ...), and assembles the detector with its
- * manifest. Everything it reads comes from the spec's accessors, so what the spec reports is what runs.
+ * manifest. Everything it reads comes from the spec's accessors, so what the spec reports is what
+ * runs.
  */
 final class DetectorFitting {
 
@@ -32,8 +33,8 @@ final class DetectorFitting {
    * Trains a detector.
    *
    * @param spec the configuration
-   * @param pool the checked pool of training images ({@link TrainingInputs}): files, labelled images,
-   *     buffered images or rasters
+   * @param pool the checked pool of training images ({@link TrainingInputs}): files, labelled
+   *     images, buffered images or rasters
    * @return the trained detector
    */
   static MediClipDetector fit(MediClip spec, List<?> pool) {
@@ -49,8 +50,7 @@ final class DetectorFitting {
       heads = MediClipHeads.create(backbone.model(), spec.headsConfig(), spec.fitConfig().seed());
       FewShotTrainer trainer = new FewShotTrainer(spec.fitConfig(), spec.listener());
       FitResult r =
-          trainer.train(
-              backbone.model(), heads, split, spec.validation(), spec.validationSource());
+          trainer.train(backbone.model(), heads, split, spec.validation(), spec.validationSource());
       BundleManifest manifest = manifest(spec, backbone, r);
       return new MediClipDetector(
           backbone.model(), backbone.owned(), backbone.folder(), heads, manifest);
@@ -108,8 +108,7 @@ final class DetectorFitting {
             bb.sha256(),
             bb.model().config().toOpenClipJson());
     AnomalySynthesizer s = spec.fitConfig().synthesis();
-    Map<String, Double> weights =
-        s instanceof SynthesisMixture mix ? mix.weights() : Map.of();
+    Map<String, Double> weights = s instanceof SynthesisMixture mix ? mix.weights() : Map.of();
     BundleManifest.Training t =
         new BundleManifest.Training(
             r.shotIds().size(),
@@ -149,8 +148,11 @@ final class DetectorFitting {
     if (spec.shotFiles() == null) {
       if (spec.fitConfig().shots() > pool.size()) {
         throw new IllegalArgumentException(
-            "shots (k = " + spec.fitConfig().shots() + ") exceeds the number of normal images given ("
-                + pool.size() + ")");
+            "shots (k = "
+                + spec.fitConfig().shots()
+                + ") exceeds the number of normal images given ("
+                + pool.size()
+                + ")");
       }
       List<Integer> indices = new ArrayList<>(pool.size());
       for (int i = 0; i < pool.size(); i++) {
@@ -174,7 +176,10 @@ final class DetectorFitting {
       Integer i = index.get(shot.toAbsolutePath().normalize());
       if (i == null) {
         throw new IllegalArgumentException(
-            "shot " + shot + " (from optShots) is not among the " + pool.size()
+            "shot "
+                + shot
+                + " (from optShots) is not among the "
+                + pool.size()
                 + " normal image files given to fit; give the pool the shots were drawn from");
       }
       used.add(i);

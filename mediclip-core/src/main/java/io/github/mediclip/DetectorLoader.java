@@ -5,8 +5,9 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Loads saved detector bundles, in DJL's {@code Criteria} style: optional settings with {@code opt*}
- * (each default written below), then {@link #load(Path)}. Get one with {@link MediClip#loader()}.
+ * Loads saved detector bundles, in DJL's {@code Criteria} style: optional settings with {@code
+ * opt*} (each default written below), then {@link #load(Path)}. Get one with {@link
+ * MediClip#loader()}.
  *
  * <pre>{@code
  * try (MediClipDetector d = MediClip.loader()
@@ -27,8 +28,8 @@ public final class DetectorLoader {
 
   /**
    * Sets the CLIP model folder the detector was trained with. Default: the folder recorded in the
-   * bundle's manifest (relative to the bundle's parent folder, then the absolute path at save time),
-   * or the recorded random preset.
+   * bundle's manifest (relative to the bundle's parent folder, then the absolute path at save
+   * time), or the recorded random preset.
    *
    * @param folder the model folder
    * @return this loader
@@ -39,7 +40,8 @@ public final class DetectorLoader {
   }
 
   /**
-   * Sets the device. Default: a GPU when DJL sees one, else the CPU ({@link MediClip#defaultDevice()}).
+   * Sets the device. Default: a GPU when DJL sees one, else the CPU ({@link
+   * MediClip#defaultDevice()}).
    *
    * @param d the device
    * @return this loader

@@ -2,19 +2,15 @@ package io.github.mediclip;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
-import io.github.mediclip.bundle.BundleManifest;
 import io.github.mediclip.clip.ClipConfig;
 import io.github.mediclip.clip.ClipModel;
-import io.github.mediclip.clip.ClipWeights;
 import io.github.mediclip.internal.PyTorchEngines;
+import io.github.mediclip.internal.train.FewShotTrainer;
 import io.github.mediclip.model.ClassTokenPosition;
 import io.github.mediclip.model.HeadsConfig;
-import io.github.mediclip.internal.model.MediClipHeads;
 import io.github.mediclip.synth.AnomalySynthesizer;
 import io.github.mediclip.synth.GrayImage;
 import io.github.mediclip.synth.SynthesisMixture;
-import io.github.mediclip.internal.train.FewShotTrainer;
 import io.github.mediclip.train.FitConfig;
 import io.github.mediclip.train.FitListener;
 import io.github.mediclip.train.LabeledImage;
@@ -22,26 +18,25 @@ import io.github.mediclip.train.ValidationSource;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 
 // Over 500 lines on purpose: the immutable spec and its Builder, whose ~25 options each carry their
-// validation and their documented default (the javadoc is the reference users read). Fit orchestration
-// is in DetectorFitting, backbones in Backbones; bundle loading moves to the bundle codec (issue 10).
+// validation and their documented default (the javadoc is the reference users read). Fit
+// orchestration
+// is in DetectorFitting, backbones in Backbones; bundle loading moves to the bundle codec (issue
+// 10).
 /**
- * The entry point of MediCLIP for Java: configure with {@link #builder()}, train with {@link #fit}, or
- * load a saved detector with {@link #load(Path)}.
+ * The entry point of MediCLIP for Java: configure with {@link #builder()}, train with {@link #fit},
+ * or load a saved detector with {@link #load(Path)}.
  *
- * <p>MediCLIP (Zhang et al., "MediCLIP: Adapting CLIP for Few-shot Medical Image Anomaly Detection",
- * MICCAI 2024, arXiv 2405.11315) keeps CLIP frozen and trains small heads (per-layer adapters and a
- * CoOp prompt learner) on anomalies synthesized from k normal images.
+ * <p>MediCLIP (Zhang et al., "MediCLIP: Adapting CLIP for Few-shot Medical Image Anomaly
+ * Detection", MICCAI 2024, arXiv 2405.11315) keeps CLIP frozen and trains small heads (per-layer
+ * adapters and a CoOp prompt learner) on anomalies synthesized from k normal images.
  *
  * <pre>{@code
  * MediClip mediclip = MediClip.builder()
@@ -254,8 +249,9 @@ public final class MediClip {
   // Loading.
 
   /**
-   * Loads a detector bundle (folder or {@code .zip}) on the default device, with the backbone recorded
-   * in its manifest (path relative to the bundle's parent folder, then the absolute path at save time).
+   * Loads a detector bundle (folder or {@code .zip}) on the default device, with the backbone
+   * recorded in its manifest (path relative to the bundle's parent folder, then the absolute path
+   * at save time).
    *
    * @param bundle the bundle folder or zip
    * @return the detector
@@ -299,7 +295,8 @@ public final class MediClip {
    *
    * @param folder the model folder
    * @return the configuration
-   * @throws IllegalArgumentException naming the folder when it has no usable configuration or weights
+   * @throws IllegalArgumentException naming the folder when it has no usable configuration or
+   *     weights
    */
   static ClipConfig readConfig(Path folder) {
     try {
@@ -349,11 +346,11 @@ public final class MediClip {
   // Builder.
 
   /**
-   * Fluent configuration of {@link MediClip}, in DJL's naming: {@code set*} for required values (one
-   * backbone), {@code opt*} for optional ones. Each setter rejects a bad value at once with an {@link
-   * IllegalArgumentException} naming the field and value; setting the backbone twice is an {@link
-   * IllegalStateException}; {@link #build()} checks cross-field rules (image size vs patch size,
-   * layers vs backbone depth) and can be called again.
+   * Fluent configuration of {@link MediClip}, in DJL's naming: {@code set*} for required values
+   * (one backbone), {@code opt*} for optional ones. Each setter rejects a bad value at once with an
+   * {@link IllegalArgumentException} naming the field and value; setting the backbone twice is an
+   * {@link IllegalStateException}; {@link #build()} checks cross-field rules (image size vs patch
+   * size, layers vs backbone depth) and can be called again.
    */
   public static final class Builder {
     private BackboneSource backbone;
@@ -420,9 +417,10 @@ public final class MediClip {
     }
 
     /**
-     * Sets the backbone to a CLIP model folder ({@code open_clip_config.json} or {@code config.json},
-     * weights as safetensors or OpenAI {@code .pt}, tokenizer files; see docs/weights.md). Required:
-     * exactly one of the {@code setBackbone*} / {@link #setRandomBackbone} methods.
+     * Sets the backbone to a CLIP model folder ({@code open_clip_config.json} or {@code
+     * config.json}, weights as safetensors or OpenAI {@code .pt}, tokenizer files; see
+     * docs/weights.md). Required: exactly one of the {@code setBackbone*} / {@link
+     * #setRandomBackbone} methods.
      *
      * @param folder the model folder
      * @return this builder
@@ -437,8 +435,8 @@ public final class MediClip {
 
     /**
      * Sets an already loaded backbone. The detector uses it without taking ownership (closing the
-     * detector does not close it). A bundle saved from such a detector must be loaded with an explicit
-     * backbone folder.
+     * detector does not close it). A bundle saved from such a detector must be loaded with an
+     * explicit backbone folder.
      *
      * @param model the backbone
      * @return this builder
@@ -481,9 +479,9 @@ public final class MediClip {
     }
 
     /**
-     * Sets the 1-based backbone blocks whose residual streams feed the adapters. Default: {@code L/2,
-     * 3L/4, L} when the depth L is a multiple of 4 (ViT-B: 6, 9, 12; ViT-L: 12, 18, 24, the paper's),
-     * else {@code L/3, 2L/3, L} (tiny: 2, 4, 6).
+     * Sets the 1-based backbone blocks whose residual streams feed the adapters. Default: {@code
+     * L/2, 3L/4, L} when the depth L is a multiple of 4 (ViT-B: 6, 9, 12; ViT-L: 12, 18, 24, the
+     * paper's), else {@code L/3, 2L/3, L} (tiny: 2, 4, 6).
      *
      * @param layers1Based distinct block numbers &gt;= 1
      * @return this builder
@@ -616,9 +614,10 @@ public final class MediClip {
     }
 
     /**
-     * Sets k, the number of normal images to train on, drawn with the seed by {@link io.github.mediclip.train.KShotSampler}
-     * from the images passed to {@link MediClip#fit}. Default 0 = all images. The other images are
-     * not read, unless {@link #optHoldoutValidation(boolean)} asks for them.
+     * Sets k, the number of normal images to train on, drawn with the seed by {@link
+     * io.github.mediclip.train.KShotSampler} from the images passed to {@link MediClip#fit}.
+     * Default 0 = all images. The other images are not read, unless {@link
+     * #optHoldoutValidation(boolean)} asks for them.
      *
      * @param k &gt;= 0
      * @return this builder
@@ -637,9 +636,10 @@ public final class MediClip {
 
     /**
      * Trains on exactly these image files, in this order, instead of drawing k of them: for
-     * repeating a published run from its shot file ({@link io.github.mediclip.train.ShotFile#read}). Each file must be among
-     * the paths passed to {@link MediClip#fit}, which form the pool (compared as absolute,
-     * normalised paths). k becomes the number of files. Default: none (shots are drawn).
+     * repeating a published run from its shot file ({@link
+     * io.github.mediclip.train.ShotFile#read}). Each file must be among the paths passed to {@link
+     * MediClip#fit}, which form the pool (compared as absolute, normalised paths). k becomes the
+     * number of files. Default: none (shots are drawn).
      *
      * @param files the shot files, distinct, at least one
      * @return this builder
@@ -696,8 +696,8 @@ public final class MediClip {
     }
 
     /**
-     * Sets the number of synthesis threads. Default 0 = {@code availableProcessors - 1} (at least 1).
-     * Results do not depend on it.
+     * Sets the number of synthesis threads. Default 0 = {@code availableProcessors - 1} (at least
+     * 1). Results do not depend on it.
      *
      * @param n &gt;= 0
      * @return this builder
@@ -711,8 +711,8 @@ public final class MediClip {
     }
 
     /**
-     * Writes the best heads to {@code dir/best-heads.safetensors} (atomically) whenever they improve.
-     * Default: no checkpoints.
+     * Writes the best heads to {@code dir/best-heads.safetensors} (atomically) whenever they
+     * improve. Default: no checkpoints.
      *
      * @param dir the folder
      * @return this builder
@@ -735,8 +735,8 @@ public final class MediClip {
 
     /**
      * Runs the frozen backbone in float16 on a GPU (features are returned as float32; the heads and
-     * their gradients stay float32). Default {@code true}; has no effect on the CPU, which always runs
-     * float32.
+     * their gradients stay float32). Default {@code true}; has no effect on the CPU, which always
+     * runs float32.
      *
      * @param enabled whether to use float16 for the backbone on GPU
      * @return this builder
@@ -791,7 +791,8 @@ public final class MediClip {
     /**
      * LEGACY MODE, off by default: selects the best epoch and the operating point on the given TEST
      * set, as the reference implementation does. This inflates reported metrics; use it only to
-     * reproduce published numbers. The manifest records {@code legacy-test-set} as validation source.
+     * reproduce published numbers. The manifest records {@code legacy-test-set} as validation
+     * source.
      *
      * @param testSet the labelled test images
      * @return this builder
@@ -820,10 +821,11 @@ public final class MediClip {
 
     /**
      * Records the intensity policy that mapped the training volumes' modality values to the 0..255
-     * images given to {@link MediClip#fitGray} (e.g. {@code IntensityPolicy.percentile(0.5, 99.5)}). It is
-     * written to the bundle manifest ({@code training.intensityPolicy}); {@link
+     * images given to {@link MediClip#fitGray} (e.g. {@code IntensityPolicy.percentile(0.5,
+     * 99.5)}). It is written to the bundle manifest ({@code training.intensityPolicy}); {@link
      * MediClipDetector#predictVolume(Path)} then uses it instead of the modality default, and an
-     * explicit different policy at inference is an error. Not set by default (8-bit image training).
+     * explicit different policy at inference is an error. Not set by default (8-bit image
+     * training).
      *
      * @param policy the policy, or {@code null} for none
      * @return this builder
@@ -862,8 +864,11 @@ public final class MediClip {
         cfg = loaded.model().config();
         if (imageSize != 0 && imageSize != cfg.vision().imageSize()) {
           throw new IllegalArgumentException(
-              "imageSize " + imageSize + " differs from the given ClipModel's "
-                  + cfg.vision().imageSize() + "; load the ClipModel at that size instead");
+              "imageSize "
+                  + imageSize
+                  + " differs from the given ClipModel's "
+                  + cfg.vision().imageSize()
+                  + "; load the ClipModel at that size instead");
         }
       } else if (backbone instanceof BackboneSource.Folder folder) {
         cfg = readConfig(folder.folder());
@@ -877,7 +882,9 @@ public final class MediClip {
       if (imageSize != 0 && imageSize != cfg.vision().imageSize()) {
         if (imageSize % cfg.vision().patchSize() != 0) {
           throw new IllegalArgumentException(
-              "imageSize " + imageSize + " must be a multiple of the backbone's patch size "
+              "imageSize "
+                  + imageSize
+                  + " must be a multiple of the backbone's patch size "
                   + cfg.vision().patchSize());
         }
         cfg = cfg.withImageSize(imageSize);
@@ -887,7 +894,11 @@ public final class MediClip {
       for (int l : ls) {
         if (l > depth) {
           throw new IllegalArgumentException(
-              "layers " + Arrays.toString(ls) + ": block " + l + " exceeds the backbone depth "
+              "layers "
+                  + Arrays.toString(ls)
+                  + ": block "
+                  + l
+                  + " exceeds the backbone depth "
                   + depth);
         }
       }

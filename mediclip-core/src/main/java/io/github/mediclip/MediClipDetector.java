@@ -5,17 +5,16 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
-import io.github.mediclip.internal.DetectorAccess;
 import io.github.mediclip.bundle.BundleManifest;
 import io.github.mediclip.bundle.SaveOptions;
 import io.github.mediclip.bundle.internal.BundleCodec;
 import io.github.mediclip.bundle.internal.BundleWriter;
 import io.github.mediclip.clip.ClipModel;
-import io.github.mediclip.internal.model.MediClipHeads;
+import io.github.mediclip.internal.DetectorAccess;
 import io.github.mediclip.internal.NoGrad;
-import io.github.mediclip.synth.GrayImage;
+import io.github.mediclip.internal.model.MediClipHeads;
 import io.github.mediclip.internal.train.GrayTensors;
+import io.github.mediclip.synth.GrayImage;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,19 +24,19 @@ import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * A trained MediCLIP anomaly detector: frozen CLIP backbone + trained heads + operating point. Obtain one
- * from {@link MediClip#fit} or {@link MediClip#load}.
+ * A trained MediCLIP anomaly detector: frozen CLIP backbone + trained heads + operating point.
+ * Obtain one from {@link MediClip#fit} or {@link MediClip#load}.
  *
  * <p>Inference (MediCLIP, MICCAI 2024): image → grayscale → bilinear resize to S×S → (1, 3, S, S)
  * normalised → frozen CLIP → adapters → similarity with the cached text features (D, 2) → mean over
- * layers → bilinear upsample to S×S → softmax; channel 1 is the anomaly map (S, S); image score = its
- * maximum. The map is then resized bilinearly to the input's size, thresholded with the pixel
+ * layers → bilinear upsample to S×S → softmax; channel 1 is the anomaly map (S, S); image score =
+ * its maximum. The map is then resized bilinearly to the input's size, thresholded with the pixel
  * threshold into a mask, and the score normalised with the {@link OperatingPoint}.
  *
  * <p>Thread-safe: any number of threads may call the {@code predict} methods concurrently. The text
- * features are computed once at construction; each call works in its own NDManager scope that is closed
- * before it returns, and the returned {@link Prediction} holds only Java arrays. {@link #close()} waits
- * for running predictions.
+ * features are computed once at construction; each call works in its own NDManager scope that is
+ * closed before it returns, and the returned {@link Prediction} holds only Java arrays. {@link
+ * #close()} waits for running predictions.
  */
 public final class MediClipDetector implements AutoCloseable {
 
@@ -96,8 +95,8 @@ public final class MediClipDetector implements AutoCloseable {
    * @param backboneFolder the backbone's model folder, or {@code null} when unknown
    * @param heads trained heads (closed by {@link #close()})
    * @param manifest the bundle manifest describing this detector
-   * @param sourceBundle the bundle it was loaded from (never overwritten by {@link #save}), or {@code
-   *     null}
+   * @param sourceBundle the bundle it was loaded from (never overwritten by {@link #save}), or
+   *     {@code null}
    */
   @SuppressWarnings("try") // NoGrad is a scope guard: entering and closing it is the point
   MediClipDetector(
@@ -151,8 +150,8 @@ public final class MediClipDetector implements AutoCloseable {
   }
 
   /**
-   * Decodes an encoded image held in memory (the bytes of a PNG/JPEG/TIFF/BMP/GIF file) with the same
-   * reader and grayscale conversion as {@link #predict(Path)}, so that {@code
+   * Decodes an encoded image held in memory (the bytes of a PNG/JPEG/TIFF/BMP/GIF file) with the
+   * same reader and grayscale conversion as {@link #predict(Path)}, so that {@code
    * predictGray(List.of(readImage(Files.readAllBytes(f), f.toString())))} scores exactly as {@code
    * predict(f)}. Used by callers that receive file contents rather than paths (Spark's {@code
    * binaryFile} source).
@@ -160,8 +159,8 @@ public final class MediClipDetector implements AutoCloseable {
    * @param encoded the file's bytes
    * @param name the file's name or path, used only in error messages
    * @return the grayscale image (0..255 scale)
-   * @throws java.io.UncheckedIOException naming {@code name} when the bytes are empty, corrupt, too large
-   *     or in a format no reader decodes (the library's one image reader and its limits)
+   * @throws java.io.UncheckedIOException naming {@code name} when the bytes are empty, corrupt, too
+   *     large or in a format no reader decodes (the library's one image reader and its limits)
    */
   public static GrayImage readImage(byte[] encoded, String name) {
     Objects.requireNonNull(encoded, "encoded");
@@ -195,7 +194,8 @@ public final class MediClipDetector implements AutoCloseable {
    *
    * @param source a DICOM file, a folder holding one series, or a NIfTI file
    * @return the volume prediction
-   * @throws io.github.mediclip.formats.MedicalFormatException naming the file when it cannot be read
+   * @throws io.github.mediclip.formats.MedicalFormatException naming the file when it cannot be
+   *     read
    */
   public VolumePrediction predictVolume(Path source) {
     return predictVolume(source, VolumeScoring.max());
@@ -203,17 +203,19 @@ public final class MediClipDetector implements AutoCloseable {
 
   /**
    * Reads a DICOM file, DICOM series folder or NIfTI file and scores every slice with the recorded
-   * (or modality default) intensity policy, as {@link #predictVolume(Path)} does, combining the slice
-   * scores with the given rule.
+   * (or modality default) intensity policy, as {@link #predictVolume(Path)} does, combining the
+   * slice scores with the given rule.
    *
    * @param source a DICOM file, a folder holding one series, or a NIfTI file
    * @param scoring max or top-k mean
    * @return the volume prediction
-   * @throws io.github.mediclip.formats.MedicalFormatException naming the file when it cannot be read
+   * @throws io.github.mediclip.formats.MedicalFormatException naming the file when it cannot be
+   *     read
    */
   public VolumePrediction predictVolume(Path source, VolumeScoring scoring) {
     Objects.requireNonNull(source, "source");
-    io.github.mediclip.formats.MedicalVolume v = io.github.mediclip.formats.MedicalImages.read(source);
+    io.github.mediclip.formats.MedicalVolume v =
+        io.github.mediclip.formats.MedicalImages.read(source);
     return predictVolume(v, defaultPolicy(v), scoring);
   }
 
@@ -254,21 +256,30 @@ public final class MediClipDetector implements AutoCloseable {
    *     it must be that policy
    * @param scoring max or top-k mean
    * @return the volume prediction, recording policy and scoring
-   * @throws MediClipException naming both policies when {@code policy} differs from the recorded one
+   * @throws MediClipException naming both policies when {@code policy} differs from the recorded
+   *     one
    */
-  public VolumePrediction predictVolume(io.github.mediclip.formats.MedicalVolume volume,
-      io.github.mediclip.formats.IntensityPolicy policy, VolumeScoring scoring) {
+  public VolumePrediction predictVolume(
+      io.github.mediclip.formats.MedicalVolume volume,
+      io.github.mediclip.formats.IntensityPolicy policy,
+      VolumeScoring scoring) {
     Objects.requireNonNull(volume, "volume");
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(scoring, "scoring");
     io.github.mediclip.formats.IntensityPolicy recorded = intensityPolicy();
     if (recorded != null && !recorded.spec().equals(policy.spec())) {
       throw new MediClipException(
-          "intensity policy mismatch: the detector was trained with '" + recorded.spec()
-              + "' (manifest field training.intensityPolicy) but '" + policy.spec()
-              + "' was requested for " + volume.metadata().source()
-              + "; score with '" + recorded.spec() + "' (the default) or retrain with '"
-              + policy.spec() + "'");
+          "intensity policy mismatch: the detector was trained with '"
+              + recorded.spec()
+              + "' (manifest field training.intensityPolicy) but '"
+              + policy.spec()
+              + "' was requested for "
+              + volume.metadata().source()
+              + "; score with '"
+              + recorded.spec()
+              + "' (the default) or retrain with '"
+              + policy.spec()
+              + "'");
     }
     List<GrayImage> images = policy.apply(volume);
     List<Prediction> preds = new java.util.ArrayList<>(images.size());
@@ -279,7 +290,8 @@ public final class MediClipDetector implements AutoCloseable {
     for (int i = 0; i < scores.length; i++) {
       scores[i] = preds.get(i).score();
     }
-    return new VolumePrediction(preds, scoring.score(scores), scoring.spec(), policy.spec(), images);
+    return new VolumePrediction(
+        preds, scoring.score(scores), scoring.spec(), policy.spec(), images);
   }
 
   /**
@@ -365,9 +377,9 @@ public final class MediClipDetector implements AutoCloseable {
   }
 
   /**
-   * The tensor-level forward pass (used by the DJL block): normalised images (B, 3, S, S) → NDList of
-   * anomaly maps (B, S, S) float32 and image scores (B) float32, attached to the manager of {@code
-   * images}. Runs without gradient recording.
+   * The tensor-level forward pass (used by the DJL block): normalised images (B, 3, S, S) → NDList
+   * of anomaly maps (B, S, S) float32 and image scores (B) float32, attached to the manager of
+   * {@code images}. Runs without gradient recording.
    *
    * @param images (B, 3, S, S) normalised as {@link GrayTensors} does
    * @return [maps (B, S, S), scores (B)]
@@ -375,13 +387,16 @@ public final class MediClipDetector implements AutoCloseable {
   @SuppressWarnings("try") // NoGrad is a scope guard: entering and closing it is the point
   NDList forward(NDArray images) {
     Shape shape = images.getShape();
-    if (shape.dimension() != 4 || shape.get(1) != 3 || shape.get(2) != imageSize
+    if (shape.dimension() != 4
+        || shape.get(1) != 3
+        || shape.get(2) != imageSize
         || shape.get(3) != imageSize) {
       throw new IllegalArgumentException(
           "images must be (B, 3, " + imageSize + ", " + imageSize + "), got " + shape);
     }
     try (NoGrad noGrad = NoGrad.enter()) {
-      NDArray x = images.getDevice().equals(clip.device()) ? images : images.toDevice(clip.device(), false);
+      NDArray x =
+          images.getDevice().equals(clip.device()) ? images : images.toDevice(clip.device(), false);
       MediClipHeads.HeadsOutput out = heads.forward(clip, x, textFeatures);
       NDArray maps = out.anomalyMap().get(":, 1, :, :").toType(DataType.FLOAT32, false);
       NDArray scores = out.imageScores().toType(DataType.FLOAT32, false);
@@ -440,13 +455,14 @@ public final class MediClipDetector implements AutoCloseable {
   }
 
   /**
-   * Saves the detector as a bundle folder, or as a zip when the path ends in {@code .zip}, atomically
-   * (assembled in a hidden sibling, then moved into place) and under the output rules of {@link
-   * SaveOptions}: a missing target or an empty folder is written; an existing bundle is replaced only
-   * with {@code optOverwrite(true)}; anything else, and any target equal to, inside or containing the
-   * backbone folder, the bundle this detector was loaded from or a protected path of the options, is
-   * refused before anything is written. The target is locked while it is written ({@code .NAME.lock}
-   * next to it); leftovers of an interrupted earlier save are restored or removed first.
+   * Saves the detector as a bundle folder, or as a zip when the path ends in {@code .zip},
+   * atomically (assembled in a hidden sibling, then moved into place) and under the output rules of
+   * {@link SaveOptions}: a missing target or an empty folder is written; an existing bundle is
+   * replaced only with {@code optOverwrite(true)}; anything else, and any target equal to, inside
+   * or containing the backbone folder, the bundle this detector was loaded from or a protected path
+   * of the options, is refused before anything is written. The target is locked while it is written
+   * ({@code .NAME.lock} next to it); leftovers of an interrupted earlier save are restored or
+   * removed first.
    *
    * @param bundle target folder or {@code .zip} file
    * @param options overwrite and protected paths

@@ -1,9 +1,9 @@
 package io.github.mediclip;
 
 /**
- * Unchecked domain exception of the MediCLIP library for failures that are not plain caller mistakes:
- * a detector bundle that is corrupt or does not match its backbone, training that cannot proceed, and
- * similar. Caller mistakes (a bad argument) are reported with the JDK's {@link
+ * Unchecked domain exception of the MediCLIP library for failures that are not plain caller
+ * mistakes: a detector bundle that is corrupt or does not match its backbone, training that cannot
+ * proceed, and similar. Caller mistakes (a bad argument) are reported with the JDK's {@link
  * IllegalArgumentException} / {@link IllegalStateException} / {@link NullPointerException} instead.
  *
  * <p>Every message says what is wrong, with the offending value, and what to do about it.

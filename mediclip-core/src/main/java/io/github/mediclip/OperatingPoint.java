@@ -1,14 +1,14 @@
 package io.github.mediclip;
 
 /**
- * The operating point of a detector: the image and pixel thresholds chosen on validation data and the
- * min/max statistics that normalise raw scores so that the threshold maps to 0.5 (anomalib's
+ * The operating point of a detector: the image and pixel thresholds chosen on validation data and
+ * the min/max statistics that normalise raw scores so that the threshold maps to 0.5 (anomalib's
  * convention).
  *
  * <p>Normalisation (anomalib's min-max normalisation): {@code n(x) = clamp((x - threshold) / (max -
- * min) + 0.5, 0, 1)}. A raw score at the threshold becomes 0.5; a score is labelled anomalous when it is
- * {@code >=} the threshold (equivalently, when its normalised score is {@code >= 0.5}). When {@code max
- * == min} the spread is taken as 1 to avoid a division by zero.
+ * min) + 0.5, 0, 1)}. A raw score at the threshold becomes 0.5; a score is labelled anomalous when
+ * it is {@code >=} the threshold (equivalently, when its normalised score is {@code >= 0.5}). When
+ * {@code max == min} the spread is taken as 1 to avoid a division by zero.
  *
  * @param imageThreshold raw image-score threshold (image score = max of the anomaly map, in [0, 1])
  * @param pixelThreshold raw anomaly-map threshold for the binary mask, in [0, 1]
@@ -30,7 +30,8 @@ public record OperatingPoint(
   /**
    * Validates the values.
    *
-   * @param imageThreshold raw image-score threshold (image score = max of the anomaly map, in [0, 1])
+   * @param imageThreshold raw image-score threshold (image score = max of the anomaly map, in [0,
+   *     1])
    * @param pixelThreshold raw anomaly-map threshold for the binary mask, in [0, 1]
    * @param min smallest raw image score seen on the validation data
    * @param max largest raw image score seen on the validation data
@@ -60,7 +61,8 @@ public record OperatingPoint(
 
   private static void check(String field, double value) {
     if (!Double.isFinite(value)) {
-      throw new IllegalArgumentException("OperatingPoint: " + field + " must be finite, got " + value);
+      throw new IllegalArgumentException(
+          "OperatingPoint: " + field + " must be finite, got " + value);
     }
   }
 

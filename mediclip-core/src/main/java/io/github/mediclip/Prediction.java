@@ -12,15 +12,16 @@ import java.util.Objects;
 import javax.imageio.ImageIO;
 
 /**
- * The result of one prediction. Holds only Java arrays (no native memory), so it can be kept, passed
- * between threads and serialised freely.
+ * The result of one prediction. Holds only Java arrays (no native memory), so it can be kept,
+ * passed between threads and serialised freely.
  *
- * @param score raw image anomaly score: the maximum of the anomaly map at model resolution, in [0, 1]
- * @param normalizedScore the score normalised with the detector's {@link OperatingPoint} (anomalib's
- *     convention: 0.5 at the threshold, clamped to [0, 1])
+ * @param score raw image anomaly score: the maximum of the anomaly map at model resolution, in [0,
+ *     1]
+ * @param normalizedScore the score normalised with the detector's {@link OperatingPoint}
+ *     (anomalib's convention: 0.5 at the threshold, clamped to [0, 1])
  * @param anomalous whether {@code score >= imageThreshold}
- * @param anomalyMap the anomaly probability map (channel 1 of the softmax map) resized bilinearly to the
- *     INPUT image's width and height, values in [0, 1]
+ * @param anomalyMap the anomaly probability map (channel 1 of the softmax map) resized bilinearly
+ *     to the INPUT image's width and height, values in [0, 1]
  * @param mask binary mask (0 or 1) of {@code anomalyMap >= pixelThreshold}, same size as {@code
  *     anomalyMap}
  */
@@ -30,12 +31,13 @@ public record Prediction(
   /**
    * Validates the fields.
    *
-   * @param score raw image anomaly score: the maximum of the anomaly map at model resolution, in [0, 1]
-   * @param normalizedScore the score normalised with the detector's {@link OperatingPoint} (anomalib's
-   *     convention: 0.5 at the threshold, clamped to [0, 1])
+   * @param score raw image anomaly score: the maximum of the anomaly map at model resolution, in
+   *     [0, 1]
+   * @param normalizedScore the score normalised with the detector's {@link OperatingPoint}
+   *     (anomalib's convention: 0.5 at the threshold, clamped to [0, 1])
    * @param anomalous whether {@code score >= imageThreshold}
-   * @param anomalyMap the anomaly probability map (channel 1 of the softmax map) resized bilinearly to the
-   *     INPUT image's width and height, values in [0, 1]
+   * @param anomalyMap the anomaly probability map (channel 1 of the softmax map) resized bilinearly
+   *     to the INPUT image's width and height, values in [0, 1]
    * @param mask binary mask (0 or 1) of {@code anomalyMap >= pixelThreshold}, same size as {@code
    *     anomalyMap}
    * @throws IllegalArgumentException if the score is not finite or the map and mask sizes differ
@@ -48,8 +50,14 @@ public record Prediction(
     }
     if (anomalyMap.width() != mask.width() || anomalyMap.height() != mask.height()) {
       throw new IllegalArgumentException(
-          "Prediction: anomalyMap is " + anomalyMap.width() + "x" + anomalyMap.height()
-              + " but mask is " + mask.width() + "x" + mask.height());
+          "Prediction: anomalyMap is "
+              + anomalyMap.width()
+              + "x"
+              + anomalyMap.height()
+              + " but mask is "
+              + mask.width()
+              + "x"
+              + mask.height());
     }
   }
 

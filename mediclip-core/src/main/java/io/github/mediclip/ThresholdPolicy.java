@@ -8,26 +8,32 @@ import java.util.Locale;
  * <ul>
  *   <li>{@link #auto()} (the default): F1-adaptive when the validation data holds anomalous images,
  *       otherwise the {@value #DEFAULT_NORMAL_QUANTILE} quantile of the normal images' scores.
- *   <li>{@link #f1Adaptive()}: the threshold that maximises F1 on the validation data (needs anomalous
- *       validation images; falls back to the normal quantile when there are none).
- *   <li>{@link #normalQuantile(double)}: the q-quantile of the scores of normal validation images (and of
- *       the pixels of normal images for the pixel threshold).
- *   <li>{@link #targetSensitivity(double)}: the highest threshold that still flags at least the given
- *       fraction of anomalous validation images (and anomalous pixels).
+ *   <li>{@link #f1Adaptive()}: the threshold that maximises F1 on the validation data (needs
+ *       anomalous validation images; falls back to the normal quantile when there are none).
+ *   <li>{@link #normalQuantile(double)}: the q-quantile of the scores of normal validation images
+ *       (and of the pixels of normal images for the pixel threshold).
+ *   <li>{@link #targetSensitivity(double)}: the highest threshold that still flags at least the
+ *       given fraction of anomalous validation images (and anomalous pixels).
  * </ul>
  *
  * @param kind the policy kind
- * @param value the quantile or sensitivity in (0, 1]; ignored (NaN) for {@link Kind#AUTO} and {@link
- *     Kind#F1_ADAPTIVE}
+ * @param value the quantile or sensitivity in (0, 1]; ignored (NaN) for {@link Kind#AUTO} and
+ *     {@link Kind#F1_ADAPTIVE}
  */
 public record ThresholdPolicy(Kind kind, double value) {
 
-  /** The quantile of normal scores used by {@link #auto()} when no anomalous validation image exists. */
+  /**
+   * The quantile of normal scores used by {@link #auto()} when no anomalous validation image
+   * exists.
+   */
   public static final double DEFAULT_NORMAL_QUANTILE = 0.99;
 
   /** Policy kinds. */
   public enum Kind {
-    /** F1-adaptive with anomalies, else normal quantile {@value ThresholdPolicy#DEFAULT_NORMAL_QUANTILE}. */
+    /**
+     * F1-adaptive with anomalies, else normal quantile {@value
+     * ThresholdPolicy#DEFAULT_NORMAL_QUANTILE}.
+     */
     AUTO,
     /** Maximise F1 over all distinct thresholds. */
     F1_ADAPTIVE,
@@ -41,8 +47,8 @@ public record ThresholdPolicy(Kind kind, double value) {
    * Validates the policy.
    *
    * @param kind the policy kind
-   * @param value the quantile or sensitivity in (0, 1]; ignored (NaN) for {@link Kind#AUTO} and {@link
-   *     Kind#F1_ADAPTIVE}
+   * @param value the quantile or sensitivity in (0, 1]; ignored (NaN) for {@link Kind#AUTO} and
+   *     {@link Kind#F1_ADAPTIVE}
    * @throws IllegalArgumentException if the value is outside (0, 1] for quantile/sensitivity kinds
    */
   public ThresholdPolicy {
@@ -52,7 +58,9 @@ public record ThresholdPolicy(Kind kind, double value) {
     if ((kind == Kind.NORMAL_QUANTILE || kind == Kind.TARGET_SENSITIVITY)
         && !(value > 0 && value <= 1)) {
       throw new IllegalArgumentException(
-          "ThresholdPolicy." + kind.name().toLowerCase(Locale.ROOT) + ": value must be in (0, 1], got "
+          "ThresholdPolicy."
+              + kind.name().toLowerCase(Locale.ROOT)
+              + ": value must be in (0, 1], got "
               + value);
     }
   }

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The typed inputs of {@link MediClip#fit}: checks each pool (one-line errors naming the index) without
- * reading any file, and converts the elements that training uses ({@link #toLabeled}), reading files
- * only then.
+ * The typed inputs of {@link MediClip#fit}: checks each pool (one-line errors naming the index)
+ * without reading any file, and converts the elements that training uses ({@link #toLabeled}),
+ * reading files only then.
  */
 final class TrainingInputs {
 
@@ -30,7 +30,12 @@ final class TrainingInputs {
       }
       if (Files.isDirectory(p)) {
         throw new IllegalArgumentException(
-            field + "[" + i + "] is the folder " + p + ", not an image file; pass the image files"
+            field
+                + "["
+                + i
+                + "] is the folder "
+                + p
+                + ", not an image file; pass the image files"
                 + " in it (for example from Files.list)");
       }
       out.add(p);

@@ -10,18 +10,21 @@ import java.util.stream.IntStream;
 
 /**
  * The prediction for a volume (a DICOM series, a multi-frame file or a NIfTI volume): one {@link
- * Prediction} per slice, in slice order, and one volume score made by a recorded {@link VolumeScoring}
- * from the slices' raw scores.
+ * Prediction} per slice, in slice order, and one volume score made by a recorded {@link
+ * VolumeScoring} from the slices' raw scores.
  *
  * @param slices one prediction per slice, in slice order (maps at the slice's rows × columns)
  * @param score the volume score
  * @param scoring how {@link #score()} was made from the slice scores ({@link VolumeScoring#spec()})
- * @param intensityPolicy the {@link io.github.mediclip.formats.IntensityPolicy#spec()} that mapped the
- *     modality values to the images the model saw
+ * @param intensityPolicy the {@link io.github.mediclip.formats.IntensityPolicy#spec()} that mapped
+ *     the modality values to the images the model saw
  * @param images the 0..255 images the model saw, one per slice (for overlays)
  */
 public record VolumePrediction(
-    List<Prediction> slices, double score, String scoring, String intensityPolicy,
+    List<Prediction> slices,
+    double score,
+    String scoring,
+    String intensityPolicy,
     List<GrayImage> images) {
 
   /**
@@ -39,8 +42,13 @@ public record VolumePrediction(
     Objects.requireNonNull(scoring, "scoring");
     Objects.requireNonNull(intensityPolicy, "intensityPolicy");
     if (slices.isEmpty() || slices.size() != images.size()) {
-      throw new IllegalArgumentException("need one image per slice prediction and at least one, but"
-          + " got " + slices.size() + " predictions and " + images.size() + " images");
+      throw new IllegalArgumentException(
+          "need one image per slice prediction and at least one, but"
+              + " got "
+              + slices.size()
+              + " predictions and "
+              + images.size()
+              + " images");
     }
     if (!Double.isFinite(score)) {
       throw new IllegalArgumentException("volume score must be finite, but was " + score);
@@ -57,9 +65,11 @@ public record VolumePrediction(
     if (n < 0) {
       throw new IllegalArgumentException("n must be >= 0, but was " + n);
     }
-    return IntStream.range(0, slices.size()).boxed()
-        .sorted(Comparator.comparingDouble((Integer i) -> -slices.get(i).score())
-            .thenComparingInt(i -> i))
+    return IntStream.range(0, slices.size())
+        .boxed()
+        .sorted(
+            Comparator.comparingDouble((Integer i) -> -slices.get(i).score())
+                .thenComparingInt(i -> i))
         .limit(n)
         .toList();
   }

@@ -5,9 +5,9 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * How the slice scores of a volume become one volume score: the maximum ({@code "max"}) or the mean of
- * the k highest slice scores ({@code "top-k-mean:K"}). The spec string is recorded in every {@link
- * VolumePrediction}, so a reported volume score always says how it was made.
+ * How the slice scores of a volume become one volume score: the maximum ({@code "max"}) or the mean
+ * of the k highest slice scores ({@code "top-k-mean:K"}). The spec string is recorded in every
+ * {@link VolumePrediction}, so a reported volume score always says how it was made.
  */
 public final class VolumeScoring {
 

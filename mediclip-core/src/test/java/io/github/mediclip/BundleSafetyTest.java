@@ -125,31 +125,38 @@ class BundleSafetyTest {
     Files.writeString(tmp.resolve("x/thesis.txt"), "thesis");
     Files.writeString(x.resolve("notes.md"), "notes");
     Map<String, String> before = tree(tmp);
-    assertThatThrownBy(() -> detector.save(tmp.resolve("x"), SaveOptions.builder().optOverwrite(true).build()))
+    assertThatThrownBy(
+            () -> detector.save(tmp.resolve("x"), SaveOptions.builder().optOverwrite(true).build()))
         .isInstanceOf(MediClipException.class)
-        .hasMessage("Refusing to write the detector bundle " + tmp.resolve("x")
-            + ": it is a folder that is not empty and does not hold a MediCLIP bundle (it holds sub/,"
-            + " thesis.txt); choose a new or empty folder; nothing was written");
+        .hasMessage(
+            "Refusing to write the detector bundle "
+                + tmp.resolve("x")
+                + ": it is a folder that is not empty and does not hold a MediCLIP bundle (it holds sub/,"
+                + " thesis.txt); choose a new or empty folder; nothing was written");
     assertThat(tree(tmp)).isEqualTo(before);
   }
 
   @Test
-  void defect1AnExistingBundleIsReplacedOnlyWithOverwriteAndAnEmptyFolderIsWritten(@TempDir Path tmp)
-      throws Exception {
+  void defect1AnExistingBundleIsReplacedOnlyWithOverwriteAndAnEmptyFolderIsWritten(
+      @TempDir Path tmp) throws Exception {
     Path b = tmp.resolve("b");
     Files.createDirectories(b);
     detector.save(b); // empty folder: written
-    assertThat(names(b)).containsExactly("heads.safetensors", "manifest.json", "serving.properties");
+    assertThat(names(b))
+        .containsExactly("heads.safetensors", "manifest.json", "serving.properties");
     Map<String, String> before = tree(tmp);
     assertThatThrownBy(() -> detector.save(b))
         .isInstanceOf(MediClipException.class)
-        .hasMessageContaining("it already holds a detector bundle; pass --overwrite"
-            + " (SaveOptions.optOverwrite(true)) to replace it; nothing was written");
+        .hasMessageContaining(
+            "it already holds a detector bundle; pass --overwrite"
+                + " (SaveOptions.optOverwrite(true)) to replace it; nothing was written");
     assertThat(tree(tmp)).isEqualTo(before);
-    // a user file inside a bundle folder turns it into "not only a bundle": refused even with overwrite
+    // a user file inside a bundle folder turns it into "not only a bundle": refused even with
+    // overwrite
     Files.writeString(b.resolve("README.txt"), "mine");
     assertThatThrownBy(() -> detector.save(b, SaveOptions.builder().optOverwrite(true).build()))
-        .hasMessageContaining("does not hold a MediCLIP bundle (it holds README.txt, heads.safetensors");
+        .hasMessageContaining(
+            "does not hold a MediCLIP bundle (it holds README.txt, heads.safetensors");
     Files.delete(b.resolve("README.txt"));
     detector.save(b, SaveOptions.builder().optOverwrite(true).build());
     assertThat(names(tmp)).containsExactly("b");
@@ -165,7 +172,8 @@ class BundleSafetyTest {
   void defect1OutputsOverlappingInputsAreRefused(@TempDir Path tmp) throws Exception {
     Path data = Files.createDirectories(tmp.resolve("data/train"));
     Files.writeString(data.resolve("a.png"), "pixels");
-    SaveOptions protect = SaveOptions.builder().optOverwrite(true).addProtectedPath(tmp.resolve("data")).build();
+    SaveOptions protect =
+        SaveOptions.builder().optOverwrite(true).addProtectedPath(tmp.resolve("data")).build();
     Map<String, String> before = tree(tmp);
     assertThatThrownBy(() -> detector.save(tmp.resolve("data"), protect))
         .hasMessageContaining("it is the input " + tmp.resolve("data"));
@@ -177,7 +185,8 @@ class BundleSafetyTest {
         .hasMessageContaining("it is the current working folder or one of its parents");
     // the bundle a detector was loaded from is protected
     try (MediClipDetector loaded = MediClip.load(bundle)) {
-      assertThatThrownBy(() -> loaded.save(bundle, SaveOptions.builder().optOverwrite(true).build()))
+      assertThatThrownBy(
+              () -> loaded.save(bundle, SaveOptions.builder().optOverwrite(true).build()))
           .hasMessageContaining("it is the input " + bundle.toAbsolutePath());
     }
     assertThat(tree(tmp)).isEqualTo(before);
@@ -216,8 +225,8 @@ class BundleSafetyTest {
   // Defect 9: a crash between the two renames.
 
   @Test
-  void defect9LeftoversOfACrashBetweenTheRenamesAreReportedOnLoadAndRecoveredOnSave(@TempDir Path tmp)
-      throws Exception {
+  void defect9LeftoversOfACrashBetweenTheRenamesAreReportedOnLoadAndRecoveredOnSave(
+      @TempDir Path tmp) throws Exception {
     Path b = tmp.resolve("b");
     detector.save(b);
     Map<String, String> saved = tree(b);
@@ -230,7 +239,8 @@ class BundleSafetyTest {
         .hasMessageContaining("Detector bundle not found: " + b)
         .hasMessageContaining(".b.old-1")
         .hasMessageContaining(".b.tmp-2");
-    try (BundleOutput out = BundleOutput.reserve(b, SaveOptions.builder().optOverwrite(true).build())) {
+    try (BundleOutput out =
+        BundleOutput.reserve(b, SaveOptions.builder().optOverwrite(true).build())) {
       assertThat(out.recovered()).hasSize(2);
       assertThat(out.recovered().get(0)).startsWith("restored the bundle " + b + " from .b.tmp-2");
       assertThat(out.recovered().get(1)).startsWith("removed " + tmp.resolve(".b.old-1"));
@@ -243,9 +253,13 @@ class BundleSafetyTest {
     // foreign content in a leftover-looking folder is never deleted
     Files.createDirectories(tmp.resolve(".b.tmp-3"));
     Files.writeString(tmp.resolve(".b.tmp-3/mine.txt"), "mine");
-    try (BundleOutput out = BundleOutput.reserve(b, SaveOptions.builder().optOverwrite(true).build())) {
-      assertThat(out.recovered()).containsExactly("left " + tmp.resolve(".b.tmp-3")
-          + " in place: it holds files that are not part of a bundle");
+    try (BundleOutput out =
+        BundleOutput.reserve(b, SaveOptions.builder().optOverwrite(true).build())) {
+      assertThat(out.recovered())
+          .containsExactly(
+              "left "
+                  + tmp.resolve(".b.tmp-3")
+                  + " in place: it holds files that are not part of a bundle");
     }
     assertThat(tmp.resolve(".b.tmp-3/mine.txt")).hasContent("mine");
   }
@@ -274,9 +288,14 @@ class BundleSafetyTest {
       assertThat(tmp.resolve(".b.lock")).exists();
       assertThatThrownBy(() -> detector.save(b))
           .isInstanceOf(MediClipException.class)
-          .hasMessage("Cannot write " + b + ": it is being written by another thread of this process"
-              + " (lock file " + tmp.resolve(".b.lock") + "); wait for that training or save to finish,"
-              + " or choose another output");
+          .hasMessage(
+              "Cannot write "
+                  + b
+                  + ": it is being written by another thread of this process"
+                  + " (lock file "
+                  + tmp.resolve(".b.lock")
+                  + "); wait for that training or save to finish,"
+                  + " or choose another output");
       assertThat(b).doesNotExist();
     } finally {
       release.countDown();
@@ -300,7 +319,9 @@ class BundleSafetyTest {
     detector.save(tmp.resolve("b.zip"));
     assertThat(Files.getPosixFilePermissions(tmp.resolve("b"))).isEqualTo(dirUmask);
     for (String f : names(tmp.resolve("b"))) {
-      assertThat(Files.getPosixFilePermissions(tmp.resolve("b").resolve(f))).as(f).isEqualTo(fileUmask);
+      assertThat(Files.getPosixFilePermissions(tmp.resolve("b").resolve(f)))
+          .as(f)
+          .isEqualTo(fileUmask);
     }
     assertThat(Files.getPosixFilePermissions(tmp.resolve("b.zip"))).isEqualTo(fileUmask);
   }
@@ -322,7 +343,8 @@ class BundleSafetyTest {
 
   static Map<String, byte[]> bundleFiles() throws IOException {
     Map<String, byte[]> m = new java.util.LinkedHashMap<>();
-    for (String f : List.of(DetectorBundle.MANIFEST, DetectorBundle.HEADS, DetectorBundle.SERVING)) {
+    for (String f :
+        List.of(DetectorBundle.MANIFEST, DetectorBundle.HEADS, DetectorBundle.SERVING)) {
       m.put(f, Files.readAllBytes(bundle.resolve(f)));
     }
     return m;
@@ -330,8 +352,10 @@ class BundleSafetyTest {
 
   static void assertLoadRefused(Path zip, String... fragments) throws IOException {
     byte[] before = Files.readAllBytes(zip);
-    var a = assertThatThrownBy(() -> MediClip.load(zip)).isInstanceOf(MediClipException.class)
-        .hasMessageContaining(zip.toString());
+    var a =
+        assertThatThrownBy(() -> MediClip.load(zip))
+            .isInstanceOf(MediClipException.class)
+            .hasMessageContaining(zip.toString());
     for (String f : fragments) {
       a.hasMessageContaining(f);
     }
@@ -339,8 +363,10 @@ class BundleSafetyTest {
   }
 
   @Test
-  void defect3HostileZipsAreRefusedNamingTheZipAndNothingIsExtracted(@TempDir Path tmp) throws Exception {
-    // a 64 MiB manifest of spaces: over the manifest limit (and the ratio limit), compressed to ~64 KB
+  void defect3HostileZipsAreRefusedNamingTheZipAndNothingIsExtracted(@TempDir Path tmp)
+      throws Exception {
+    // a 64 MiB manifest of spaces: over the manifest limit (and the ratio limit), compressed to ~64
+    // KB
     Map<String, byte[]> big = bundleFiles();
     big.put(DetectorBundle.MANIFEST, new byte[64 << 20]);
     Path z1 = Files.write(tmp.resolve("big-manifest.zip"), zip(big));
@@ -417,31 +443,42 @@ class BundleSafetyTest {
     String j = manifestJson();
     String v = "\"formatVersion\": 2";
     assertThat(j).contains(v);
-    assertManifestRefused(j.replace(v, "\"formatVersion\": 4294967297"),
+    assertManifestRefused(
+        j.replace(v, "\"formatVersion\": 4294967297"),
         "field 'formatVersion' is 4294967297 but this library reads versions 1 to 2; upgrade MediCLIP for Java");
-    assertManifestRefused(j.replace(v, "\"formatVersion\": 2147483648"),
+    assertManifestRefused(
+        j.replace(v, "\"formatVersion\": 2147483648"),
         "field 'formatVersion' is 2147483648 but this library reads versions 1 to 2; upgrade MediCLIP for Java");
-    assertManifestRefused(j.replace(v, "\"formatVersion\": 1.5"),
+    assertManifestRefused(
+        j.replace(v, "\"formatVersion\": 1.5"),
         "field 'formatVersion' is 1.5; expected an integer");
-    assertManifestRefused(j.replace(v, "\"formatVersion\": -7"),
+    assertManifestRefused(
+        j.replace(v, "\"formatVersion\": -7"),
         "field 'formatVersion' is -7; expected a positive integer");
-    assertManifestRefused(j.replace(v, "\"formatVersion\": \"1\""),
+    assertManifestRefused(
+        j.replace(v, "\"formatVersion\": \"1\""),
         "field 'formatVersion' is the string \"1\"; expected an integer");
-    assertManifestRefused(j.replace(v + ",", ""), "field 'formatVersion' is missing; expected an integer");
+    assertManifestRefused(
+        j.replace(v + ",", ""), "field 'formatVersion' is missing; expected an integer");
   }
 
   @Test
   void defect13And4ManifestErrorsNameTheFieldAndSizesAreRangeChecked() throws Exception {
     String j = manifestJson();
-    assertManifestRefused(j.replace("\"position\": \"END\"", "\"position\": \"SIDEWAYS\""),
+    assertManifestRefused(
+        j.replace("\"position\": \"END\"", "\"position\": \"SIDEWAYS\""),
         "field 'heads.position' is \"SIDEWAYS\"; expected one of [END, MIDDLE, FRONT]");
-    assertManifestRefused(j.replaceFirst("\"normalPrompts\": \\[[^\\]]*\\]", "\"normalPrompts\": null"),
+    assertManifestRefused(
+        j.replaceFirst("\"normalPrompts\": \\[[^\\]]*\\]", "\"normalPrompts\": null"),
         "field 'heads.normalPrompts' is null; expected a list");
-    assertManifestRefused(j.replaceFirst("\"abnormalPrompts\": \\[[^\\]]*\\]", "\"abnormalPrompts\": [null]"),
+    assertManifestRefused(
+        j.replaceFirst("\"abnormalPrompts\": \\[[^\\]]*\\]", "\"abnormalPrompts\": [null]"),
         "field 'heads.abnormalPrompts[0]' is null; expected a string");
-    assertManifestRefused(j.replace("\"imageSize\": 48", "\"imageSize\": 100000"),
+    assertManifestRefused(
+        j.replace("\"imageSize\": 48", "\"imageSize\": 100000"),
         "field 'imageSize' is 100000; expected an integer in [16, 4096]");
-    assertManifestRefused(j.replace("\"nCtx\": 8", "\"nCtx\": 100000"),
+    assertManifestRefused(
+        j.replace("\"nCtx\": 8", "\"nCtx\": 100000"),
         "field 'heads.nCtx' is 100000; expected an integer in [1, 32]");
   }
 
@@ -477,40 +514,70 @@ class BundleSafetyTest {
   }
 
   @Test
-  void defect10WrongDtypeOverlapsDuplicatesAndEditsAreRefusedNamingTheTensorOrField(@TempDir Path tmp)
-      throws Exception {
+  void defect10WrongDtypeOverlapsDuplicatesAndEditsAreRefusedNamingTheTensorOrField(
+      @TempDir Path tmp) throws Exception {
     String json = manifestJson();
     byte[] heads = Files.readAllBytes(bundle.resolve(DetectorBundle.HEADS));
     String first;
     try (SafetensorsReader r = SafetensorsReader.open(bundle.resolve(DetectorBundle.HEADS))) {
       first = r.names().iterator().next();
     }
-    Path i32 = copy(tmp, "i32", v1(json), withHeader(heads, h -> h.replaceFirst("\"F32\"", "\"I32\"")));
+    Path i32 =
+        copy(tmp, "i32", v1(json), withHeader(heads, h -> h.replaceFirst("\"F32\"", "\"I32\"")));
     assertThatThrownBy(() -> MediClip.load(i32))
-        .hasMessage(i32.resolve("heads.safetensors") + ", tensor '" + first + "': dtype I32, expected F32");
-    Path overlap = copy(tmp, "overlap", v1(json), withHeader(heads, h -> {
-      // the second tensor starts inside the first one, with its size unchanged
-      var o = com.google.gson.JsonParser.parseString(h).getAsJsonObject();
-      String second = o.keySet().stream().filter(k -> !k.equals("__metadata__")).skip(1).findFirst().get();
-      var off = o.getAsJsonObject(second).getAsJsonArray("data_offsets");
-      long b = off.get(0).getAsLong();
-      long e = off.get(1).getAsLong();
-      return h.replace("[" + b + "," + e + "]", "[" + (b - 4) + "," + (e - 4) + "]");
-    }));
-    assertThatThrownBy(() -> MediClip.load(overlap)).hasMessageContaining("overlap those of tensor '" + first + "'");
+        .hasMessage(
+            i32.resolve("heads.safetensors") + ", tensor '" + first + "': dtype I32, expected F32");
+    Path overlap =
+        copy(
+            tmp,
+            "overlap",
+            v1(json),
+            withHeader(
+                heads,
+                h -> {
+                  // the second tensor starts inside the first one, with its size unchanged
+                  var o = com.google.gson.JsonParser.parseString(h).getAsJsonObject();
+                  String second =
+                      o.keySet().stream()
+                          .filter(k -> !k.equals("__metadata__"))
+                          .skip(1)
+                          .findFirst()
+                          .get();
+                  var off = o.getAsJsonObject(second).getAsJsonArray("data_offsets");
+                  long b = off.get(0).getAsLong();
+                  long e = off.get(1).getAsLong();
+                  return h.replace("[" + b + "," + e + "]", "[" + (b - 4) + "," + (e - 4) + "]");
+                }));
+    assertThatThrownBy(() -> MediClip.load(overlap))
+        .hasMessageContaining("overlap those of tensor '" + first + "'");
     String[] pair = new String[2];
-    Path dup = copy(tmp, "dup", v1(json), withHeader(heads, h -> {
-      var o = com.google.gson.JsonParser.parseString(h).getAsJsonObject();
-      String second = o.keySet().stream().filter(k -> !k.equals("__metadata__")).skip(1).findFirst().get();
-      // rename the longer of the first two tensors to the shorter one's name: the header keeps its length
-      String keep = first.length() <= second.length() ? first : second;
-      String gone = keep.equals(first) ? second : first;
-      pair[0] = keep;
-      return h.replace("\"" + gone + "\"", "\"" + keep + "\"");
-    }));
+    Path dup =
+        copy(
+            tmp,
+            "dup",
+            v1(json),
+            withHeader(
+                heads,
+                h -> {
+                  var o = com.google.gson.JsonParser.parseString(h).getAsJsonObject();
+                  String second =
+                      o.keySet().stream()
+                          .filter(k -> !k.equals("__metadata__"))
+                          .skip(1)
+                          .findFirst()
+                          .get();
+                  // rename the longer of the first two tensors to the shorter one's name: the
+                  // header keeps its length
+                  String keep = first.length() <= second.length() ? first : second;
+                  String gone = keep.equals(first) ? second : first;
+                  pair[0] = keep;
+                  return h.replace("\"" + gone + "\"", "\"" + keep + "\"");
+                }));
     assertThatThrownBy(() -> MediClip.load(dup))
-        .hasMessage(dup.resolve("heads.safetensors") + ": tensor '" + pair[0] + "' is listed twice");
-    // version 2: any change of the heads or of a model-defining field is caught by the content hashes
+        .hasMessage(
+            dup.resolve("heads.safetensors") + ": tensor '" + pair[0] + "' is listed twice");
+    // version 2: any change of the heads or of a model-defining field is caught by the content
+    // hashes
     byte[] flipped = heads.clone();
     flipped[flipped.length - 1] ^= 1;
     Path edited = copy(tmp, "edited", json, flipped);
@@ -519,8 +586,10 @@ class BundleSafetyTest {
         .hasMessageContaining("integrity.headsSha256");
     Path size = copy(tmp, "size", json.replace("\"imageSize\": 48", "\"imageSize\": 64"), heads);
     assertThatThrownBy(() -> MediClip.load(size))
-        .hasMessageContaining("Bundle manifest " + size.resolve("manifest.json")
-            + ": the fields imageSize, heads or backbone");
+        .hasMessageContaining(
+            "Bundle manifest "
+                + size.resolve("manifest.json")
+                + ": the fields imageSize, heads or backbone");
     // an untouched version-1 copy still loads, with identical scores
     Path v1 = copy(tmp, "v1", v1(json), heads);
     GrayImage img = TinyData.normals(1, 48, 9).get(0);
@@ -545,8 +614,13 @@ class BundleSafetyTest {
       metric = r.metadata().get("metric");
     }
     // pretend the earlier run reached a better metric than this configuration can
-    byte[] better = withHeader(Files.readAllBytes(file),
-        h -> h.replace("\"metric\":\"" + metric + "\"", "\"metric\":\"" + "9".repeat(metric.length() - 2) + ".0\""));
+    byte[] better =
+        withHeader(
+            Files.readAllBytes(file),
+            h ->
+                h.replace(
+                    "\"metric\":\"" + metric + "\"",
+                    "\"metric\":\"" + "9".repeat(metric.length() - 2) + ".0\""));
     Files.write(file, better);
     try (MediClipDetector d = mc.fitGray(TinyData.normals(4, 48, 1))) {
       assertThat(d.manifest().training().summary().epochsRun()).isEqualTo(1);

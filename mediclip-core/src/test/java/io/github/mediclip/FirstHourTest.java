@@ -29,9 +29,9 @@ class FirstHourTest {
   }
 
   /**
-   * Starts a JVM whose class path lacks pytorch-jni and pytorch-native-cpu, with an empty engine cache and
-   * DJL offline, exactly as an application that forgot the native jars: the first engine use must fail with
-   * our message, not DJL's download error.
+   * Starts a JVM whose class path lacks pytorch-jni and pytorch-native-cpu, with an empty engine
+   * cache and DJL offline, exactly as an application that forgot the native jars: the first engine
+   * use must fail with our message, not DJL's download error.
    */
   @Test
   void missingNativeJarsNameTheArtifactsToAdd(@TempDir Path tmp) throws Exception {

@@ -19,16 +19,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A backbone given as a model folder: the manifest records its path relative to the bundle's parent
- * and the SHA-256 of its weight file; moving bundle and backbone together keeps the bundle loadable;
- * another backbone folder is refused with both hashes in the message.
+ * and the SHA-256 of its weight file; moving bundle and backbone together keeps the bundle
+ * loadable; another backbone folder is refused with both hashes in the message.
  */
 class FolderBackboneTest {
 
   static void writeBackbone(Path folder, long seed) {
     ClipConfig cfg = ClipConfig.preset("tiny");
     try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-      ClipWeights.writeFolder(folder, cfg, ClipWeights.randomInit(cfg, seed, m),
-          ClipTokenizer.byteLevel());
+      ClipWeights.writeFolder(
+          folder, cfg, ClipWeights.randomInit(cfg, seed, m), ClipTokenizer.byteLevel());
     }
   }
 
@@ -57,7 +57,8 @@ class FolderBackboneTest {
       sha = d.manifest().backbone().sha256();
       assertThat(d.backboneFolder()).isEqualTo(work.resolve("models/tiny").toAbsolutePath());
     }
-    BundleManifest m = io.github.mediclip.bundle.DetectorBundle.readManifest(work.resolve("bundles/det"));
+    BundleManifest m =
+        io.github.mediclip.bundle.DetectorBundle.readManifest(work.resolve("bundles/det"));
     assertThat(m.backbone().kind()).isEqualTo("folder");
     assertThat(m.backbone().path()).isEqualTo("../models/tiny");
 
@@ -66,7 +67,11 @@ class FolderBackboneTest {
     try (MediClipDetector d = MediClip.load(moved.resolve("bundles/det"))) {
       assertThat(d.predict(normals.get(3)).score()).isEqualTo(score);
     }
-    assertThatThrownBy(() -> MediClip.loader().optBackbone(tmp.resolve("other")).load(moved.resolve("bundles/det")))
+    assertThatThrownBy(
+            () ->
+                MediClip.loader()
+                    .optBackbone(tmp.resolve("other"))
+                    .load(moved.resolve("bundles/det")))
         .isInstanceOf(BackboneMismatchException.class)
         .hasMessageContaining(sha)
         .hasMessageContaining(tmp.resolve("other").toString());

@@ -118,7 +118,9 @@ class KShotProtocolTest {
     assertThatThrownBy(() -> mc.fit(pool))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "shot " + stranger + " (from optShots) is not among the 9 normal image files given to"
+            "shot "
+                + stranger
+                + " (from optShots) is not among the 9 normal image files given to"
                 + " fit; give the pool the shots were drawn from");
     assertThatThrownBy(() -> builder().optShots(2).optShots(List.of(stranger)))
         .isInstanceOf(IllegalStateException.class)

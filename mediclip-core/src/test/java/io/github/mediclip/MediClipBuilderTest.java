@@ -19,8 +19,10 @@ class MediClipBuilderTest {
     assertThatThrownBy(() -> b.optLearningRate(-1))
         .hasMessage("learningRate must be in (0, 1], got -1.0");
     assertThatThrownBy(() -> b.optShots(-2)).hasMessage("shots must be >= 0 (0 = all), got -2");
-    assertThatThrownBy(() -> b.optImageSize(8)).hasMessage("imageSize must be in [16, 4096], got 8");
-    assertThatThrownBy(() -> b.optLayers(0, 2)).hasMessage("layers must be >= 1 (1-based), got [0, 2]");
+    assertThatThrownBy(() -> b.optImageSize(8))
+        .hasMessage("imageSize must be in [16, 4096], got 8");
+    assertThatThrownBy(() -> b.optLayers(0, 2))
+        .hasMessage("layers must be >= 1 (1-based), got [0, 2]");
     assertThatThrownBy(() -> b.optLayers(2, 2)).hasMessage("layers must be distinct, got [2, 2]");
     assertThatThrownBy(() -> b.optNCtx(0)).hasMessage("nCtx must be in [1, 32], got 0");
     assertThatThrownBy(() -> b.optPrompts(List.of("ok"), List.of(" ")))
@@ -37,15 +39,21 @@ class MediClipBuilderTest {
     assertThatThrownBy(() -> MediClip.builder().build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageStartingWith("backbone is required");
-    assertThatThrownBy(() -> MediClip.builder().setRandomBackbone("tiny", 1).optLayers(2, 7).build())
+    assertThatThrownBy(
+            () -> MediClip.builder().setRandomBackbone("tiny", 1).optLayers(2, 7).build())
         .hasMessage("layers [2, 7]: block 7 exceeds the backbone depth 6");
-    assertThatThrownBy(() -> MediClip.builder().setRandomBackbone("tiny", 1).optImageSize(60).build())
+    assertThatThrownBy(
+            () -> MediClip.builder().setRandomBackbone("tiny", 1).optImageSize(60).build())
         .hasMessage("imageSize 60 must be a multiple of the backbone's patch size 8");
-    assertThatThrownBy(() -> MediClip.builder().setRandomBackbone("tiny", 1).setRandomBackbone("tiny", 2))
+    assertThatThrownBy(
+            () -> MediClip.builder().setRandomBackbone("tiny", 1).setRandomBackbone("tiny", 2))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("backbone was already set (random preset tiny); set it only once");
     assertThatThrownBy(
-            () -> MediClip.builder().optValidation(List.of()).optLegacyTestSetSelection(List.<LabeledImage>of()))
+            () ->
+                MediClip.builder()
+                    .optValidation(List.of())
+                    .optLegacyTestSetSelection(List.<LabeledImage>of()))
         .isInstanceOf(IllegalStateException.class);
   }
 
@@ -56,8 +64,11 @@ class MediClipBuilderTest {
     // List<LabeledImage>, fitImages(List<BufferedImage>), fitGray(List<GrayImage>)).
     assertThatThrownBy(() -> mc.fit(List.of(tmp)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("normals[0] is the folder " + tmp + ", not an image file; pass the image files"
-            + " in it (for example from Files.list)");
+        .hasMessage(
+            "normals[0] is the folder "
+                + tmp
+                + ", not an image file; pass the image files"
+                + " in it (for example from Files.list)");
     assertThatThrownBy(() -> mc.fit(List.<Path>of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("normals must not be empty: give at least one normal image");

@@ -97,9 +97,30 @@ class MediClipEndToEndTest {
       }
       slices.add(v);
     }
-    io.github.mediclip.formats.VolumeMetadata md = new io.github.mediclip.formats.VolumeMetadata(
-        "NIfTI-1", "v.nii", null, null, null, 64, 64, 3, 1, 16, 16, true, "MONOCHROME2", 1, 0,
-        Double.NaN, Double.NaN, 1, 1, 1, null, null);
+    io.github.mediclip.formats.VolumeMetadata md =
+        new io.github.mediclip.formats.VolumeMetadata(
+            "NIfTI-1",
+            "v.nii",
+            null,
+            null,
+            null,
+            64,
+            64,
+            3,
+            1,
+            16,
+            16,
+            true,
+            "MONOCHROME2",
+            1,
+            0,
+            Double.NaN,
+            Double.NaN,
+            1,
+            1,
+            1,
+            null,
+            null);
     io.github.mediclip.formats.MedicalVolume vol =
         io.github.mediclip.formats.MedicalVolume.of(slices, md);
     io.github.mediclip.formats.IntensityPolicy policy =
@@ -114,8 +135,10 @@ class MediClipEndToEndTest {
       s[k] = vp.slices().get(k).score();
       assertThat(s[k]).isEqualTo(batch.get(k).score());
       // one at a time: equal within the batch-vs-single tolerance of batchEqualsSingle...
-      assertThat(s[k]).isCloseTo(detector.predict(policy.apply(vol, k)).score(),
-          org.assertj.core.data.Offset.offset(1e-5));
+      assertThat(s[k])
+          .isCloseTo(
+              detector.predict(policy.apply(vol, k)).score(),
+              org.assertj.core.data.Offset.offset(1e-5));
     }
     java.util.Arrays.sort(s);
     assertThat(vp.score()).isEqualTo((s[1] + s[2]) / 2);
@@ -177,7 +200,8 @@ class MediClipEndToEndTest {
       }
       for (int i = 0; i < fs.size(); i++) {
         Prediction single = fs.get(i).get();
-        assertThat(single.score()).isCloseTo(batch.get(i % 3).score(), org.assertj.core.data.Offset.offset(1e-5));
+        assertThat(single.score())
+            .isCloseTo(batch.get(i % 3).score(), org.assertj.core.data.Offset.offset(1e-5));
       }
     } finally {
       pool.shutdown();
@@ -211,7 +235,8 @@ class MediClipEndToEndTest {
     Path dir = tmp.resolve("bundle");
     detector.save(dir);
     String json = Files.readString(dir.resolve(DetectorBundle.MANIFEST));
-    // Another random backbone, recorded in a version-1 manifest (no content hashes: in version 2 the
+    // Another random backbone, recorded in a version-1 manifest (no content hashes: in version 2
+    // the
     // edit itself is refused, see BundleSafetyTest).
     String v1 =
         json.replace("\"formatVersion\": 2", "\"formatVersion\": 1")
@@ -220,6 +245,7 @@ class MediClipEndToEndTest {
         dir.resolve(DetectorBundle.MANIFEST), v1.replace("\"randomSeed\": 3", "\"randomSeed\": 4"));
     assertThatThrownBy(() -> MediClip.load(dir))
         .isInstanceOf(BackboneMismatchException.class)
-        .hasMessageContaining("trained on weights with SHA-256 " + detector.manifest().backbone().sha256());
+        .hasMessageContaining(
+            "trained on weights with SHA-256 " + detector.manifest().backbone().sha256());
   }
 }

@@ -19,7 +19,9 @@ final class TinyData {
     return out;
   }
 
-  /** A slice with a dark round lesion when {@code lesion}; returns the image, mask via lesionMask. */
+  /**
+   * A slice with a dark round lesion when {@code lesion}; returns the image, mask via lesionMask.
+   */
   static GrayImage slice(int size, SplittableRandom r, boolean lesion) {
     float[] px = new float[size * size];
     double cx = size / 2.0 + r.nextDouble(-2, 2);

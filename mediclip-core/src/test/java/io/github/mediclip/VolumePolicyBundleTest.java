@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The intensity policy recorded in the bundle manifest: written by {@code optIntensityPolicy}, kept
- * through save/load, used by {@code predictVolume(path)}, and a different explicit policy is an error.
+ * through save/load, used by {@code predictVolume(path)}, and a different explicit policy is an
+ * error.
  */
 class VolumePolicyBundleTest {
 
@@ -115,8 +116,8 @@ class VolumePolicyBundleTest {
   @Test
   void anExplicitDifferentPolicyIsAnErrorNamingBoth(@TempDir Path tmp) throws Exception {
     MedicalVolume vol = MedicalImages.read(writeNifti(tmp.resolve("v.nii")));
-    assertThatThrownBy(() -> detector.predictVolume(vol, IntensityPolicy.minMax(),
-            VolumeScoring.max()))
+    assertThatThrownBy(
+            () -> detector.predictVolume(vol, IntensityPolicy.minMax(), VolumeScoring.max()))
         .isInstanceOf(MediClipException.class)
         .hasMessageContaining("intensity policy mismatch")
         .hasMessageContaining("'percentile:1/99'")
@@ -140,7 +141,8 @@ class VolumePolicyBundleTest {
     String json = detector.manifest().toJson().replace("\"percentile:1/99\"", "\"sepia\"");
     assertThatThrownBy(() -> BundleManifest.fromJson(json, "x/manifest.json"))
         .isInstanceOf(MediClipException.class)
-        .hasMessageStartingWith("Bundle manifest x/manifest.json: field 'training.intensityPolicy':")
+        .hasMessageStartingWith(
+            "Bundle manifest x/manifest.json: field 'training.intensityPolicy':")
         .hasMessageContaining("'sepia' not understood");
   }
 
@@ -148,8 +150,9 @@ class VolumePolicyBundleTest {
   void aManifestWithoutThePolicyStillLoadsWithNone(@TempDir Path tmp) throws Exception {
     Path dir = tmp.resolve("bundle");
     detector.save(dir);
-    String json = Files.readString(dir.resolve("manifest.json")).replace("\"intensityPolicy\": \"percentile:1/99\"",
-        "\"intensityPolicy\": null");
+    String json =
+        Files.readString(dir.resolve("manifest.json"))
+            .replace("\"intensityPolicy\": \"percentile:1/99\"", "\"intensityPolicy\": null");
     BundleManifest m = BundleManifest.fromJson(json, "old/manifest.json");
     assertThat(m.training().intensityPolicy()).isNull();
     // an older manifest has no such key at all

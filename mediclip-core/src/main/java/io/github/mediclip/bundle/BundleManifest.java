@@ -10,8 +10,8 @@ import java.util.Objects;
 
 /**
  * The JSON manifest of a detector bundle ({@code manifest.json}): what the detector is, what it was
- * trained on and how, and its operating point. Written and read with Gson; unknown fields are ignored
- * on read so that newer writers stay readable.
+ * trained on and how, and its operating point. Written and read with Gson; unknown fields are
+ * ignored on read so that newer writers stay readable.
  *
  * @param format always {@value #FORMAT}
  * @param formatVersion manifest layout version ({@value #FORMAT_VERSION})
@@ -22,8 +22,8 @@ import java.util.Objects;
  * @param training training settings, data provenance and summary
  * @param operatingPoint thresholds and normalisation statistics
  * @param validationMetrics metrics of the kept heads on the validation data
- * @param integrity content hashes of the heads and of the model-defining manifest fields (version 2;
- *     {@code null} in version-1 manifests), checked on load
+ * @param integrity content hashes of the heads and of the model-defining manifest fields (version
+ *     2; {@code null} in version-1 manifests), checked on load
  */
 public record BundleManifest(
     String format,
@@ -39,6 +39,7 @@ public record BundleManifest(
 
   /** Value of {@link #format()}. */
   public static final String FORMAT = "mediclip-detector";
+
   /**
    * Current manifest layout version. Version 2 added {@link #integrity()}; version-1 manifests are
    * still read (without the content check).
@@ -77,19 +78,28 @@ public record BundleManifest(
    * @return a copy
    */
   public BundleManifest withIntegrity(Integrity value) {
-    return new BundleManifest(format, formatVersion, provenance, backbone, heads, imageSize, training,
-        operatingPoint, validationMetrics, value);
+    return new BundleManifest(
+        format,
+        formatVersion,
+        provenance,
+        backbone,
+        heads,
+        imageSize,
+        training,
+        operatingPoint,
+        validationMetrics,
+        value);
   }
 
   /**
-   * Content hashes written with the bundle and checked when it is loaded, so that a damaged or edited
-   * bundle is refused instead of silently scoring differently.
+   * Content hashes written with the bundle and checked when it is loaded, so that a damaged or
+   * edited bundle is refused instead of silently scoring differently.
    *
    * @param headsSha256 hex SHA-256 of the bytes of {@code heads.safetensors}
-   * @param configSha256 hex SHA-256 over the heads hash and the fields that define the model: {@code
-   *     imageSize}, {@code heads}, and {@code backbone} kind, preset, random seed, sha256 and
-   *     openClipConfig (not the backbone paths, which change when a bundle is moved, nor the operating
-   *     point, provenance or training summary)
+   * @param configSha256 hex SHA-256 over the heads hash and the fields that define the model:
+   *     {@code imageSize}, {@code heads}, and {@code backbone} kind, preset, random seed, sha256
+   *     and openClipConfig (not the backbone paths, which change when a bundle is moved, nor the
+   *     operating point, provenance or training summary)
    */
   public record Integrity(String headsSha256, String configSha256) {}
 
@@ -118,8 +128,8 @@ public record BundleManifest(
    *
    * @param kind {@code folder} (a model folder on disk) or {@code random} (random weights made from
    *     a preset and seed, for tests and demos)
-   * @param path for {@code folder}: the folder relative to the bundle's parent folder (portable when
-   *     both move together); {@code null} for {@code random} or when unknown
+   * @param path for {@code folder}: the folder relative to the bundle's parent folder (portable
+   *     when both move together); {@code null} for {@code random} or when unknown
    * @param absolutePath for {@code folder}: the absolute folder at save time (tried second); may be
    *     {@code null}
    * @param preset for {@code random}: the preset name
@@ -131,16 +141,19 @@ public record BundleManifest(
       String kind,
       String path,
       String absolutePath,
-      String preset, long randomSeed, String sha256, String openClipConfig) {
+      String preset,
+      long randomSeed,
+      String sha256,
+      String openClipConfig) {
     /**
      * Checks the kind.
      *
-     * @param kind {@code folder} (a model folder on disk) or {@code random} (random weights made from
-     *     a preset and seed, for tests and demos)
-     * @param path for {@code folder}: the folder relative to the bundle's parent folder (portable when
-     *     both move together); {@code null} for {@code random} or when unknown
-     * @param absolutePath for {@code folder}: the absolute folder at save time (tried second); may be
-     *     {@code null}
+     * @param kind {@code folder} (a model folder on disk) or {@code random} (random weights made
+     *     from a preset and seed, for tests and demos)
+     * @param path for {@code folder}: the folder relative to the bundle's parent folder (portable
+     *     when both move together); {@code null} for {@code random} or when unknown
+     * @param absolutePath for {@code folder}: the absolute folder at save time (tried second); may
+     *     be {@code null}
      * @param preset for {@code random}: the preset name
      * @param randomSeed for {@code random}: the weight seed
      * @param sha256 hex SHA-256 of the weights (checked at load time)
@@ -148,7 +161,8 @@ public record BundleManifest(
      */
     public Backbone {
       if (!"folder".equals(kind) && !"random".equals(kind)) {
-        throw new IllegalArgumentException("backbone.kind must be 'folder' or 'random', got " + kind);
+        throw new IllegalArgumentException(
+            "backbone.kind must be 'folder' or 'random', got " + kind);
       }
       Objects.requireNonNull(sha256, "sha256");
     }
@@ -190,11 +204,11 @@ public record BundleManifest(
    * @param patience early-stop patience (0 = off)
    * @param thresholdPolicy threshold policy, e.g. {@code AUTO}
    * @param summary what happened
-   * @param intensityPolicy the {@link io.github.mediclip.formats.IntensityPolicy#spec() spec} of the
-   *     intensity policy the detector was trained with (e.g. {@code percentile:0.5/99.5}), used by
-   *     default when volumes are scored and checked against an explicit policy at inference; {@code
-   *     null} when none was set (detectors trained on 8-bit images, and bundles written before the
-   *     field existed)
+   * @param intensityPolicy the {@link io.github.mediclip.formats.IntensityPolicy#spec() spec} of
+   *     the intensity policy the detector was trained with (e.g. {@code percentile:0.5/99.5}), used
+   *     by default when volumes are scored and checked against an explicit policy at inference;
+   *     {@code null} when none was set (detectors trained on 8-bit images, and bundles written
+   *     before the field existed)
    */
   public record Training(
       int k,
@@ -237,8 +251,19 @@ public record BundleManifest(
         int patience,
         String thresholdPolicy,
         FitSummary summary) {
-      this(k, shotIds, trainingFingerprint, synthesis, synthesisDescription, epochs, batchSize,
-          learningRate, patience, thresholdPolicy, summary, null);
+      this(
+          k,
+          shotIds,
+          trainingFingerprint,
+          synthesis,
+          synthesisDescription,
+          epochs,
+          batchSize,
+          learningRate,
+          patience,
+          thresholdPolicy,
+          summary,
+          null);
     }
   }
 
@@ -258,9 +283,9 @@ public record BundleManifest(
    * @param source file name for error messages
    * @return the manifest
    * @throws io.github.mediclip.MediClipException naming the source and the field when the JSON is
-   *     malformed, not a detector manifest, of an unsupported {@code formatVersion} (only integers 1 to
-   *     {@value #FORMAT_VERSION}), or holds a value out of range (e.g. {@code imageSize} outside 16 to
-   *     4096)
+   *     malformed, not a detector manifest, of an unsupported {@code formatVersion} (only integers
+   *     1 to {@value #FORMAT_VERSION}), or holds a value out of range (e.g. {@code imageSize}
+   *     outside 16 to 4096)
    */
   public static BundleManifest fromJson(String json, String source) {
     return io.github.mediclip.bundle.internal.ManifestParser.parse(json, source);

@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A bundle output checked and locked before training starts, so that a refused or unwritable output,
- * or a second training into the same output, fails in seconds instead of after all epochs:
+ * A bundle output checked and locked before training starts, so that a refused or unwritable
+ * output, or a second training into the same output, fails in seconds instead of after all epochs:
  *
  * <pre>{@code
  * SaveOptions options = SaveOptions.builder().addProtectedPath(data).build();
@@ -18,11 +18,11 @@ import java.util.List;
  * }</pre>
  *
  * <p>{@link #reserve} applies the output rules of {@link SaveOptions}, restores or removes what an
- * interrupted save left next to the target ({@link #recovered()} says what), creates and removes the
- * temporary sibling the save will use (so a read-only folder, a file in the way or a name too long
- * fails now), and takes the lock file {@code .NAME.lock} next to the target. A save of the same
- * target from the same thread joins the reservation; any other writer fails with an error naming the
- * lock. {@link #close()} releases the lock and deletes the lock file.
+ * interrupted save left next to the target ({@link #recovered()} says what), creates and removes
+ * the temporary sibling the save will use (so a read-only folder, a file in the way or a name too
+ * long fails now), and takes the lock file {@code .NAME.lock} next to the target. A save of the
+ * same target from the same thread joins the reservation; any other writer fails with an error
+ * naming the lock. {@link #close()} releases the lock and deletes the lock file.
  */
 public final class BundleOutput implements AutoCloseable {
 

@@ -17,28 +17,32 @@ import java.util.Map;
  * The on-disk detector bundle: a folder (or a zip of that folder) holding
  *
  * <ul>
- *   <li>{@value #MANIFEST}: the {@link BundleManifest} (versions, config, CLIP config and SHA-256 of
- *       the backbone weights, prompts, seed, training summary, operating point, content hashes);
+ *   <li>{@value #MANIFEST}: the {@link BundleManifest} (versions, config, CLIP config and SHA-256
+ *       of the backbone weights, prompts, seed, training summary, operating point, content hashes);
  *   <li>{@value #HEADS}: the trained head parameters as float32 safetensors, named as {@code
- *       MediClipHeads.parameters()} names them (e.g. {@code adapter.0_adapter.0.weight} (D, W, 1, 1),
- *       {@code prompt.ctx.normal_end} (P, n_ctx, W));
+ *       MediClipHeads.parameters()} names them (e.g. {@code adapter.0_adapter.0.weight} (D, W, 1,
+ *       1), {@code prompt.ctx.normal_end} (P, n_ctx, W));
  *   <li>{@value #SERVING}: DJL's serving properties, so that {@code
- *       Criteria.builder().optModelPath(bundle)} loads it through {@code MediClipTranslatorFactory}.
+ *       Criteria.builder().optModelPath(bundle)} loads it through {@code
+ *       MediClipTranslatorFactory}.
  * </ul>
  *
- * <p>The backbone itself is not copied into the bundle (it is large and usually shared); its location
- * and hash are recorded. Writes follow the output rules of {@link SaveOptions} (only an empty folder
- * or, with {@link SaveOptions.Builder#optOverwrite(boolean) optOverwrite(true)}, an existing bundle is
- * replaced), lock the target, and are atomic: the bundle is assembled in a hidden sibling folder and
- * moved into place, so a failure leaves no half-written bundle and keeps a previous one intact. A zip
- * is read in place, never extracted, within the limits listed in docs/reliability.md.
+ * <p>The backbone itself is not copied into the bundle (it is large and usually shared); its
+ * location and hash are recorded. Writes follow the output rules of {@link SaveOptions} (only an
+ * empty folder or, with {@link SaveOptions.Builder#optOverwrite(boolean) optOverwrite(true)}, an
+ * existing bundle is replaced), lock the target, and are atomic: the bundle is assembled in a
+ * hidden sibling folder and moved into place, so a failure leaves no half-written bundle and keeps
+ * a previous one intact. A zip is read in place, never extracted, within the limits listed in
+ * docs/reliability.md.
  */
 public final class DetectorBundle {
 
   /** Manifest file name. */
   public static final String MANIFEST = "manifest.json";
+
   /** Head weights file name. */
   public static final String HEADS = "heads.safetensors";
+
   /** DJL serving properties file name. */
   public static final String SERVING = "serving.properties";
 
@@ -78,7 +82,8 @@ public final class DetectorBundle {
    *
    * @param bundle the bundle folder or zip
    * @return the manifest
-   * @throws MediClipException naming the file and field when it is missing, malformed or out of range
+   * @throws MediClipException naming the file and field when it is missing, malformed or out of
+   *     range
    */
   public static BundleManifest readManifest(Path bundle) {
     try (BundleSource s = BundleSource.open(bundle)) {
@@ -147,8 +152,8 @@ public final class DetectorBundle {
   /**
    * Lists what an interrupted save left next to a bundle: {@code .NAME.tmp-*} (a new bundle being
    * assembled), {@code .NAME.old-*} (the previous bundle, moved aside between the two renames). The
-   * next save to the same target restores or removes them (only files of a bundle are ever deleted);
-   * a load of a missing bundle names them in its error.
+   * next save to the same target restores or removes them (only files of a bundle are ever
+   * deleted); a load of a missing bundle names them in its error.
    *
    * @param dir the bundle folder or zip
    * @return the leftovers, sorted; empty when none

@@ -18,13 +18,14 @@ import java.util.Objects;
  * detector.save(Path.of("brain-detector"), options);
  * }</pre>
  *
- * <p>The output-folder rules (docs/reliability.md): a missing target or an empty folder is
- * written; a folder that holds a MediCLIP bundle and nothing else (its {@code manifest.json} says
- * {@code "format": "mediclip-detector"}) is replaced only with {@link Builder#optOverwrite(boolean)
- * optOverwrite(true)}; anything else (a file, a folder with other files, a symbolic link, the current
- * working folder or one of its parents) is refused without touching it. A target equal to, inside, or
- * containing a protected path is refused too: the detector's backbone folder and the bundle it was
- * loaded from are always protected; add the training data with {@link Builder#addProtectedPath}.
+ * <p>The output-folder rules (docs/reliability.md): a missing target or an empty folder is written;
+ * a folder that holds a MediCLIP bundle and nothing else (its {@code manifest.json} says {@code
+ * "format": "mediclip-detector"}) is replaced only with {@link Builder#optOverwrite(boolean)
+ * optOverwrite(true)}; anything else (a file, a folder with other files, a symbolic link, the
+ * current working folder or one of its parents) is refused without touching it. A target equal to,
+ * inside, or containing a protected path is refused too: the detector's backbone folder and the
+ * bundle it was loaded from are always protected; add the training data with {@link
+ * Builder#addProtectedPath}.
  *
  * <p>Immutable and thread-safe.
  */
@@ -68,8 +69,8 @@ public final class SaveOptions {
   }
 
   /**
-   * The paths a target must not equal, lie inside or contain (besides the detector's own backbone and
-   * source bundle).
+   * The paths a target must not equal, lie inside or contain (besides the detector's own backbone
+   * and source bundle).
    *
    * @return the protected paths, in the order added
    */
@@ -103,10 +104,10 @@ public final class SaveOptions {
     private Builder() {}
 
     /**
-     * Allows replacing an existing detector bundle (a folder holding only a bundle, or a bundle zip)
-     * at the target. Default {@code false}: an existing bundle is refused with an error that names
-     * this option (the CLI's {@code --overwrite}). Never allows replacing anything that is not a
-     * bundle.
+     * Allows replacing an existing detector bundle (a folder holding only a bundle, or a bundle
+     * zip) at the target. Default {@code false}: an existing bundle is refused with an error that
+     * names this option (the CLI's {@code --overwrite}). Never allows replacing anything that is
+     * not a bundle.
      *
      * @param allow whether to replace an existing bundle
      * @return this builder

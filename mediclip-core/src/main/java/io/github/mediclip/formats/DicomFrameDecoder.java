@@ -5,10 +5,11 @@ import java.util.Set;
 
 /**
  * Plug-in decoder for the compressed pixel data of one DICOM frame, found with {@link
- * java.util.ServiceLoader} (declare it in {@code META-INF/services/io.github.mediclip.formats.DicomFrameDecoder}
- * or with {@code provides} in module-info). The built-in DICOM reader parses the file, splits the
- * encapsulated pixel data into frames and asks the first decoder that lists the file's transfer
- * syntax; plug-ins are asked before the built-in decoders, so a plug-in can also replace one.
+ * java.util.ServiceLoader} (declare it in {@code
+ * META-INF/services/io.github.mediclip.formats.DicomFrameDecoder} or with {@code provides} in
+ * module-info). The built-in DICOM reader parses the file, splits the encapsulated pixel data into
+ * frames and asks the first decoder that lists the file's transfer syntax; plug-ins are asked
+ * before the built-in decoders, so a plug-in can also replace one.
  *
  * <p>Example: JPEG-LS through dcm4che's {@code dcm4che-imageio} (not on Maven Central, so not a
  * dependency of this library):
@@ -81,9 +82,9 @@ public interface DicomFrameDecoder {
    *
    * @param encoded the frame's encoded bytes (all fragments of the frame, concatenated)
    * @param frame what the header says about the frame
-   * @return {@link Frame#sampleCount()} stored sample values, pixel-interleaved (R, G, B, R, ... for
-   *     color), row-major; values may still carry bits above BitsStored and be unsigned, the reader
-   *     masks and sign-extends them
+   * @return {@link Frame#sampleCount()} stored sample values, pixel-interleaved (R, G, B, R, ...
+   *     for color), row-major; values may still carry bits above BitsStored and be unsigned, the
+   *     reader masks and sign-extends them
    * @throws IOException if the data cannot be decoded; the reader adds the file name
    */
   int[] decode(byte[] encoded, Frame frame) throws IOException;

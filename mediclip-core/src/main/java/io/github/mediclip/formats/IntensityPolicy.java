@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * How the modality values of a {@link MedicalVolume} (Hounsfield units, arbitrary MR units) become the
- * 0..255 gray images the model sees. One of:
+ * How the modality values of a {@link MedicalVolume} (Hounsfield units, arbitrary MR units) become
+ * the 0..255 gray images the model sees. One of:
  *
  * <ul>
  *   <li>{@link #fileWindow()}: the file's first Window Center/Width ({@code "file-window"});
@@ -25,15 +25,15 @@ import java.util.Objects;
  *   <li>{@link #minMax()}: the volume's minimum and maximum map to 0 and 255 ({@code "minmax"}).
  * </ul>
  *
- * <p>A window (center C, width W) uses the DICOM linear VOI function (PS3.3 C.11.2.1.2.1): {@code
- * y = ((x − (C − 0.5)) / (W − 1) + 0.5) · 255}, clipped to [0, 255]. A range (lo, hi) uses {@code y =
- * (x − lo) / (hi − lo) · 255}, clipped (0 everywhere when hi = lo). For MONOCHROME1 files the result is
- * inverted ({@code 255 − y}) so that bright always means high signal on screen as it does in the
- * viewer.
+ * <p>A window (center C, width W) uses the DICOM linear VOI function (PS3.3 C.11.2.1.2.1): {@code y
+ * = ((x − (C − 0.5)) / (W − 1) + 0.5) · 255}, clipped to [0, 255]. A range (lo, hi) uses {@code y =
+ * (x − lo) / (hi − lo) · 255}, clipped (0 everywhere when hi = lo). For MONOCHROME1 files the
+ * result is inverted ({@code 255 − y}) so that bright always means high signal on screen as it does
+ * in the viewer.
  *
- * <p>The policy is a value: {@link #spec()} gives a string that {@link #parse(String)} reads back, and
- * a detector bundle records it so that training and inference use the same mapping. Defaults per
- * modality: {@link #forModality(String)}.
+ * <p>The policy is a value: {@link #spec()} gives a string that {@link #parse(String)} reads back,
+ * and a detector bundle records it so that training and inference use the same mapping. Defaults
+ * per modality: {@link #forModality(String)}.
  */
 public final class IntensityPolicy {
 
@@ -115,7 +115,8 @@ public final class IntensityPolicy {
   /**
    * A named window.
    *
-   * @param name e.g. {@code "brain"} (40/80) or {@code "lung"} (−600/1500); see {@link #presetNames()}
+   * @param name e.g. {@code "brain"} (40/80) or {@code "lung"} (−600/1500); see {@link
+   *     #presetNames()}
    * @return the policy {@code "preset:NAME"}
    * @throws IllegalArgumentException if the name is unknown (the message lists the known ones)
    */
@@ -207,8 +208,12 @@ public final class IntensityPolicy {
       // fall through to the message below
     }
     throw new IllegalArgumentException(
-        "intensity policy '" + spec + "' not understood; use file-window, window:C/W, preset:NAME"
-            + " (" + String.join(", ", PRESETS.keySet()) + "), percentile:LOW/HIGH or minmax");
+        "intensity policy '"
+            + spec
+            + "' not understood; use file-window, window:C/W, preset:NAME"
+            + " ("
+            + String.join(", ", PRESETS.keySet())
+            + "), percentile:LOW/HIGH or minmax");
   }
 
   private static double[] pair(String s) {
@@ -217,7 +222,8 @@ public final class IntensityPolicy {
       throw new NumberFormatException(s);
     }
     return new double[] {
-      Double.parseDouble(s.substring(0, slash).trim()), Double.parseDouble(s.substring(slash + 1).trim())
+      Double.parseDouble(s.substring(0, slash).trim()),
+      Double.parseDouble(s.substring(slash + 1).trim())
     };
   }
 
@@ -293,28 +299,31 @@ public final class IntensityPolicy {
 
   private double[] resolve(MedicalVolume volume) {
     switch (kind) {
-      case FILE_WINDOW: {
-        VolumeMetadata md = volume.metadata();
-        if (!md.hasWindow()) {
-          throw new MedicalFormatException(Path.of(md.source()),
-              "the intensity policy 'file-window' needs a Window Center/Width, but the file has"
-                  + " none; choose a preset (e.g. preset:brain), window:C/W or percentile:0.5/99.5");
+      case FILE_WINDOW:
+        {
+          VolumeMetadata md = volume.metadata();
+          if (!md.hasWindow()) {
+            throw new MedicalFormatException(
+                Path.of(md.source()),
+                "the intensity policy 'file-window' needs a Window Center/Width, but the file has"
+                    + " none; choose a preset (e.g. preset:brain), window:C/W or percentile:0.5/99.5");
+          }
+          return windowRange(md.windowCenter(), Math.max(1, md.windowWidth()));
         }
-        return windowRange(md.windowCenter(), Math.max(1, md.windowWidth()));
-      }
       case WINDOW:
         return windowRange(a, b);
-      case MIN_MAX: {
-        double lo = Double.POSITIVE_INFINITY;
-        double hi = Double.NEGATIVE_INFINITY;
-        for (int k = 0; k < volume.slices(); k++) {
-          for (float v : volume.sliceView(k)) {
-            lo = Math.min(lo, v);
-            hi = Math.max(hi, v);
+      case MIN_MAX:
+        {
+          double lo = Double.POSITIVE_INFINITY;
+          double hi = Double.NEGATIVE_INFINITY;
+          for (int k = 0; k < volume.slices(); k++) {
+            for (float v : volume.sliceView(k)) {
+              lo = Math.min(lo, v);
+              hi = Math.max(hi, v);
+            }
           }
+          return new double[] {lo, hi};
         }
-        return new double[] {lo, hi};
-      }
       case PERCENTILE:
       default:
         return percentiles(volume, a, b);

@@ -16,9 +16,10 @@ import java.util.ServiceLoader;
 
 /**
  * Entry point for medical image files: reads a DICOM file, a DICOM series folder, or a NIfTI file
- * ({@code .nii}, {@code .nii.gz}, {@code .hdr}/{@code .img}) into a {@link MedicalVolume} of modality
- * values. The format is recognised by content, not by name: "DICM" at byte 128 for DICOM Part 10, a
- * header size of 348 or 540 for NIfTI-1/-2 (after gunzip). A folder is read as one DICOM series.
+ * ({@code .nii}, {@code .nii.gz}, {@code .hdr}/{@code .img}) into a {@link MedicalVolume} of
+ * modality values. The format is recognised by content, not by name: "DICM" at byte 128 for DICOM
+ * Part 10, a header size of 348 or 540 for NIfTI-1/-2 (after gunzip). A folder is read as one DICOM
+ * series.
  *
  * <pre>{@code
  * MedicalVolume v = MedicalImages.read(Path.of("series/"));           // DICOM series folder
@@ -59,8 +60,8 @@ public final class MedicalImages {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(options, "options");
     if (!Files.exists(source)) {
-      throw new UncheckedIOException(new NoSuchFileException(source.toString(), null,
-          "no such file or folder"));
+      throw new UncheckedIOException(
+          new NoSuchFileException(source.toString(), null, "no such file or folder"));
     }
     try {
       for (VolumeReaderProvider p : providers()) {
@@ -71,12 +72,14 @@ public final class MedicalImages {
     } catch (IOException e) {
       throw new UncheckedIOException(source + ": " + e.getMessage(), e);
     }
-    throw new MedicalFormatException(source, Files.isDirectory(source)
-        ? "the folder holds no DICOM file (none has 'DICM' at byte 128); a series folder must hold"
-            + " DICOM Part 10 files"
-        : "not a DICOM Part 10 file (no 'DICM' at byte 128) nor a NIfTI-1/-2 file (header size"
-            + " 348/540); mediclip reads DICOM, NIfTI (.nii, .nii.gz, .hdr/.img), PNG, JPEG and"
-            + " TIFF");
+    throw new MedicalFormatException(
+        source,
+        Files.isDirectory(source)
+            ? "the folder holds no DICOM file (none has 'DICM' at byte 128); a series folder must hold"
+                + " DICOM Part 10 files"
+            : "not a DICOM Part 10 file (no 'DICM' at byte 128) nor a NIfTI-1/-2 file (header size"
+                + " 348/540); mediclip reads DICOM, NIfTI (.nii, .nii.gz, .hdr/.img), PNG, JPEG and"
+                + " TIFF");
   }
 
   /**
@@ -156,9 +159,10 @@ public final class MedicalImages {
 
     @Override
     public MedicalVolume read(Path source, ReadOptions options) throws IOException {
-      Decoded d = name.equals("dicom")
-          ? DicomReader.read(source, options, frameDecoders())
-          : NiftiReader.read(source, options);
+      Decoded d =
+          name.equals("dicom")
+              ? DicomReader.read(source, options, frameDecoders())
+              : NiftiReader.read(source, options);
       return MedicalVolume.wrap(d.slices(), d.metadata());
     }
   }

@@ -8,13 +8,13 @@ import java.util.Objects;
  * A stack of gray slices read from a DICOM file or series or a NIfTI file: shape (slices, rows,
  * columns), values as {@code float} <em>modality values</em>, i.e. after the modality LUT (DICOM
  * Rescale Slope/Intercept, NIfTI scl_slope/scl_inter): Hounsfield units for CT, arbitrary units for
- * MR. No window, percentile or inversion is applied here; {@link IntensityPolicy} maps the values to
- * the 0..255 images the model sees.
+ * MR. No window, percentile or inversion is applied here; {@link IntensityPolicy} maps the values
+ * to the 0..255 images the model sees.
  *
  * <p>Slice {@code k} of a DICOM series is the k-th along the slice normal (ImagePositionPatient,
- * else InstanceNumber); slice {@code k} of a NIfTI volume is {@code data[:, :, k].T} in nibabel terms,
- * i.e. {@code value(k, r, c) = voxel(i = c, j = r, k)}. Color (RGB/YBR) pixels are converted to gray
- * with {@code Y = 0.299 R + 0.587 G + 0.114 B} (ITU-R BT.601 luma).
+ * else InstanceNumber); slice {@code k} of a NIfTI volume is {@code data[:, :, k].T} in nibabel
+ * terms, i.e. {@code value(k, r, c) = voxel(i = c, j = r, k)}. Color (RGB/YBR) pixels are converted
+ * to gray with {@code Y = 0.299 R + 0.587 G + 0.114 B} (ITU-R BT.601 luma).
  *
  * <p>Instances are immutable: factories copy, accessors return copies.
  */
@@ -61,8 +61,14 @@ public final class MedicalVolume {
     for (int k = 0; k < slices.length; k++) {
       if (slices[k].length != (long) rows * columns) {
         throw new IllegalArgumentException(
-            "slice " + k + " holds " + slices[k].length + " values, expected rows*columns = "
-                + rows + "*" + columns);
+            "slice "
+                + k
+                + " holds "
+                + slices[k].length
+                + " values, expected rows*columns = "
+                + rows
+                + "*"
+                + columns);
       }
     }
     return new MedicalVolume(rows, columns, slices, metadata);

@@ -9,7 +9,8 @@ import java.util.Objects;
  * Picks the normal training slices of volumes, as the user states them, and maps them to the 0..255
  * images {@link io.github.mediclip.MediClip#fit} takes. Train with the same policy recorded: {@code
  * MediClip.builder()...optIntensityPolicy(policy)}. The policy is applied to the whole volume (e.g.
- * its percentiles) before the slices are picked, exactly as {@code predictVolume} does at inference.
+ * its percentiles) before the slices are picked, exactly as {@code predictVolume} does at
+ * inference.
  */
 public final class NormalSlices {
 
@@ -36,11 +37,19 @@ public final class NormalSlices {
    * @return the images of those slices, in slice order
    * @throws IllegalArgumentException naming the volume when the range is empty or outside it
    */
-  public static List<GrayImage> range(MedicalVolume volume, IntensityPolicy policy, int from, int to) {
+  public static List<GrayImage> range(
+      MedicalVolume volume, IntensityPolicy policy, int from, int to) {
     Objects.requireNonNull(volume, "volume");
     if (from < 0 || to < from || to >= volume.slices()) {
-      throw new IllegalArgumentException(volume.metadata().source() + ": slice range " + from + ".." + to
-          + " is not within 0.." + (volume.slices() - 1) + " (0-based, both ends inclusive)");
+      throw new IllegalArgumentException(
+          volume.metadata().source()
+              + ": slice range "
+              + from
+              + ".."
+              + to
+              + " is not within 0.."
+              + (volume.slices() - 1)
+              + " (0-based, both ends inclusive)");
     }
     return List.copyOf(all(volume, policy).subList(from, to + 1));
   }
@@ -54,16 +63,30 @@ public final class NormalSlices {
    * @return the images of the mask-free slices, in slice order
    * @throws IllegalArgumentException naming both when the sizes differ
    */
-  public static List<GrayImage> withoutMaskVoxels(MedicalVolume volume, MedicalVolume mask,
-      IntensityPolicy policy) {
+  public static List<GrayImage> withoutMaskVoxels(
+      MedicalVolume volume, MedicalVolume mask, IntensityPolicy policy) {
     Objects.requireNonNull(volume, "volume");
     Objects.requireNonNull(mask, "mask");
-    if (volume.slices() != mask.slices() || volume.rows() != mask.rows()
+    if (volume.slices() != mask.slices()
+        || volume.rows() != mask.rows()
         || volume.columns() != mask.columns()) {
-      throw new IllegalArgumentException(mask.metadata().source() + ": the mask is "
-          + mask.columns() + "x" + mask.rows() + "x" + mask.slices() + " but the volume "
-          + volume.metadata().source() + " is " + volume.columns() + "x" + volume.rows() + "x"
-          + volume.slices() + " (columns x rows x slices)");
+      throw new IllegalArgumentException(
+          mask.metadata().source()
+              + ": the mask is "
+              + mask.columns()
+              + "x"
+              + mask.rows()
+              + "x"
+              + mask.slices()
+              + " but the volume "
+              + volume.metadata().source()
+              + " is "
+              + volume.columns()
+              + "x"
+              + volume.rows()
+              + "x"
+              + volume.slices()
+              + " (columns x rows x slices)");
     }
     List<GrayImage> images = all(volume, policy);
     List<GrayImage> out = new ArrayList<>();

@@ -29,7 +29,8 @@ public record ReadOptions(int volumeIndex, long maxDecodedBytes, String seriesIn
       throw new IllegalArgumentException("volumeIndex must be >= 0, but was " + volumeIndex);
     }
     if (maxDecodedBytes < 1) {
-      throw new IllegalArgumentException("maxDecodedBytes must be >= 1, but was " + maxDecodedBytes);
+      throw new IllegalArgumentException(
+          "maxDecodedBytes must be >= 1, but was " + maxDecodedBytes);
     }
   }
 

@@ -7,11 +7,12 @@ import java.util.Objects;
  * What a reader found in the header(s) of a DICOM file or series or a NIfTI file. Unknown numbers
  * are {@code NaN}, unknown strings {@code null}.
  *
- * <p><b>Geometry.</b> {@link #voxelToPatient()} maps a voxel index {@code (column c, row r, slice k,
- * 1)} of the {@link MedicalVolume} to the DICOM patient coordinate system (LPS: x to the patient's
- * left, y to posterior, z to head, in mm), as a row-major 4×4 matrix. For DICOM it is built from
- * ImageOrientationPatient, PixelSpacing and the ImagePositionPatient of the first and last slice; for
- * NIfTI it is the file's sform (or qform) with the first two rows negated (NIfTI world space is RAS).
+ * <p><b>Geometry.</b> {@link #voxelToPatient()} maps a voxel index {@code (column c, row r, slice
+ * k, 1)} of the {@link MedicalVolume} to the DICOM patient coordinate system (LPS: x to the
+ * patient's left, y to posterior, z to head, in mm), as a row-major 4×4 matrix. For DICOM it is
+ * built from ImageOrientationPatient, PixelSpacing and the ImagePositionPatient of the first and
+ * last slice; for NIfTI it is the file's sform (or qform) with the first two rows negated (NIfTI
+ * world space is RAS).
  *
  * @param format the container format: {@code "DICOM"}, {@code "NIfTI-1"}, {@code "NIfTI-2"}, or a
  *     plug-in's name
@@ -95,7 +96,13 @@ public record VolumeMetadata(
     if (rows < 1 || columns < 1 || slices < 1 || files < 1) {
       throw new IllegalArgumentException(
           "rows, columns, slices and files must be >= 1, but were "
-              + rows + ", " + columns + ", " + slices + ", " + files);
+              + rows
+              + ", "
+              + columns
+              + ", "
+              + slices
+              + ", "
+              + files);
     }
     if (voxelToPatient != null) {
       if (voxelToPatient.length != 16) {
@@ -133,21 +140,46 @@ public record VolumeMetadata(
    * @return the copy
    */
   public VolumeMetadata withSlices(int newSlices, int newFiles) {
-    return new VolumeMetadata(format, source, transferSyntaxUid, transferSyntaxName, modality, rows,
-        columns, newSlices, newFiles, bitsAllocated, bitsStored, signed, photometricInterpretation,
-        rescaleSlope, rescaleIntercept, windowCenter, windowWidth, rowSpacing, columnSpacing,
-        sliceSpacing, seriesInstanceUid, voxelToPatient);
+    return new VolumeMetadata(
+        format,
+        source,
+        transferSyntaxUid,
+        transferSyntaxName,
+        modality,
+        rows,
+        columns,
+        newSlices,
+        newFiles,
+        bitsAllocated,
+        bitsStored,
+        signed,
+        photometricInterpretation,
+        rescaleSlope,
+        rescaleIntercept,
+        windowCenter,
+        windowWidth,
+        rowSpacing,
+        columnSpacing,
+        sliceSpacing,
+        seriesInstanceUid,
+        voxelToPatient);
   }
 
   @Override
   public boolean equals(Object o) {
     return o instanceof VolumeMetadata m
-        && format.equals(m.format) && source.equals(m.source)
+        && format.equals(m.format)
+        && source.equals(m.source)
         && Objects.equals(transferSyntaxUid, m.transferSyntaxUid)
         && Objects.equals(transferSyntaxName, m.transferSyntaxName)
         && Objects.equals(modality, m.modality)
-        && rows == m.rows && columns == m.columns && slices == m.slices && files == m.files
-        && bitsAllocated == m.bitsAllocated && bitsStored == m.bitsStored && signed == m.signed
+        && rows == m.rows
+        && columns == m.columns
+        && slices == m.slices
+        && files == m.files
+        && bitsAllocated == m.bitsAllocated
+        && bitsStored == m.bitsStored
+        && signed == m.signed
         && Objects.equals(photometricInterpretation, m.photometricInterpretation)
         && Double.compare(rescaleSlope, m.rescaleSlope) == 0
         && Double.compare(rescaleIntercept, m.rescaleIntercept) == 0
@@ -163,12 +195,22 @@ public record VolumeMetadata(
   @Override
   public int hashCode() {
     return Objects.hash(format, source, transferSyntaxUid, rows, columns, slices, seriesInstanceUid)
-        * 31 + Arrays.hashCode(voxelToPatient);
+            * 31
+        + Arrays.hashCode(voxelToPatient);
   }
 
   @Override
   public String toString() {
-    return format + " " + source + " [" + slices + ", " + rows + ", " + columns + "]"
+    return format
+        + " "
+        + source
+        + " ["
+        + slices
+        + ", "
+        + rows
+        + ", "
+        + columns
+        + "]"
         + (transferSyntaxName == null ? "" : " " + transferSyntaxName)
         + (modality == null ? "" : " " + modality);
   }

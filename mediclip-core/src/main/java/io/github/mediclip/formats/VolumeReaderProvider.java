@@ -4,12 +4,13 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Plug-in reader for a whole file format or series layout, found with {@link java.util.ServiceLoader}
- * (declare it in {@code META-INF/services/io.github.mediclip.formats.VolumeReaderProvider} or with
- * {@code provides} in module-info). {@link MedicalImages#read(Path, ReadOptions)} asks every
- * provider, highest {@link #priority()} first, and the first whose {@link #canRead(Path)} returns
- * true reads the source. Built-in readers ({@code "dicom"}, {@code "nifti"}) have priority 0, so a
- * plug-in with the default priority (100) replaces them for the sources it accepts.
+ * Plug-in reader for a whole file format or series layout, found with {@link
+ * java.util.ServiceLoader} (declare it in {@code
+ * META-INF/services/io.github.mediclip.formats.VolumeReaderProvider} or with {@code provides} in
+ * module-info). {@link MedicalImages#read(Path, ReadOptions)} asks every provider, highest {@link
+ * #priority()} first, and the first whose {@link #canRead(Path)} returns true reads the source.
+ * Built-in readers ({@code "dicom"}, {@code "nifti"}) have priority 0, so a plug-in with the
+ * default priority (100) replaces them for the sources it accepts.
  *
  * <p>Example: a reader backed by dcm4che for every DICOM file:
  *

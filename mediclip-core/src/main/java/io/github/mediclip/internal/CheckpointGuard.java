@@ -5,9 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Keeps the best checkpoint across restarts: a training restarted on the same checkpoint folder must
- * not replace a checkpoint whose recorded selection metric is better than the one it would write
- * (the metric is in the checkpoint's safetensors metadata, key {@code metric}).
+ * Keeps the best checkpoint across restarts: a training restarted on the same checkpoint folder
+ * must not replace a checkpoint whose recorded selection metric is better than the one it would
+ * write (the metric is in the checkpoint's safetensors metadata, key {@code metric}).
  */
 public final class CheckpointGuard {
 

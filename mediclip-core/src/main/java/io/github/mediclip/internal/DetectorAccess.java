@@ -64,7 +64,8 @@ public final class DetectorAccess {
     Hooks h = hooks;
     if (h == null) {
       try {
-        Class.forName(MediClipDetector.class.getName(), true, MediClipDetector.class.getClassLoader());
+        Class.forName(
+            MediClipDetector.class.getName(), true, MediClipDetector.class.getClassLoader());
       } catch (ClassNotFoundException e) {
         throw new IllegalStateException(e);
       }

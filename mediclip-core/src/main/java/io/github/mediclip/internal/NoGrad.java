@@ -3,8 +3,8 @@ package io.github.mediclip.internal;
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
- * Turns libtorch's gradient recording off on this thread for a try-with-resources block and restores
- * the previous mode when it closes:
+ * Turns libtorch's gradient recording off on this thread for a try-with-resources block and
+ * restores the previous mode when it closes:
  *
  * <pre>{@code
  * try (NoGrad ignored = NoGrad.enter()) {

@@ -6,8 +6,8 @@ import io.github.mediclip.MediClipException;
 
 /**
  * The one place where the library asks DJL for its PyTorch engine, so that a missing native library
- * fails with one message that says what to add, instead of DJL's {@code Failed to save pytorch index
- * file ... UnknownHostException} or {@code Cannot download jni files ...}.
+ * fails with one message that says what to add, instead of DJL's {@code Failed to save pytorch
+ * index file ... UnknownHostException} or {@code Cannot download jni files ...}.
  */
 public final class PyTorchEngines {
 
@@ -20,8 +20,9 @@ public final class PyTorchEngines {
    * Returns DJL's PyTorch engine, loading the native library on the first call.
    *
    * @return the engine
-   * @throws MediClipException when the native libtorch or DJL's JNI glue cannot be loaded; the message
-   *     names the Maven artifacts to add and DJL's own reason, with DJL's exception as the cause
+   * @throws MediClipException when the native libtorch or DJL's JNI glue cannot be loaded; the
+   *     message names the Maven artifacts to add and DJL's own reason, with DJL's exception as the
+   *     cause
    */
   public static Engine get() {
     try {

@@ -7,19 +7,22 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * Settings of a training run ({@code MediClip.fit}) (formerly {@code TrainingConfig}, renamed so that it does
- * not clash with {@code ai.djl.training.TrainingConfig}). Usually made by {@code
- * MediClip.builder()}; made directly with {@link #builder()}. Every setter validates its value, with the
- * field name in the message. Immutable.
+ * Settings of a training run ({@code MediClip.fit}) (formerly {@code TrainingConfig}, renamed so
+ * that it does not clash with {@code ai.djl.training.TrainingConfig}). Usually made by {@code
+ * MediClip.builder()}; made directly with {@link #builder()}. Every setter validates its value,
+ * with the field name in the message. Immutable.
  */
 public final class FitConfig {
 
   /** Reference number of epochs. */
   public static final int DEFAULT_EPOCHS = 200;
+
   /** Reference batch size. */
   public static final int DEFAULT_BATCH_SIZE = 8;
+
   /** Reference learning rate. */
   public static final double DEFAULT_LEARNING_RATE = 1e-3;
+
   /** Default minimum number of synthesized anomalous validation images. */
   public static final int DEFAULT_VALIDATION_ANOMALIES = 16;
 
@@ -61,9 +64,9 @@ public final class FitConfig {
   }
 
   /**
-   * The reference settings: 200 epochs, batch 8, lr 1e-3, all images, seed 0, no early stop, reference
-   * synthesis mixture, automatic threshold, automatic workers, no checkpoints, 16 validation anomalies,
-   * validation on the shots only.
+   * The reference settings: 200 epochs, batch 8, lr 1e-3, all images, seed 0, no early stop,
+   * reference synthesis mixture, automatic threshold, automatic workers, no checkpoints, 16
+   * validation anomalies, validation on the shots only.
    *
    * @return the defaults
    */
@@ -193,9 +196,9 @@ public final class FitConfig {
   }
 
   /**
-   * Whether the normal images of the pool that are not shots are used for validation (model selection
-   * and threshold calibration). Off by default: the k-shot protocol validates on anomalies synthesized
-   * on the k shots, and the run sees only k normal images.
+   * Whether the normal images of the pool that are not shots are used for validation (model
+   * selection and threshold calibration). Off by default: the k-shot protocol validates on
+   * anomalies synthesized on the k shots, and the run sees only k normal images.
    *
    * @return {@code true} when held-out normals are used for validation
    */
@@ -214,11 +217,31 @@ public final class FitConfig {
 
   @Override
   public String toString() {
-    return "FitConfig[epochs=" + epochs + ", batchSize=" + batchSize + ", learningRate="
-        + learningRate + ", shots=" + shots + ", seed=" + seed + ", patience=" + patience
-        + ", synthesis=" + synthesis + ", thresholdPolicy=" + thresholdPolicy + ", workers="
-        + workers + ", checkpointDir=" + checkpointDir + ", validationAnomalies="
-        + validationAnomalies + ", holdoutValidation=" + holdoutValidation + "]";
+    return "FitConfig[epochs="
+        + epochs
+        + ", batchSize="
+        + batchSize
+        + ", learningRate="
+        + learningRate
+        + ", shots="
+        + shots
+        + ", seed="
+        + seed
+        + ", patience="
+        + patience
+        + ", synthesis="
+        + synthesis
+        + ", thresholdPolicy="
+        + thresholdPolicy
+        + ", workers="
+        + workers
+        + ", checkpointDir="
+        + checkpointDir
+        + ", validationAnomalies="
+        + validationAnomalies
+        + ", holdoutValidation="
+        + holdoutValidation
+        + "]";
   }
 
   /** Builder of {@link FitConfig}; each setter rejects a bad value at once, naming the field. */

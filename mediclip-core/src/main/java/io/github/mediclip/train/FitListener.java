@@ -4,11 +4,12 @@ import io.github.mediclip.internal.train.ConsoleProgressListener;
 import java.util.Map;
 
 /**
- * Receives progress events from a training run ({@code MediClip.fit}; formerly {@code TrainingListener},
- * renamed so that it does not clash with {@code ai.djl.training.listener.TrainingListener}). All
- * methods have empty defaults; implement the ones you need. Events arrive on the training thread, in order. A listener can stop training early by
- * returning {@code false} from {@link #onStep} or {@link #onEpochEnd}: training then ends with the best
- * state seen so far (exactly like an early stop or a {@link Thread#interrupt()}).
+ * Receives progress events from a training run ({@code MediClip.fit}; formerly {@code
+ * TrainingListener}, renamed so that it does not clash with {@code
+ * ai.djl.training.listener.TrainingListener}). All methods have empty defaults; implement the ones
+ * you need. Events arrive on the training thread, in order. A listener can stop training early by
+ * returning {@code false} from {@link #onStep} or {@link #onEpochEnd}: training then ends with the
+ * best state seen so far (exactly like an early stop or a {@link Thread#interrupt()}).
  *
  * <p>Epochs and steps are 1-based.
  */
@@ -46,9 +47,9 @@ public interface FitListener {
    *
    * @param epoch 1-based epoch number
    * @param trainLoss mean training loss of the epoch
-   * @param metrics validation metrics of the epoch: {@code image_auroc}, {@code pixel_auroc} (when masks
-   *     exist), {@code selection} (the metric used to select the best epoch), {@code best} (best
-   *     selection metric so far)
+   * @param metrics validation metrics of the epoch: {@code image_auroc}, {@code pixel_auroc} (when
+   *     masks exist), {@code selection} (the metric used to select the best epoch), {@code best}
+   *     (best selection metric so far)
    * @return {@code true} to continue, {@code false} to stop training (the best state is kept)
    */
   default boolean onEpochEnd(int epoch, double trainLoss, Map<String, Double> metrics) {
@@ -72,7 +73,8 @@ public interface FitListener {
   }
 
   /**
-   * The default listener: a progress bar on standard error (a redrawn bar on a terminal, one plain line per epoch otherwise).
+   * The default listener: a progress bar on standard error (a redrawn bar on a terminal, one plain
+   * line per epoch otherwise).
    *
    * @return a new console listener
    */

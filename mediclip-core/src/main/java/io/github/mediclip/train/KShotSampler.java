@@ -10,19 +10,19 @@ import java.util.SplittableRandom;
 import java.util.function.Function;
 
 /**
- * The one seeded k-shot draw of the library, used by the trainer, {@code MediClip.fit}, the
- * {@code train} and {@code sweep} commands and {@code KShotSweep}: the same (pool, k, seed) gives the
- * same shots everywhere.
+ * The one seeded k-shot draw of the library, used by the trainer, {@code MediClip.fit}, the {@code
+ * train} and {@code sweep} commands and {@code KShotSweep}: the same (pool, k, seed) gives the same
+ * shots everywhere.
  *
  * <p>A pool of files is first put in path order ({@link #inPathOrder}: absolute, normalised paths
  * compared as strings), so the draw does not depend on how the files were listed ({@code
- * Files.list} order differs between file systems); {@code MediClip.fit} does this when every element
- * is a file, and {@code KShotSweep} always. Other pools (in-memory images) are taken in the order
- * given. When {@code 0 < k < n}, the indices {@code 0..n-1} are shuffled by a Fisher–Yates pass (from the last index down) driven
- * by a {@link SplittableRandom} seeded from {@code seed}; the first k indices of the permutation are
- * the shots, in that order, and the remaining ones follow (they are the held-out normals when
- * hold-out validation is asked for). When {@code k == 0} or {@code k == n}, the permutation is the
- * identity: every image is a shot, in the order given.
+ * Files.list} order differs between file systems); {@code MediClip.fit} does this when every
+ * element is a file, and {@code KShotSweep} always. Other pools (in-memory images) are taken in the
+ * order given. When {@code 0 < k < n}, the indices {@code 0..n-1} are shuffled by a Fisher–Yates
+ * pass (from the last index down) driven by a {@link SplittableRandom} seeded from {@code seed};
+ * the first k indices of the permutation are the shots, in that order, and the remaining ones
+ * follow (they are the held-out normals when hold-out validation is asked for). When {@code k == 0}
+ * or {@code k == n}, the permutation is the identity: every image is a shot, in the order given.
  *
  * <p>The chosen shots can be written as a shot file ({@link ShotFile}) and given back with {@code
  * optShots(List<Path>)} or {@code --shots FILE}, so that a published run can be repeated exactly.
@@ -47,7 +47,12 @@ public final class KShotSampler {
     }
     if (k < 0 || k > poolSize) {
       throw new IllegalArgumentException(
-          "shots (k = " + k + ") must be in [0, " + poolSize + "]: the pool has " + poolSize
+          "shots (k = "
+              + k
+              + ") must be in [0, "
+              + poolSize
+              + "]: the pool has "
+              + poolSize
               + " normal images (0 = use all)");
     }
     int[] order = new int[poolSize];
@@ -67,8 +72,8 @@ public final class KShotSampler {
   }
 
   /**
-   * Puts a pool of files into the canonical order used for drawing shots: by absolute, normalised path,
-   * compared as strings (independent of locale and of the order the files were listed in).
+   * Puts a pool of files into the canonical order used for drawing shots: by absolute, normalised
+   * path, compared as strings (independent of locale and of the order the files were listed in).
    *
    * @param pool the candidates
    * @param path the file of a candidate

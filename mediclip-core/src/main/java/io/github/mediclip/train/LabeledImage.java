@@ -29,8 +29,16 @@ public record LabeledImage(String id, GrayImage image, boolean anomalous, GrayIm
     Objects.requireNonNull(image, "image");
     if (mask != null && (mask.width() != image.width() || mask.height() != image.height())) {
       throw new IllegalArgumentException(
-          "LabeledImage " + id + ": mask is " + mask.width() + "x" + mask.height() + " but image is "
-              + image.width() + "x" + image.height());
+          "LabeledImage "
+              + id
+              + ": mask is "
+              + mask.width()
+              + "x"
+              + mask.height()
+              + " but image is "
+              + image.width()
+              + "x"
+              + image.height());
     }
   }
 

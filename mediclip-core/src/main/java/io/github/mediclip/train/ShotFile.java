@@ -24,7 +24,9 @@ import java.util.Set;
  */
 public final class ShotFile {
 
-  /** The name used next to a detector bundle and in a sweep's {@code shots/} folder ends with this. */
+  /**
+   * The name used next to a detector bundle and in a sweep's {@code shots/} folder ends with this.
+   */
   public static final String EXTENSION = ".txt";
 
   private ShotFile() {}
@@ -33,8 +35,8 @@ public final class ShotFile {
    * Writes a shot file atomically (temporary file, then move).
    *
    * @param file the file to write
-   * @param root the dataset folder: paths inside it are written relative to it; {@code null} = write
-   *     every path as given
+   * @param root the dataset folder: paths inside it are written relative to it; {@code null} =
+   *     write every path as given
    * @param shots the shots, in the order drawn
    * @throws UncheckedIOException naming the file when it cannot be written
    */
@@ -72,12 +74,12 @@ public final class ShotFile {
    * Reads a shot file.
    *
    * @param file the shot file
-   * @param root the folder that relative paths are resolved against (the dataset folder); {@code null}
-   *     = the shot file's folder
+   * @param root the folder that relative paths are resolved against (the dataset folder); {@code
+   *     null} = the shot file's folder
    * @return the shot paths, in file order
    * @throws UncheckedIOException naming the file when it cannot be read
-   * @throws IllegalArgumentException naming the file and line when a line is not a path, when a path
-   *     is listed twice, or when the file lists no path
+   * @throws IllegalArgumentException naming the file and line when a line is not a path, when a
+   *     path is listed twice, or when the file lists no path
    */
   public static List<Path> read(Path file, Path root) {
     Objects.requireNonNull(file, "file");
@@ -104,7 +106,12 @@ public final class ShotFile {
       }
       if (!seen.add(p.toAbsolutePath())) {
         throw new IllegalArgumentException(
-            "Shot file " + file + " line " + (i + 1) + ": " + line
+            "Shot file "
+                + file
+                + " line "
+                + (i + 1)
+                + ": "
+                + line
                 + " is listed twice; each shot must appear once");
       }
       out.add(p);

@@ -6,7 +6,8 @@ import com.google.gson.annotations.SerializedName;
  * Why a training run ended. The bundle manifest stores {@link #label()} ({@code ""}, {@code
  * early-stop}, {@code listener} or {@code interrupted}).
  */
-// The Gson annotations only name the JSON form; callers of the enum do not need Gson ("exports" lint).
+// The Gson annotations only name the JSON form; callers of the enum do not need Gson ("exports"
+// lint).
 @SuppressWarnings("exports")
 public enum StopReason {
   /** Every epoch ran. */

@@ -1,19 +1,19 @@
 package io.github.mediclip.zoo;
 
-import io.github.mediclip.internal.DetectorAccess;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.github.mediclip.MediClipDetector;
+import io.github.mediclip.internal.DetectorAccess;
 import java.util.Objects;
 
 /**
- * A DJL {@link ai.djl.nn.Block} that runs a {@link MediClipDetector}: input NDList [images (B, 3, S, S)
- * normalised as {@link io.github.mediclip.internal.train.GrayTensors} does] → output NDList [anomaly maps (B, S,
- * S), image scores (B)], both float32. It has no DJL parameters (the heads and backbone are held by the
- * detector); it is an inference-only block.
+ * A DJL {@link ai.djl.nn.Block} that runs a {@link MediClipDetector}: input NDList [images (B, 3,
+ * S, S) normalised as {@link io.github.mediclip.internal.train.GrayTensors} does] → output NDList
+ * [anomaly maps (B, S, S), image scores (B)], both float32. It has no DJL parameters (the heads and
+ * backbone are held by the detector); it is an inference-only block.
  */
 public final class MediClipBlock extends AbstractBlock {
 

@@ -10,9 +10,10 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * DJL {@link BlockFactory} named in a bundle's {@code serving.properties}: loads the detector bundle in
- * the model folder into a {@link MediClipBlock}. Argument {@code backbone} (a path) overrides the
- * backbone folder recorded in the manifest. The detector is closed together with the DJL model.
+ * DJL {@link BlockFactory} named in a bundle's {@code serving.properties}: loads the detector
+ * bundle in the model folder into a {@link MediClipBlock}. Argument {@code backbone} (a path)
+ * overrides the backbone folder recorded in the manifest. The detector is closed together with the
+ * DJL model.
  */
 public final class MediClipBlockFactory implements BlockFactory {
 
@@ -31,8 +32,9 @@ public final class MediClipBlockFactory implements BlockFactory {
     }
     MediClipDetector detector = loader.load(modelPath);
     // Tie the detector's native memory to the DJL model: closing the ZooModel closes it.
-    model.getNDManager().attachInternal("mediclip-detector-" + System.identityHashCode(detector),
-        detector);
+    model
+        .getNDManager()
+        .attachInternal("mediclip-detector-" + System.identityHashCode(detector), detector);
     return new MediClipBlock(detector);
   }
 }

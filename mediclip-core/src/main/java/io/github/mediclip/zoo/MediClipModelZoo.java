@@ -42,6 +42,7 @@ public final class MediClipModelZoo extends ModelZoo {
 
   /** The zoo's group id. */
   public static final String GROUP_ID = "io.github.mediclip";
+
   /** The artifact id of a detector bundle. */
   public static final String ARTIFACT_ID = "detector";
 

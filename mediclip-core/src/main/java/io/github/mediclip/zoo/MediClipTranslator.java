@@ -1,6 +1,5 @@
 package io.github.mediclip.zoo;
 
-import io.github.mediclip.internal.DetectorAccess;
 import ai.djl.modality.cv.Image;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -9,8 +8,9 @@ import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
 import io.github.mediclip.MediClipDetector;
 import io.github.mediclip.Prediction;
-import io.github.mediclip.synth.GrayImage;
+import io.github.mediclip.internal.DetectorAccess;
 import io.github.mediclip.internal.train.GrayTensors;
+import io.github.mediclip.synth.GrayImage;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -46,7 +46,9 @@ public final class MediClipTranslator<I> implements Translator<I, Prediction> {
     this.inputClass = Objects.requireNonNull(inputClass, "inputClass");
     if (!MediClipTranslatorFactory.INPUTS.contains(inputClass)) {
       throw new IllegalArgumentException(
-          "inputClass " + inputClass.getName() + " is not supported; use one of "
+          "inputClass "
+              + inputClass.getName()
+              + " is not supported; use one of "
               + MediClipTranslatorFactory.INPUTS);
     }
   }
@@ -89,12 +91,16 @@ public final class MediClipTranslator<I> implements Translator<I, Prediction> {
         return GrayImage.fromBufferedImage(b);
       }
       throw new IllegalArgumentException(
-          "DJL Image wraps " + wrapped.getClass().getName()
+          "DJL Image wraps "
+              + wrapped.getClass().getName()
               + "; MediClipTranslator needs a BufferedImage-backed Image (DJL's default"
               + " BufferedImageFactory)");
     }
     throw new IllegalArgumentException(
-        "unsupported input " + input.getClass().getName() + " (expected " + inputClass.getName()
+        "unsupported input "
+            + input.getClass().getName()
+            + " (expected "
+            + inputClass.getName()
             + ")");
   }
 

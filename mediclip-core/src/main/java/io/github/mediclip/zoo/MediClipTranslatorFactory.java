@@ -17,10 +17,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * DJL {@link TranslatorFactory} for MediCLIP detector bundles: makes a {@link MediClipTranslator} for
- * inputs {@link Image}, {@link BufferedImage}, {@link Path} or {@link GrayImage} and output {@link
- * Prediction}. The model's block must be a {@link MediClipBlock} (a bundle's {@code serving.properties}
- * arranges that through {@link MediClipBlockFactory}).
+ * DJL {@link TranslatorFactory} for MediCLIP detector bundles: makes a {@link MediClipTranslator}
+ * for inputs {@link Image}, {@link BufferedImage}, {@link Path} or {@link GrayImage} and output
+ * {@link Prediction}. The model's block must be a {@link MediClipBlock} (a bundle's {@code
+ * serving.properties} arranges that through {@link MediClipBlockFactory}).
  */
 public final class MediClipTranslatorFactory implements TranslatorFactory {
 
@@ -47,13 +47,21 @@ public final class MediClipTranslatorFactory implements TranslatorFactory {
       throws TranslateException {
     if (!isSupported(input, output)) {
       throw new IllegalArgumentException(
-          "Unsupported types " + input.getName() + " -> " + output.getName()
-              + "; MediCLIP supports " + INPUTS + " -> Prediction");
+          "Unsupported types "
+              + input.getName()
+              + " -> "
+              + output.getName()
+              + "; MediCLIP supports "
+              + INPUTS
+              + " -> Prediction");
     }
     if (!(model.getBlock() instanceof MediClipBlock block)) {
       throw new TranslateException(
-          "Model " + model.getName() + " is not a MediCLIP detector (its block is "
-              + model.getBlock() + "); load a bundle folder written by MediClipDetector.save");
+          "Model "
+              + model.getName()
+              + " is not a MediCLIP detector (its block is "
+              + model.getBlock()
+              + "); load a bundle folder written by MediClipDetector.save");
     }
     return (Translator<I, O>) new MediClipTranslator<>(block.detector(), input);
   }

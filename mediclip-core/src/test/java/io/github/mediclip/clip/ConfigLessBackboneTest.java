@@ -1,6 +1,5 @@
 package io.github.mediclip.clip;
 
-import io.github.mediclip.internal.clip.TorchScriptWeightsTest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.mediclip.MediClip;
 import io.github.mediclip.MediClipDetector;
+import io.github.mediclip.internal.clip.TorchScriptWeightsTest;
 import io.github.mediclip.synth.GrayImage;
 import io.github.mediclip.train.FitListener;
 import java.nio.file.Files;
@@ -24,10 +24,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The paper's weight layout: a folder with OpenAI-named weights (a TorchScript {@code .pt} archive, or
- * safetensors) and tokenizer files but NO {@code open_clip_config.json}/{@code config.json} works
- * through {@code MediClip.builder().setBackbone(folder)}, fit, save and load, with the architecture
- * inferred from the tensor shapes, and gives exactly the scores of the same weights with their config.
+ * The paper's weight layout: a folder with OpenAI-named weights (a TorchScript {@code .pt} archive,
+ * or safetensors) and tokenizer files but NO {@code open_clip_config.json}/{@code config.json}
+ * works through {@code MediClip.builder().setBackbone(folder)}, fit, save and load, with the
+ * architecture inferred from the tensor shapes, and gives exactly the scores of the same weights
+ * with their config.
  */
 class ConfigLessBackboneTest {
 
@@ -120,7 +121,10 @@ class ConfigLessBackboneTest {
     assertThatThrownBy(() -> mediClip(empty))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith(
-            "backbone: CLIP model folder " + empty + " has no " + ClipWeights.CONFIG_FILE
+            "backbone: CLIP model folder "
+                + empty
+                + " has no "
+                + ClipWeights.CONFIG_FILE
                 + " or config.json and no weights to infer the architecture from");
   }
 }

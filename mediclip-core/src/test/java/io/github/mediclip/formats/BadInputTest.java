@@ -31,8 +31,10 @@ class BadInputTest {
   @Test
   void truncatedPixelData() throws IOException {
     // Pixel Data declares 2x2 pixels (8 bytes) but the element holds 6: the file was cut short
-    Path f = slice(EXPLICIT_LE, 2, 2, "1.2.3", 0).raw(0x7FE00010, "OW", words(1, 2, 3))
-        .write(dir.resolve("short.dcm"));
+    Path f =
+        slice(EXPLICIT_LE, 2, 2, "1.2.3", 0)
+            .raw(0x7FE00010, "OW", words(1, 2, 3))
+            .write(dir.resolve("short.dcm"));
     assertThatThrownBy(() -> MedicalImages.read(f))
         .isInstanceOf(MedicalFormatException.class)
         .hasMessageStartingWith(f.toString())
@@ -40,8 +42,8 @@ class BadInputTest {
         .hasMessageContaining("(7FE0,0010)")
         .hasMessageContaining("byte offset");
     // the element header declares more bytes than the file has
-    byte[] whole = slice(EXPLICIT_LE, 2, 2, "1.2.3", 0).raw(0x7FE00010, "OW", words(1, 2, 3, 4))
-        .toBytes();
+    byte[] whole =
+        slice(EXPLICIT_LE, 2, 2, "1.2.3", 0).raw(0x7FE00010, "OW", words(1, 2, 3, 4)).toBytes();
     Path cut = dir.resolve("cut.dcm");
     Files.write(cut, java.util.Arrays.copyOf(whole, whole.length - 3));
     assertThatThrownBy(() -> MedicalImages.read(cut))
@@ -53,14 +55,18 @@ class BadInputTest {
 
   @Test
   void missingAndUnknownTransferSyntax() throws IOException {
-    Path none = slice(null, 2, 2, "1.2.3", 0).raw(0x7FE00010, "OW", words(1, 2, 3, 4))
-        .write(dir.resolve("nots.dcm"));
+    Path none =
+        slice(null, 2, 2, "1.2.3", 0)
+            .raw(0x7FE00010, "OW", words(1, 2, 3, 4))
+            .write(dir.resolve("nots.dcm"));
     assertThatThrownBy(() -> MedicalImages.read(none))
         .isInstanceOf(MedicalFormatException.class)
         .hasMessageStartingWith(none.toString())
         .hasMessageContaining("no Transfer Syntax UID (0002,0010)");
-    Path unknown = slice("1.2.3.4.5", 2, 2, "1.2.3", 0).raw(0x7FE00010, "OW", words(1, 2, 3, 4))
-        .write(dir.resolve("unknown.dcm"));
+    Path unknown =
+        slice("1.2.3.4.5", 2, 2, "1.2.3", 0)
+            .raw(0x7FE00010, "OW", words(1, 2, 3, 4))
+            .write(dir.resolve("unknown.dcm"));
     assertThatThrownBy(() -> MedicalImages.read(unknown))
         .isInstanceOf(MedicalFormatException.class)
         .hasMessageStartingWith(unknown.toString())
@@ -75,10 +81,17 @@ class BadInputTest {
     px.putShort((short) 0xFFFE).putShort((short) 0xE000).putInt(frag.length).put(frag);
     px.putShort((short) 0xFFFE).putShort((short) 0xE0DD).putInt(0);
     ByteBuffer hdr = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
-    hdr.putShort((short) 0x7FE0).putShort((short) 0x0010).put((byte) 'O').put((byte) 'B')
-        .putShort((short) 0).putInt(-1);
-    Path f = slice("1.2.840.10008.1.2.4.201", 2, 2, "1.2.3", 0).bytes(hdr.array())
-        .bytes(px.array()).write(dir.resolve("htj2k.dcm"));
+    hdr.putShort((short) 0x7FE0)
+        .putShort((short) 0x0010)
+        .put((byte) 'O')
+        .put((byte) 'B')
+        .putShort((short) 0)
+        .putInt(-1);
+    Path f =
+        slice("1.2.840.10008.1.2.4.201", 2, 2, "1.2.3", 0)
+            .bytes(hdr.array())
+            .bytes(px.array())
+            .write(dir.resolve("htj2k.dcm"));
     assertThatThrownBy(() -> MedicalImages.read(f))
         .isInstanceOf(MedicalFormatException.class)
         .hasMessageStartingWith(f.toString())
@@ -90,10 +103,13 @@ class BadInputTest {
   @Test
   void seriesWithInconsistentSizes() throws IOException {
     Path s = Files.createDirectory(dir.resolve("series"));
-    slice(EXPLICIT_LE, 2, 2, "1.2.3", 0).raw(0x7FE00010, "OW", words(1, 2, 3, 4))
+    slice(EXPLICIT_LE, 2, 2, "1.2.3", 0)
+        .raw(0x7FE00010, "OW", words(1, 2, 3, 4))
         .write(s.resolve("a.dcm"));
-    Path b = slice(EXPLICIT_LE, 1, 2, "1.2.3", 1).raw(0x7FE00010, "OW", words(1, 2))
-        .write(s.resolve("b.dcm"));
+    Path b =
+        slice(EXPLICIT_LE, 1, 2, "1.2.3", 1)
+            .raw(0x7FE00010, "OW", words(1, 2))
+            .write(s.resolve("b.dcm"));
     assertThatThrownBy(() -> MedicalImages.read(s))
         .isInstanceOf(MedicalFormatException.class)
         .hasMessageStartingWith(b.toString())
@@ -104,9 +120,11 @@ class BadInputTest {
   @Test
   void seriesWithDuplicatePositions() throws IOException {
     Path s = Files.createDirectory(dir.resolve("series"));
-    slice(EXPLICIT_LE, 2, 2, "1.2.3", 5).raw(0x7FE00010, "OW", words(1, 2, 3, 4))
+    slice(EXPLICIT_LE, 2, 2, "1.2.3", 5)
+        .raw(0x7FE00010, "OW", words(1, 2, 3, 4))
         .write(s.resolve("a.dcm"));
-    slice(EXPLICIT_LE, 2, 2, "1.2.3", 5).raw(0x7FE00010, "OW", words(1, 2, 3, 4))
+    slice(EXPLICIT_LE, 2, 2, "1.2.3", 5)
+        .raw(0x7FE00010, "OW", words(1, 2, 3, 4))
         .write(s.resolve("b.dcm"));
     assertThatThrownBy(() -> MedicalImages.read(s))
         .isInstanceOf(MedicalFormatException.class)
@@ -118,9 +136,11 @@ class BadInputTest {
   @Test
   void folderWithTwoSeriesAsksWhichOne() throws IOException {
     Path s = Files.createDirectory(dir.resolve("series"));
-    slice(EXPLICIT_LE, 2, 2, "1.2.3", 0).raw(0x7FE00010, "OW", words(1, 2, 3, 4))
+    slice(EXPLICIT_LE, 2, 2, "1.2.3", 0)
+        .raw(0x7FE00010, "OW", words(1, 2, 3, 4))
         .write(s.resolve("a.dcm"));
-    slice(EXPLICIT_LE, 2, 2, "1.2.4", 3).raw(0x7FE00010, "OW", words(5, 6, 7, 8))
+    slice(EXPLICIT_LE, 2, 2, "1.2.4", 3)
+        .raw(0x7FE00010, "OW", words(5, 6, 7, 8))
         .write(s.resolve("b.dcm"));
     assertThatThrownBy(() -> MedicalImages.read(s))
         .isInstanceOf(MedicalFormatException.class)
@@ -135,8 +155,9 @@ class BadInputTest {
   @Test
   void fourDimensionalIndexThatDoesNotExist() throws IOException {
     // 2x1x1x3 uint8 volumes 0..2
-    Path f = TestFiles.nifti1(dir.resolve("t.nii"), 2, 8, 0f, 0f,
-        new byte[] {1, 2, 3, 4, 5, 6}, 2, 1, 1, 3);
+    Path f =
+        TestFiles.nifti1(
+            dir.resolve("t.nii"), 2, 8, 0f, 0f, new byte[] {1, 2, 3, 4, 5, 6}, 2, 1, 1, 3);
     assertThat(MedicalImages.read(f).slice(0)).containsExactly(1, 2);
     assertThat(MedicalImages.read(f, ReadOptions.defaults().withVolumeIndex(2)).slice(0))
         .containsExactly(5, 6);
@@ -173,15 +194,19 @@ class BadInputTest {
         .hasMessageContaining("100000x100000x100000")
         .hasMessageContaining("more than the limit");
     // DICOM: 65535 x 65535 pixels x 100000 frames declared, 8 bytes of pixel data
-    Path d = slice(EXPLICIT_LE, 65535, 65535, "1.2.3", 0).str(0x00280008, "IS", "100000")
-        .raw(0x7FE00010, "OW", words(1, 2, 3, 4)).write(dir.resolve("huge.dcm"));
+    Path d =
+        slice(EXPLICIT_LE, 65535, 65535, "1.2.3", 0)
+            .str(0x00280008, "IS", "100000")
+            .raw(0x7FE00010, "OW", words(1, 2, 3, 4))
+            .write(dir.resolve("huge.dcm"));
     assertThatThrownBy(() -> MedicalImages.read(d))
         .isInstanceOf(MedicalFormatException.class)
         .hasMessageStartingWith(d.toString())
         .hasMessageContaining("more than the limit");
     // a limit is honoured as set
     Path small = TestFiles.nifti1(dir.resolve("s.nii"), 2, 8, 0f, 0f, new byte[8], 2, 2, 2);
-    assertThatThrownBy(() -> MedicalImages.read(small, ReadOptions.defaults().withMaxDecodedBytes(16)))
+    assertThatThrownBy(
+            () -> MedicalImages.read(small, ReadOptions.defaults().withMaxDecodedBytes(16)))
         .isInstanceOf(MedicalFormatException.class)
         .hasMessageContaining("32 bytes as float, more than the limit of 16 bytes");
   }
@@ -215,8 +240,11 @@ class BadInputTest {
     // a sequence item that claims more bytes than its sequence holds
     ByteBuffer sq = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
     sq.putShort((short) 0xFFFE).putShort((short) 0xE000).putInt(1000);
-    Path f = slice(EXPLICIT_LE, 2, 2, "1.2.3", 0).raw(0x52009229, "SQ", sq.array())
-        .raw(0x7FE00010, "OW", words(1, 2, 3, 4)).write(dir.resolve("badseq.dcm"));
+    Path f =
+        slice(EXPLICIT_LE, 2, 2, "1.2.3", 0)
+            .raw(0x52009229, "SQ", sq.array())
+            .raw(0x7FE00010, "OW", words(1, 2, 3, 4))
+            .write(dir.resolve("badseq.dcm"));
     assertThatThrownBy(() -> MedicalImages.read(f))
         .isInstanceOf(MedicalFormatException.class)
         .hasMessageStartingWith(f.toString())

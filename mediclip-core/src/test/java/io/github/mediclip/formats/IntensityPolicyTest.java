@@ -9,15 +9,44 @@ import org.junit.jupiter.api.Test;
 class IntensityPolicyTest {
 
   static MedicalVolume volume(String modality, double wc, double ww, float... values) {
-    VolumeMetadata md = new VolumeMetadata("DICOM", "x.dcm", null, null, modality, 1,
-        values.length, 1, 1, 16, 16, true, "MONOCHROME2", 1, 0, wc, ww, 1, 1, 1, null, null);
+    VolumeMetadata md =
+        new VolumeMetadata(
+            "DICOM",
+            "x.dcm",
+            null,
+            null,
+            modality,
+            1,
+            values.length,
+            1,
+            1,
+            16,
+            16,
+            true,
+            "MONOCHROME2",
+            1,
+            0,
+            wc,
+            ww,
+            1,
+            1,
+            1,
+            null,
+            null);
     return MedicalVolume.of(List.of(values), md);
   }
 
   @Test
   void specRoundTrips() {
-    for (String s : new String[] {"file-window", "window:40/80", "window:-600/1500",
-        "preset:lung", "percentile:0.5/99.5", "minmax"}) {
+    for (String s :
+        new String[] {
+          "file-window",
+          "window:40/80",
+          "window:-600/1500",
+          "preset:lung",
+          "percentile:0.5/99.5",
+          "minmax"
+        }) {
       assertThat(IntensityPolicy.parse(s).spec()).isEqualTo(s);
       assertThat(IntensityPolicy.parse(s)).isEqualTo(IntensityPolicy.parse(s));
     }
@@ -25,9 +54,11 @@ class IntensityPolicyTest {
     assertThat(IntensityPolicy.preset("brain").range(volume("CT", 0, 0, 0)))
         .containsExactly(0.0, 79.0);
     assertThatThrownBy(() -> IntensityPolicy.parse("window:40"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("percentile:LOW/HIGH");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("percentile:LOW/HIGH");
     assertThatThrownBy(() -> IntensityPolicy.preset("spine"))
-        .hasMessageContaining("known presets").hasMessageContaining("lung");
+        .hasMessageContaining("known presets")
+        .hasMessageContaining("lung");
   }
 
   @Test
@@ -35,8 +66,8 @@ class IntensityPolicyTest {
     // C = 40, W = 80: x <= 0 -> 0, x > 79 -> 255, else ((x - 39.5) / 79 + 0.5) * 255
     MedicalVolume v = volume("CT", 40, 80, -1000, 0, 20, 39.5f, 79, 1000);
     float[] y = IntensityPolicy.fileWindow().apply(v, 0).toArray();
-    assertThat(y).containsExactly(0f, 0f, (float) (((20 - 39.5) / 79 + 0.5) * 255), 127.5f, 255f,
-        255f);
+    assertThat(y)
+        .containsExactly(0f, 0f, (float) (((20 - 39.5) / 79 + 0.5) * 255), 127.5f, 255f, 255f);
     assertThat(IntensityPolicy.window(40, 80).apply(v, 0).toArray()).containsExactly(y);
   }
 

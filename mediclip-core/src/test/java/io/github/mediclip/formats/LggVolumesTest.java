@@ -22,20 +22,22 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Decodes every DICOM series of {@code <mediclip.shared.dir>/data/lgg-volumes} (one per transfer
  * syntax, written by dcmtk, gdcm and pydicom) and the multi-frame file, and compares the modality
  * values EXACTLY with the NIfTI volumes written by nibabel from the same source, as that data set's
- * README defines them (DICOM modality value = FLAIR = NIfTI real value). Skips when the data is absent.
+ * README defines them (DICOM modality value = FLAIR = NIfTI real value). Skips when the data is
+ * absent.
  */
 class LggVolumesTest {
 
   /** patient -> transfer syntax UID of its DICOM series (from the data set's README). */
-  static final Map<String, String> SERIES = Map.of(
-      "TCGA_CS_4941_19960909", "1.2.840.10008.1.2.4.70",
-      "TCGA_CS_4942_19970222", "1.2.840.10008.1.2.1",
-      "TCGA_CS_4943_20000902", "1.2.840.10008.1.2",
-      "TCGA_CS_4944_20010208", "1.2.840.10008.1.2.5",
-      "TCGA_CS_5393_19990606", "1.2.840.10008.1.2.2",
-      "TCGA_CS_5395_19981004", "1.2.840.10008.1.2.1.99",
-      "TCGA_CS_5396_20010302", "1.2.840.10008.1.2.4.90",
-      "TCGA_CS_5397_20010315", "1.2.840.10008.1.2.4.80");
+  static final Map<String, String> SERIES =
+      Map.of(
+          "TCGA_CS_4941_19960909", "1.2.840.10008.1.2.4.70",
+          "TCGA_CS_4942_19970222", "1.2.840.10008.1.2.1",
+          "TCGA_CS_4943_20000902", "1.2.840.10008.1.2",
+          "TCGA_CS_4944_20010208", "1.2.840.10008.1.2.5",
+          "TCGA_CS_5393_19990606", "1.2.840.10008.1.2.2",
+          "TCGA_CS_5395_19981004", "1.2.840.10008.1.2.1.99",
+          "TCGA_CS_5396_20010302", "1.2.840.10008.1.2.4.90",
+          "TCGA_CS_5397_20010315", "1.2.840.10008.1.2.4.80");
 
   static Path dataDir() {
     String shared = System.getProperty("mediclip.shared.dir");
@@ -51,7 +53,8 @@ class LggVolumesTest {
   }
 
   static Stream<Arguments> series() {
-    return SERIES.entrySet().stream().sorted(Map.Entry.comparingByKey())
+    return SERIES.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
         .map(e -> Arguments.of(e.getKey(), e.getValue()));
   }
 
@@ -61,7 +64,8 @@ class LggVolumesTest {
     Path dir = dataDir();
     MedicalVolume nifti = MedicalImages.read(dir.resolve("nifti/" + patient + ".nii.gz"));
     if (tsUid.equals("1.2.840.10008.1.2.4.80")) {
-      // JPEG-LS: no maintained Java decoder on Maven Central -> a clear error naming file and syntax
+      // JPEG-LS: no maintained Java decoder on Maven Central -> a clear error naming file and
+      // syntax
       assertThatThrownBy(() -> MedicalImages.read(dir.resolve("dicom/" + patient)))
           .isInstanceOf(MedicalFormatException.class)
           .hasMessageContaining(patient)
@@ -70,7 +74,8 @@ class LggVolumesTest {
       return;
     }
     if (tsUid.equals("1.2.840.10008.1.2.4.70") && !twelveMonkeysPresent()) {
-      // JPEG Lossless needs the optional TwelveMonkeys reader (mediclip-benchmarks' tests add it and
+      // JPEG Lossless needs the optional TwelveMonkeys reader (mediclip-benchmarks' tests add it
+      // and
       // check the values there): without it, a clear error naming file, syntax and the remedy
       assertThatThrownBy(() -> MedicalImages.read(dir.resolve("dicom/" + patient)))
           .isInstanceOf(MedicalFormatException.class)
@@ -200,8 +205,16 @@ class LggVolumesTest {
       float[] b = want.slice(k);
       for (int i = 0; i < a.length; i++) {
         if (a[i] != b[i]) {
-          fail(String.format("%s slice %d row %d column %d: %s != %s (%s)", got.metadata().source(),
-              k, i / got.columns(), i % got.columns(), a[i], b[i], want.metadata().source()));
+          fail(
+              String.format(
+                  "%s slice %d row %d column %d: %s != %s (%s)",
+                  got.metadata().source(),
+                  k,
+                  i / got.columns(),
+                  i % got.columns(),
+                  a[i],
+                  b[i],
+                  want.metadata().source()));
         }
       }
     }

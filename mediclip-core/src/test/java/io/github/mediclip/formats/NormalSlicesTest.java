@@ -16,9 +16,30 @@ import org.junit.jupiter.api.Test;
 class NormalSlicesTest {
 
   static MedicalVolume volume(String source, float[][] slices) {
-    VolumeMetadata md = new VolumeMetadata("NIfTI-1", source, null, null, null, 2, 2,
-        slices.length, 1, 32, 32, true, "MONOCHROME2", 1, 0, Double.NaN, Double.NaN, 1, 1, 1, null,
-        null);
+    VolumeMetadata md =
+        new VolumeMetadata(
+            "NIfTI-1",
+            source,
+            null,
+            null,
+            null,
+            2,
+            2,
+            slices.length,
+            1,
+            32,
+            32,
+            true,
+            "MONOCHROME2",
+            1,
+            0,
+            Double.NaN,
+            Double.NaN,
+            1,
+            1,
+            1,
+            null,
+            null);
     List<float[]> l = new ArrayList<>();
     for (float[] s : slices) {
       l.add(s);
@@ -34,11 +55,13 @@ class NormalSlicesTest {
     List<GrayImage> all = NormalSlices.all(vol, mm);
     assertThat(all).hasSize(3);
     // min-max over the whole volume (0..110), not per slice
-    assertThat(all.get(1).toArray()[0]).isCloseTo(40f / 110f * 255f, org.assertj.core.data.Offset.offset(1e-3f));
+    assertThat(all.get(1).toArray()[0])
+        .isCloseTo(40f / 110f * 255f, org.assertj.core.data.Offset.offset(1e-3f));
     List<GrayImage> r = NormalSlices.range(vol, mm, 1, 2);
     assertThat(r).hasSize(2);
     assertThat(r.get(0).toArray()).containsExactly(all.get(1).toArray());
-    MedicalVolume mask = volume("v_mask.nii", new float[][] {{0, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, 0, 0}});
+    MedicalVolume mask =
+        volume("v_mask.nii", new float[][] {{0, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, 0, 0}});
     List<GrayImage> clean = NormalSlices.withoutMaskVoxels(vol, mask, mm);
     assertThat(clean).hasSize(2);
     assertThat(clean.get(0).toArray()).containsExactly(all.get(0).toArray());
@@ -59,13 +82,16 @@ class NormalSlicesTest {
   void lggMaskFreeSlicesMatchLabelsCsv() throws Exception {
     String shared = System.getProperty("mediclip.shared.dir");
     Path dir = shared == null ? null : Paths.get(shared, "data", "lgg-volumes");
-    Assumptions.assumeTrue(dir != null && Files.isDirectory(dir.resolve("nifti")),
+    Assumptions.assumeTrue(
+        dir != null && Files.isDirectory(dir.resolve("nifti")),
         "lgg-volumes not found at " + dir + "; skipping");
     String p = "TCGA_CS_4941_19960909";
     MedicalVolume v = MedicalImages.read(dir.resolve("nifti/" + p + ".nii.gz"));
     MedicalVolume m = MedicalImages.read(dir.resolve("nifti/" + p + "_mask.nii.gz"));
-    long normal = Files.readAllLines(dir.resolve("labels.csv")).stream()
-        .filter(l -> l.startsWith(p + ",") && l.split(",")[2].equals("0")).count();
+    long normal =
+        Files.readAllLines(dir.resolve("labels.csv")).stream()
+            .filter(l -> l.startsWith(p + ",") && l.split(",")[2].equals("0"))
+            .count();
     assertThat(NormalSlices.withoutMaskVoxels(v, m, IntensityPolicy.forModality(null)))
         .hasSize((int) normal);
     assertThat(normal).isEqualTo(23 - 8);

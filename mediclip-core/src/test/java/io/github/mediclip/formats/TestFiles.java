@@ -36,8 +36,11 @@ final class TestFiles {
     }
 
     Dicom us(int tag, int value) {
-      write(body, tag, "US", ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN)
-          .putShort((short) value).array());
+      write(
+          body,
+          tag,
+          "US",
+          ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN).putShort((short) value).array());
       return this;
     }
 
@@ -122,8 +125,9 @@ final class TestFiles {
    *
    * @param dims dim[1..n]
    */
-  static Path nifti1(Path file, int datatype, int bitpix, float slope, float inter, byte[] data,
-      int... dims) throws IOException {
+  static Path nifti1(
+      Path file, int datatype, int bitpix, float slope, float inter, byte[] data, int... dims)
+      throws IOException {
     ByteBuffer h = ByteBuffer.allocate(352).order(ByteOrder.LITTLE_ENDIAN);
     h.putInt(0, 348);
     h.putShort(40, (short) dims.length);
@@ -147,8 +151,13 @@ final class TestFiles {
       throws IOException {
     ByteBuffer h = ByteBuffer.allocate(544).order(ByteOrder.LITTLE_ENDIAN);
     h.putInt(0, 540);
-    h.put(4, (byte) 'n').put(5, (byte) '+').put(6, (byte) '2').put(8, (byte) '\r')
-        .put(9, (byte) '\n').put(10, (byte) 0x1A).put(11, (byte) '\n');
+    h.put(4, (byte) 'n')
+        .put(5, (byte) '+')
+        .put(6, (byte) '2')
+        .put(8, (byte) '\r')
+        .put(9, (byte) '\n')
+        .put(10, (byte) 0x1A)
+        .put(11, (byte) '\n');
     h.putShort(12, (short) datatype);
     h.putShort(14, (short) bitpix);
     h.putLong(16, dims.length);

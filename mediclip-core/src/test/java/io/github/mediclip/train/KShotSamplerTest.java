@@ -1,9 +1,9 @@
 package io.github.mediclip.train;
 
-import io.github.mediclip.internal.train.Seeds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.mediclip.internal.train.Seeds;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;

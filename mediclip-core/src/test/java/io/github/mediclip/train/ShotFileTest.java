@@ -18,7 +18,9 @@ class ShotFileTest {
   void roundTripWritesRelativePathsAndReadsThemBack() throws Exception {
     Path data = tmp.resolve("data");
     List<Path> shots =
-        List.of(data.resolve("train/good/b.png"), data.resolve("train/good/a.png"),
+        List.of(
+            data.resolve("train/good/b.png"),
+            data.resolve("train/good/a.png"),
             tmp.resolve("elsewhere/c.png"));
     Path file = tmp.resolve("out/k3_seed1.txt");
     ShotFile.write(file, data, shots);
@@ -35,11 +37,13 @@ class ShotFileTest {
   void blankLinesAndCommentsAreSkippedAndMistakesNamed() throws Exception {
     Path file = tmp.resolve("shots.txt");
     Files.writeString(file, "# MVFA brain k=2\n\nx/1.png\r\nx/2.png\n");
-    assertThat(ShotFile.read(file, tmp)).containsExactly(tmp.resolve("x/1.png"), tmp.resolve("x/2.png"));
+    assertThat(ShotFile.read(file, tmp))
+        .containsExactly(tmp.resolve("x/1.png"), tmp.resolve("x/2.png"));
     Files.writeString(file, "x/1.png\nx/./1.png\n");
     assertThatThrownBy(() -> ShotFile.read(file, tmp))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("Shot file " + file + " line 2: x/./1.png is listed twice; each shot must appear once");
+        .hasMessage(
+            "Shot file " + file + " line 2: x/./1.png is listed twice; each shot must appear once");
     Files.writeString(file, "# nothing\n");
     assertThatThrownBy(() -> ShotFile.read(file, tmp))
         .hasMessage("Shot file " + file + " lists no image; write one image path per line");

@@ -88,7 +88,8 @@ class MediClipZooTest {
       assertThat(p.anomalyMap().toArray()).containsExactly(direct.anomalyMap().toArray());
       List<Prediction> batch = predictor.batchPredict(List.of(img, img));
       assertThat(batch).hasSize(2);
-      assertThat(batch.get(1).score()).isCloseTo(direct.score(), org.assertj.core.data.Offset.offset(1e-6));
+      assertThat(batch.get(1).score())
+          .isCloseTo(direct.score(), org.assertj.core.data.Offset.offset(1e-6));
     }
   }
 

@@ -5,22 +5,22 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.github.mediclip.eval.data.Dataset;
-import io.github.mediclip.eval.internal.ConsoleProgress;
 import io.github.mediclip.eval.data.ImageFiles;
 import io.github.mediclip.eval.data.Sample;
+import io.github.mediclip.eval.internal.ConsoleProgress;
 import io.github.mediclip.eval.internal.OutputFolders;
-import io.github.mediclip.eval.metrics.Bootstrap;
-import io.github.mediclip.eval.metrics.BinaryMetrics;
-import io.github.mediclip.eval.metrics.ConfidenceInterval;
-import io.github.mediclip.eval.metrics.Metrics;
-import io.github.mediclip.eval.metrics.PixelMetrics;
-import io.github.mediclip.eval.metrics.PrCurve;
-import io.github.mediclip.eval.metrics.RocCurve;
 import io.github.mediclip.eval.internal.report.AtomicFiles;
 import io.github.mediclip.eval.internal.report.Csv;
 import io.github.mediclip.eval.internal.report.HtmlReport;
 import io.github.mediclip.eval.internal.report.OverlayGrid;
 import io.github.mediclip.eval.internal.report.Plots;
+import io.github.mediclip.eval.metrics.BinaryMetrics;
+import io.github.mediclip.eval.metrics.Bootstrap;
+import io.github.mediclip.eval.metrics.ConfidenceInterval;
+import io.github.mediclip.eval.metrics.Metrics;
+import io.github.mediclip.eval.metrics.PixelMetrics;
+import io.github.mediclip.eval.metrics.PrCurve;
+import io.github.mediclip.eval.metrics.RocCurve;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,15 +29,17 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Runs a scorer (usually a trained {@code MediClipDetector}, see {@link ImageScorer#of}) over the test split of a
- * {@link Dataset} and computes image metrics (AUROC with a bootstrap interval, AP, F1-max) and, when every
- * anomalous test image has a mask and the scorer returns maps, pixel metrics (AUROC, AP, F1-max, AUPRO@0.3).
+ * Runs a scorer (usually a trained {@code MediClipDetector}, see {@link ImageScorer#of}) over the
+ * test split of a {@link Dataset} and computes image metrics (AUROC with a bootstrap interval, AP,
+ * F1-max) and, when every anomalous test image has a mask and the scorer returns maps, pixel
+ * metrics (AUROC, AP, F1-max, AUPRO@0.3).
  *
- * <p>Images are decoded and scored in batches; pixel metrics stream into a {@link PixelMetrics} accumulator at a
- * fixed evaluation resolution (maps resized bilinearly, masks with nearest neighbour, as the MediCLIP reference
- * does), so memory does not grow with the image sizes. With a report folder, the evaluator writes:
- * {@code metrics.json}, {@code scores.csv} (one row per image), {@code roc.png}, {@code pr.png},
- * {@code overlays.png} (image | map | ground truth for the best and worst cases) and {@code index.html}.
+ * <p>Images are decoded and scored in batches; pixel metrics stream into a {@link PixelMetrics}
+ * accumulator at a fixed evaluation resolution (maps resized bilinearly, masks with nearest
+ * neighbour, as the MediCLIP reference does), so memory does not grow with the image sizes. With a
+ * report folder, the evaluator writes: {@code metrics.json}, {@code scores.csv} (one row per
+ * image), {@code roc.png}, {@code pr.png}, {@code overlays.png} (image | map | ground truth for the
+ * best and worst cases) and {@code index.html}.
  *
  * <pre>{@code
  * DetectorEvaluator evaluator = DetectorEvaluator.builder().optBatchSize(8).optProgressBar(true).build();
@@ -94,9 +96,10 @@ public final class DetectorEvaluator {
    * @param reportDir the folder to write, or {@code null}
    * @return the metrics
    */
-  public EvaluationResult evaluate(io.github.mediclip.MediClipDetector detector, Dataset dataset,
-      Path reportDir) {
-    // ImageScorer.of(detector) would close the detector on close(); it is deliberately not closed here
+  public EvaluationResult evaluate(
+      io.github.mediclip.MediClipDetector detector, Dataset dataset, Path reportDir) {
+    // ImageScorer.of(detector) would close the detector on close(); it is deliberately not closed
+    // here
     return evaluate(ImageScorer.of(detector), dataset, reportDir);
   }
 
@@ -116,11 +119,13 @@ public final class DetectorEvaluator {
    *
    * @param scorer the scorer (not closed)
    * @param dataset the dataset; its test split is scored
-   * @param reportDir the folder to write, or {@code null}. It is written as a whole (a hidden sibling folder,
-   *     swapped in at the end); an existing folder is replaced only when it is empty or holds nothing but the files
-   *     of a report, and a folder that holds or lies inside a folder of test images is refused.
+   * @param reportDir the folder to write, or {@code null}. It is written as a whole (a hidden
+   *     sibling folder, swapped in at the end); an existing folder is replaced only when it is
+   *     empty or holds nothing but the files of a report, and a folder that holds or lies inside a
+   *     folder of test images is refused.
    * @return the metrics
-   * @throws IllegalArgumentException when the report folder may not be written (checked before scoring)
+   * @throws IllegalArgumentException when the report folder may not be written (checked before
+   *     scoring)
    */
   public EvaluationResult evaluate(ImageScorer scorer, Dataset dataset, Path reportDir) {
     Objects.requireNonNull(scorer, "scorer");
@@ -143,9 +148,16 @@ public final class DetectorEvaluator {
     if (!pixelMetrics) {
       pixelNote = "pixel metrics disabled";
     } else if (!dataset.hasPixelGroundTruth()) {
-      pixelNote = dataset.testAnomalous() == 0 ? "no anomalous test images"
-          : (dataset.testAnomalous() - dataset.test().stream().filter(s -> s.anomalous() && s.mask() != null)
-              .count()) + " of " + dataset.testAnomalous() + " anomalous test images have no mask";
+      pixelNote =
+          dataset.testAnomalous() == 0
+              ? "no anomalous test images"
+              : (dataset.testAnomalous()
+                      - dataset.test().stream()
+                          .filter(s -> s.anomalous() && s.mask() != null)
+                          .count())
+                  + " of "
+                  + dataset.testAnomalous()
+                  + " anomalous test images have no mask";
     } else {
       pm = new PixelMetrics();
     }
@@ -163,7 +175,8 @@ public final class DetectorEvaluator {
     int next = 0;
     int kept = 0;
     while (next < n) {
-      // a batch of up to batchSize images that decode; one that does not is skipped with a report, as the
+      // a batch of up to batchSize images that decode; one that does not is skipped with a report,
+      // as the
       // dataset reader skips a file whose header is unreadable, and the run goes on
       List<BufferedImage> images = new ArrayList<>(batchSize);
       List<Sample> batch = new ArrayList<>(batchSize);
@@ -174,8 +187,10 @@ public final class DetectorEvaluator {
         visited++;
         try {
           BufferedImage img = ImageFiles.read(sample.image());
-          byte[] mask = pm == null || sample.mask() == null ? null
-              : ImageFiles.readMask(sample.mask(), pixelSize, pixelSize);
+          byte[] mask =
+              pm == null || sample.mask() == null
+                  ? null
+                  : ImageFiles.readMask(sample.mask(), pixelSize, pixelSize);
           images.add(img);
           batch.add(sample);
           masks.add(mask);
@@ -183,16 +198,24 @@ public final class DetectorEvaluator {
           skipped++;
           String reason = oneLine(e);
           String prefix = "cannot read image " + sample.image() + ": ";
-          warn("skipping " + sample.image() + ": "
-              + (reason.startsWith(prefix) ? reason.substring(prefix.length()) : reason));
+          warn(
+              "skipping "
+                  + sample.image()
+                  + ": "
+                  + (reason.startsWith(prefix) ? reason.substring(prefix.length()) : reason));
         }
       }
       if (!images.isEmpty()) {
         List<ScoredImage> results = scorer.scoreBatch(images);
         if (results == null || results.size() != images.size()) {
-          throw new IllegalStateException("scorer " + scorer.getClass().getName() + " returned "
-              + (results == null ? "null" : results.size() + " results") + " for a batch of " + images.size()
-              + " images");
+          throw new IllegalStateException(
+              "scorer "
+                  + scorer.getClass().getName()
+                  + " returned "
+                  + (results == null ? "null" : results.size() + " results")
+                  + " for a batch of "
+                  + images.size()
+                  + " images");
         }
         for (int j = 0; j < batch.size(); j++) {
           int i = kept++;
@@ -212,8 +235,13 @@ public final class DetectorEvaluator {
               pm = null;
               pixelNote = "the scorer returned no anomaly map";
             } else {
-              float[] map = ImageFiles.resizeBilinear(r.anomalyMap().toArray(), r.anomalyMap().width(),
-                  r.anomalyMap().height(), pixelSize, pixelSize);
+              float[] map =
+                  ImageFiles.resizeBilinear(
+                      r.anomalyMap().toArray(),
+                      r.anomalyMap().width(),
+                      r.anomalyMap().height(),
+                      pixelSize,
+                      pixelSize);
               byte[] mask = masks.get(j) == null ? new byte[pixelSize * pixelSize] : masks.get(j);
               pm.add(map, mask, pixelSize, pixelSize);
             }
@@ -235,19 +263,31 @@ public final class DetectorEvaluator {
       scores = java.util.Arrays.copyOf(scores, n);
       labels = java.util.Arrays.copyOf(labels, n);
       if (n == 0) {
-        throw new IllegalArgumentException("none of the " + all.size() + " test images of " + dataset.name()
-            + " could be decoded (each reported above)");
+        throw new IllegalArgumentException(
+            "none of the "
+                + all.size()
+                + " test images of "
+                + dataset.name()
+                + " could be decoded (each reported above)");
       }
     }
     long positives = java.util.Arrays.stream(labels).filter(l -> l == 1).count();
     if (positives == 0 || positives == n) {
-      throw new IllegalArgumentException("the test split of " + dataset.name() + " holds only "
-          + (positives == 0 ? "normal" : "anomalous") + " images (" + n + "); image metrics need both");
+      throw new IllegalArgumentException(
+          "the test split of "
+              + dataset.name()
+              + " holds only "
+              + (positives == 0 ? "normal" : "anomalous")
+              + " images ("
+              + n
+              + "); image metrics need both");
     }
     BinaryMetrics image = Metrics.evaluate(scores, labels);
-    ConfidenceInterval ci = bootstrapResamples > 0
-        ? Bootstrap.confidenceInterval(scores, labels, Metrics::auroc, bootstrapResamples, 0.95, bootstrapSeed)
-        : null;
+    ConfidenceInterval ci =
+        bootstrapResamples > 0
+            ? Bootstrap.confidenceInterval(
+                scores, labels, Metrics::auroc, bootstrapResamples, 0.95, bootstrapSeed)
+            : null;
     BinaryMetrics pixel = null;
     double aupro = Double.NaN;
     if (pm != null) {
@@ -255,15 +295,29 @@ public final class DetectorEvaluator {
       aupro = pm.aupro();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    EvaluationResult result = new EvaluationResult(dataset.name(), test, scores, labels, image, ci, pixel, aupro,
-        pixelNote, seconds, reportDir);
+    EvaluationResult result =
+        new EvaluationResult(
+            dataset.name(),
+            test,
+            scores,
+            labels,
+            image,
+            ci,
+            pixel,
+            aupro,
+            pixelNote,
+            seconds,
+            reportDir);
     if (reportDir != null) {
-      // a trained detector's scorer says how many normal images its training saw; other scorers do not
+      // a trained detector's scorer says how many normal images its training saw; other scorers do
+      // not
       Integer normalsSeen = scorer instanceof TrainedScorer t ? t.normalsSeen() : null;
       PixelMetrics pmFinal = pm;
       float min = mapMin;
       float max = mapMax;
-      OutputFolders.write(reportDir, REPORT,
+      OutputFolders.write(
+          reportDir,
+          REPORT,
           dir -> writeReport(dir, dataset, result, normalsSeen, pmFinal, cases, min, max));
     }
     return result;
@@ -283,9 +337,13 @@ public final class DetectorEvaluator {
     }
     for (Path f : folders) {
       if (OutputFolders.overlaps(reportDir, f)) {
-        throw new IllegalArgumentException("report folder " + reportDir + " overlaps the image folder " + f
-            + " of the data being evaluated; its PNGs would be read as images next time. Choose a folder"
-            + " outside the data");
+        throw new IllegalArgumentException(
+            "report folder "
+                + reportDir
+                + " overlaps the image folder "
+                + f
+                + " of the data being evaluated; its PNGs would be read as images next time. Choose a folder"
+                + " outside the data");
       }
     }
   }
@@ -301,20 +359,35 @@ public final class DetectorEvaluator {
 
   /** The message of a decoding failure on one line, without the exception's class. */
   private static String oneLine(RuntimeException e) {
-    String m = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage()
-        : String.valueOf(e.getMessage());
+    String m =
+        e.getCause() != null && e.getCause().getMessage() != null
+            ? e.getCause().getMessage()
+            : String.valueOf(e.getMessage());
     return m.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
   }
 
-  private void writeReport(Path dir, Dataset dataset, EvaluationResult r, Integer normalsSeen, PixelMetrics pm,
-      CaseKeeper cases, float mapMin, float mapMax) {
+  private void writeReport(
+      Path dir,
+      Dataset dataset,
+      EvaluationResult r,
+      Integer normalsSeen,
+      PixelMetrics pm,
+      CaseKeeper cases,
+      float mapMin,
+      float mapMax) {
     AtomicFiles.writeString(dir.resolve("metrics.json"), metricsJson(dataset, r, normalsSeen));
     StringBuilder csv = new StringBuilder("index,image,label,score,mask\n");
     double[] scores = r.scores();
     for (int i = 0; i < r.samples().size(); i++) {
       Sample s = r.samples().get(i);
-      csv.append(Csv.line(Integer.toString(i), s.image().toString(), Integer.toString(s.label()),
-          Double.toString(scores[i]), s.mask() == null ? "" : s.mask().toString())).append('\n');
+      csv.append(
+              Csv.line(
+                  Integer.toString(i),
+                  s.image().toString(),
+                  Integer.toString(s.label()),
+                  Double.toString(scores[i]),
+                  s.mask() == null ? "" : s.mask().toString()))
+          .append('\n');
     }
     AtomicFiles.writeString(dir.resolve("scores.csv"), csv.toString());
 
@@ -322,20 +395,37 @@ public final class DetectorEvaluator {
     PrCurve pr = Metrics.prCurve(r.scores(), r.labels());
     List<Plots.Series> rocSeries = new ArrayList<>();
     List<Plots.Series> prSeries = new ArrayList<>();
-    rocSeries.add(new Plots.Series(fmt("image AUROC %.3f", r.image().auroc()), roc.fpr(), roc.tpr(), false));
-    prSeries.add(new Plots.Series(fmt("image AP %.3f", r.image().averagePrecision()), pr.recall(), pr.precision(),
-        true));
+    rocSeries.add(
+        new Plots.Series(fmt("image AUROC %.3f", r.image().auroc()), roc.fpr(), roc.tpr(), false));
+    prSeries.add(
+        new Plots.Series(
+            fmt("image AP %.3f", r.image().averagePrecision()), pr.recall(), pr.precision(), true));
     if (pm != null) {
       RocCurve proc = pm.rocCurve(4000);
-      rocSeries.add(new Plots.Series(fmt("pixel AUROC %.3f", r.pixel().auroc()), proc.fpr(), proc.tpr(), false));
+      rocSeries.add(
+          new Plots.Series(
+              fmt("pixel AUROC %.3f", r.pixel().auroc()), proc.fpr(), proc.tpr(), false));
       PrCurve ppr = pm.prCurve(4000);
-      prSeries.add(new Plots.Series(fmt("pixel AP %.3f", r.pixel().averagePrecision()), ppr.recall(),
-          ppr.precision(), true));
+      prSeries.add(
+          new Plots.Series(
+              fmt("pixel AP %.3f", r.pixel().averagePrecision()),
+              ppr.recall(),
+              ppr.precision(),
+              true));
     }
-    AtomicFiles.writePng(dir.resolve("roc.png"), Plots.plot("ROC - " + dataset.name(), "false positive rate",
-        "true positive rate", rocSeries, true, 480));
-    AtomicFiles.writePng(dir.resolve("pr.png"), Plots.plot("Precision-recall - " + dataset.name(), "recall",
-        "precision", prSeries, false, 480));
+    AtomicFiles.writePng(
+        dir.resolve("roc.png"),
+        Plots.plot(
+            "ROC - " + dataset.name(),
+            "false positive rate",
+            "true positive rate",
+            rocSeries,
+            true,
+            480));
+    AtomicFiles.writePng(
+        dir.resolve("pr.png"),
+        Plots.plot(
+            "Precision-recall - " + dataset.name(), "recall", "precision", prSeries, false, 480));
     List<String> images = new ArrayList<>(List.of("roc.png", "pr.png"));
     List<OverlayGrid.Row> rows = cases.rows(mapMin, mapMax);
     if (!rows.isEmpty()) {
@@ -345,8 +435,10 @@ public final class DetectorEvaluator {
     List<HtmlReport.Entry> entries = new ArrayList<>();
     entries.add(new HtmlReport.Entry("image AUROC", fmt("%.4f", r.image().auroc())));
     if (r.imageAurocCi() != null) {
-      entries.add(new HtmlReport.Entry("image AUROC 95% CI", fmt("[%.4f, %.4f]", r.imageAurocCi().lower(),
-          r.imageAurocCi().upper())));
+      entries.add(
+          new HtmlReport.Entry(
+              "image AUROC 95% CI",
+              fmt("[%.4f, %.4f]", r.imageAurocCi().lower(), r.imageAurocCi().upper())));
     }
     entries.add(new HtmlReport.Entry("image AP", fmt("%.4f", r.image().averagePrecision())));
     entries.add(new HtmlReport.Entry("image F1-max", fmt("%.4f", r.image().f1Max())));
@@ -360,8 +452,14 @@ public final class DetectorEvaluator {
     }
     entries.add(new HtmlReport.Entry("images per second", fmt("%.2f", r.imagesPerSecond())));
     String subtitle = dataset.describe() + fmt("; evaluated in %.1f s", r.seconds());
-    AtomicFiles.writeString(dir.resolve("index.html"), HtmlReport.render("MediCLIP evaluation: " + dataset.name(),
-        subtitle, entries, images, List.of("metrics.json", "scores.csv")));
+    AtomicFiles.writeString(
+        dir.resolve("index.html"),
+        HtmlReport.render(
+            "MediCLIP evaluation: " + dataset.name(),
+            subtitle,
+            entries,
+            images,
+            List.of("metrics.json", "scores.csv")));
   }
 
   private String metricsJson(Dataset dataset, EvaluationResult r, Integer normalsSeen) {
@@ -372,7 +470,8 @@ public final class DetectorEvaluator {
     root.addProperty("test_anomalous", r.image().positives());
     root.addProperty("train_pool", dataset.train().size());
     if (normalsSeen != null) {
-      root.addProperty("normals_seen", normalsSeen); // shots plus validation normals of the detector's training
+      root.addProperty(
+          "normals_seen", normalsSeen); // shots plus validation normals of the detector's training
     }
     JsonObject image = new JsonObject();
     image.addProperty("auroc", r.image().auroc());
@@ -415,14 +514,17 @@ public final class DetectorEvaluator {
 
   // ------------------------------------------------------------------ best / worst cases
 
-  /** Keeps thumbnails of the best and worst cases only, so that memory does not grow with the dataset. */
+  /**
+   * Keeps thumbnails of the best and worst cases only, so that memory does not grow with the
+   * dataset.
+   */
   private static final class CaseKeeper {
     private final int perGroup;
     private final int size;
     // 0: anomalous, highest scores (best); 1: normal, lowest (best); 2: anomalous, lowest (worst);
     // 3: normal, highest (worst)
-    private final List<List<Case>> groups = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
-        new ArrayList<>());
+    private final List<List<Case>> groups =
+        List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
 
     CaseKeeper(int cases, int size) {
       this.perGroup = (cases + 1) / 2;
@@ -440,7 +542,10 @@ public final class DetectorEvaluator {
         boolean highFirst = g == 0 || g == 3;
         List<Case> list = groups.get(g);
         int pos = list.size();
-        while (pos > 0 && (highFirst ? r.score() > list.get(pos - 1).score : r.score() < list.get(pos - 1).score)) {
+        while (pos > 0
+            && (highFirst
+                ? r.score() > list.get(pos - 1).score
+                : r.score() < list.get(pos - 1).score)) {
           pos--;
         }
         if (pos < perGroup) {
@@ -458,9 +563,15 @@ public final class DetectorEvaluator {
     private Case thumbnail(int index, Sample sample, ScoredImage r, BufferedImage image) {
       float[] lum = ImageFiles.luminance(image);
       float[] img = ImageFiles.resizeBilinear(lum, image.getWidth(), image.getHeight(), size, size);
-      float[] map = r.hasMap() ? ImageFiles.resizeBilinear(r.anomalyMap().toArray(), r.anomalyMap().width(),
-          r.anomalyMap().height(), size, size)
-          : new float[size * size];
+      float[] map =
+          r.hasMap()
+              ? ImageFiles.resizeBilinear(
+                  r.anomalyMap().toArray(),
+                  r.anomalyMap().width(),
+                  r.anomalyMap().height(),
+                  size,
+                  size)
+              : new float[size * size];
       byte[] mask = sample.mask() == null ? null : ImageFiles.readMask(sample.mask(), size, size);
       return new Case(index, sample, r.score(), img, map, mask);
     }
@@ -476,17 +587,31 @@ public final class DetectorEvaluator {
           for (int i = 0; i < scaled.length; i++) {
             scaled[i] = (c.map[i] - lo) / range;
           }
-          String caption = String.format(Locale.ROOT, "%s: %s (%s) score %.4f", names[g],
-              c.sample.image().getFileName(), c.sample.anomalous() ? "anomalous" : "normal", c.score);
-          rows.add(new OverlayGrid.Row(caption, size, c.image, scaled, c.sample.anomalous() ? c.mask
-              : (c.mask == null ? new byte[size * size] : c.mask)));
+          String caption =
+              String.format(
+                  Locale.ROOT,
+                  "%s: %s (%s) score %.4f",
+                  names[g],
+                  c.sample.image().getFileName(),
+                  c.sample.anomalous() ? "anomalous" : "normal",
+                  c.score);
+          rows.add(
+              new OverlayGrid.Row(
+                  caption,
+                  size,
+                  c.image,
+                  scaled,
+                  c.sample.anomalous()
+                      ? c.mask
+                      : (c.mask == null ? new byte[size * size] : c.mask)));
         }
       }
       return rows;
     }
   }
 
-  private record Case(int index, Sample sample, double score, float[] image, float[] map, byte[] mask) {}
+  private record Case(
+      int index, Sample sample, double score, float[] image, float[] map, byte[] mask) {}
 
   /** Builder of {@link DetectorEvaluator}; each setter validates its value at once. */
   public static final class Builder {
@@ -504,8 +629,8 @@ public final class DetectorEvaluator {
     private Builder() {}
 
     /**
-     * Receives one line per test image that is skipped because it cannot be decoded, instead of the logger.
-     * Default: logged as a warning.
+     * Receives one line per test image that is skipped because it cannot be decoded, instead of the
+     * logger. Default: logged as a warning.
      *
      * @param sink the receiver
      * @return this builder
@@ -527,8 +652,8 @@ public final class DetectorEvaluator {
     }
 
     /**
-     * Side of the square grid at which pixel metrics are computed (maps resized bilinearly, masks nearest).
-     * Default 224, the MediCLIP reference resolution.
+     * Side of the square grid at which pixel metrics are computed (maps resized bilinearly, masks
+     * nearest). Default 224, the MediCLIP reference resolution.
      *
      * @param size 8 to 2048
      * @return this builder
@@ -558,8 +683,8 @@ public final class DetectorEvaluator {
      */
     public Builder optBootstrap(int resamples, long seed) {
       if (resamples != 0 && resamples < 10) {
-        throw new IllegalArgumentException("bootstrap resamples is " + resamples + "; use 0 to disable or at"
-            + " least 10");
+        throw new IllegalArgumentException(
+            "bootstrap resamples is " + resamples + "; use 0 to disable or at" + " least 10");
       }
       bootstrapResamples = resamples;
       bootstrapSeed = seed;
@@ -567,7 +692,8 @@ public final class DetectorEvaluator {
     }
 
     /**
-     * Number of best and of worst cases drawn in {@code overlays.png}. Default 4 (4 best + 4 worst rows).
+     * Number of best and of worst cases drawn in {@code overlays.png}. Default 4 (4 best + 4 worst
+     * rows).
      *
      * @param n 0 to 64
      * @return this builder
@@ -622,7 +748,8 @@ public final class DetectorEvaluator {
 
     private static int checkRange(String field, int value, int min, int max) {
       if (value < min || value > max) {
-        throw new IllegalArgumentException(field + " is " + value + "; it must be in [" + min + ", " + max + "]");
+        throw new IllegalArgumentException(
+            field + " is " + value + "; it must be in [" + min + ", " + max + "]");
       }
       return value;
     }

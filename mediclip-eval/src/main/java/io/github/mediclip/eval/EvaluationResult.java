@@ -1,12 +1,12 @@
 package io.github.mediclip.eval;
 
-import java.util.Objects;
-import java.util.Arrays;
 import io.github.mediclip.eval.data.Sample;
 import io.github.mediclip.eval.metrics.BinaryMetrics;
 import io.github.mediclip.eval.metrics.ConfidenceInterval;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The outcome of one {@link DetectorEvaluator} run.
@@ -16,16 +16,27 @@ import java.util.List;
  * @param scores image scores, aligned with {@code samples}
  * @param labels image labels (0/1), aligned with {@code samples}
  * @param image image-level AUROC, AP and F1-max
- * @param imageAurocCi bootstrap confidence interval of the image AUROC, or {@code null} when disabled
+ * @param imageAurocCi bootstrap confidence interval of the image AUROC, or {@code null} when
+ *     disabled
  * @param pixel pixel-level AUROC, AP and F1-max, or {@code null} (see {@code pixelNote})
- * @param aupro pixel AUPRO up to FPR 0.3 (normalised), or {@code NaN} when there are no pixel metrics
+ * @param aupro pixel AUPRO up to FPR 0.3 (normalised), or {@code NaN} when there are no pixel
+ *     metrics
  * @param pixelNote why pixel metrics are missing, or an empty string
  * @param seconds wall time of scoring and metrics (without report writing)
  * @param reportDir the report folder, or {@code null} when none was written
  */
-public record EvaluationResult(String dataset, List<Sample> samples, double[] scores, int[] labels,
-    BinaryMetrics image, ConfidenceInterval imageAurocCi, BinaryMetrics pixel, double aupro, String pixelNote,
-    double seconds, Path reportDir) {
+public record EvaluationResult(
+    String dataset,
+    List<Sample> samples,
+    double[] scores,
+    int[] labels,
+    BinaryMetrics image,
+    ConfidenceInterval imageAurocCi,
+    BinaryMetrics pixel,
+    double aupro,
+    String pixelNote,
+    double seconds,
+    Path reportDir) {
 
   /**
    * Copies the sample list and the arrays.
@@ -35,9 +46,11 @@ public record EvaluationResult(String dataset, List<Sample> samples, double[] sc
    * @param scores image scores, aligned with {@code samples}
    * @param labels image labels (0/1), aligned with {@code samples}
    * @param image image-level AUROC, AP and F1-max
-   * @param imageAurocCi bootstrap confidence interval of the image AUROC, or {@code null} when disabled
+   * @param imageAurocCi bootstrap confidence interval of the image AUROC, or {@code null} when
+   *     disabled
    * @param pixel pixel-level AUROC, AP and F1-max, or {@code null} (see {@code pixelNote})
-   * @param aupro pixel AUPRO up to FPR 0.3 (normalised), or {@code NaN} when there are no pixel metrics
+   * @param aupro pixel AUPRO up to FPR 0.3 (normalised), or {@code NaN} when there are no pixel
+   *     metrics
    * @param pixelNote why pixel metrics are missing, or an empty string
    * @param seconds wall time of scoring and metrics (without report writing)
    * @param reportDir the report folder, or {@code null} when none was written
@@ -123,8 +136,24 @@ public record EvaluationResult(String dataset, List<Sample> samples, double[] sc
   /** Summary without the per-sample arrays (which can be long). */
   @Override
   public String toString() {
-    return "EvaluationResult[dataset=" + dataset + ", samples=" + samples.size() + ", image=" + image
-        + ", imageAurocCi=" + imageAurocCi + ", pixel=" + pixel + ", aupro=" + aupro + ", pixelNote="
-        + pixelNote + ", seconds=" + seconds + ", reportDir=" + reportDir + "]";
+    return "EvaluationResult[dataset="
+        + dataset
+        + ", samples="
+        + samples.size()
+        + ", image="
+        + image
+        + ", imageAurocCi="
+        + imageAurocCi
+        + ", pixel="
+        + pixel
+        + ", aupro="
+        + aupro
+        + ", pixelNote="
+        + pixelNote
+        + ", seconds="
+        + seconds
+        + ", reportDir="
+        + reportDir
+        + "]";
   }
 }

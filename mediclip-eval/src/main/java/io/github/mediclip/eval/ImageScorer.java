@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Anything that scores images: a trained {@link MediClipDetector} (see {@link #of(MediClipDetector)}) or a test
- * fake. The {@link DetectorEvaluator} and {@link KShotSweep} work against this interface, so they can be tested without
- * an engine.
+ * Anything that scores images: a trained {@link MediClipDetector} (see {@link
+ * #of(MediClipDetector)}) or a test fake. The {@link DetectorEvaluator} and {@link KShotSweep} work
+ * against this interface, so they can be tested without an engine.
  */
 @FunctionalInterface
 public interface ImageScorer extends AutoCloseable {
@@ -41,8 +41,8 @@ public interface ImageScorer extends AutoCloseable {
   default void close() {}
 
   /**
-   * Adapts a detector: batches go through {@link MediClipDetector#predictBatch}, and {@link #close()} closes the
-   * detector.
+   * Adapts a detector: batches go through {@link MediClipDetector#predictBatch}, and {@link
+   * #close()} closes the detector.
    *
    * @param detector the detector
    * @return a scorer that owns the detector

@@ -19,19 +19,21 @@ import java.util.function.LongFunction;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The few-shot protocol of the paper: for each k in a list and each of several seeds, draw k normal training
- * images from the normal images of the training split ({@link KShotSampler}, the library's one k-shot draw, so
- * {@code MediClip.builder().optShots(k).optSeed(seed)} on the same pool trains on the same shots), build a scorer
- * from them, evaluate it on the full test split, and report mean ± standard deviation over the seeds per k as a
- * paper-style table ({@code table.md}, {@code table.csv}), with every run in {@code runs.csv} and the chosen files
- * in shot files {@code shots/k<k>_seed<seed>.txt} ({@link ShotFile}).
+ * The few-shot protocol of the paper: for each k in a list and each of several seeds, draw k normal
+ * training images from the normal images of the training split ({@link KShotSampler}, the library's
+ * one k-shot draw, so {@code MediClip.builder().optShots(k).optSeed(seed)} on the same pool trains
+ * on the same shots), build a scorer from them, evaluate it on the full test split, and report mean
+ * ± standard deviation over the seeds per k as a paper-style table ({@code table.md}, {@code
+ * table.csv}), with every run in {@code runs.csv} and the chosen files in shot files {@code
+ * shots/k<k>_seed<seed>.txt} ({@link ShotFile}).
  *
- * <p>This is the k-shot protocol: a factory is given only the k shots, so every run sees k normal images
- * ({@code normals_seen} in the tables; for {@link #mediClip} factories it is read from the detector's manifest).
- * With {@link Builder#optShots(List)} the shots are fixed (from a published shot file) instead of drawn.
+ * <p>This is the k-shot protocol: a factory is given only the k shots, so every run sees k normal
+ * images ({@code normals_seen} in the tables; for {@link #mediClip} factories it is read from the
+ * detector's manifest). With {@link Builder#optShots(List)} the shots are fixed (from a published
+ * shot file) instead of drawn.
  *
- * <p>The standard deviation is the population one (numpy's {@code np.std}, ddof 0), as few-shot papers usually
- * report; with one seed it is 0.
+ * <p>The standard deviation is the population one (numpy's {@code np.std}, ddof 0), as few-shot
+ * papers usually report; with one seed it is 0.
  *
  * <pre>{@code
  * KShotSweep.Result r = KShotSweep.builder()
@@ -61,7 +63,8 @@ public final class KShotSweep {
   /**
    * A factory that fits one MediCLIP detector per run on the shots' image files.
    *
-   * @param perSeed builds a configured {@link MediClip} for the run's seed (e.g. {@code optSeed(seed)})
+   * @param perSeed builds a configured {@link MediClip} for the run's seed (e.g. {@code
+   *     optSeed(seed)})
    * @return the factory
    */
   public static ScorerFactory mediClip(LongFunction<MediClip> perSeed) {
@@ -109,12 +112,17 @@ public final class KShotSweep {
    * @param k number of shots
    * @param seed the seed
    * @param shots the images drawn
-   * @param normalsSeen normal images the training saw: k for the k-shot protocol (the factory is given only the
-   *     shots); for a {@link #mediClip} factory, the detector manifest's count
+   * @param normalsSeen normal images the training saw: k for the k-shot protocol (the factory is
+   *     given only the shots); for a {@link #mediClip} factory, the detector manifest's count
    * @param result the evaluation
    * @param fitSeconds time spent in the factory (training)
    */
-  public record Run(int k, long seed, List<Sample> shots, int normalsSeen, EvaluationResult result,
+  public record Run(
+      int k,
+      long seed,
+      List<Sample> shots,
+      int normalsSeen,
+      EvaluationResult result,
       double fitSeconds) {}
 
   /**
@@ -139,14 +147,23 @@ public final class KShotSweep {
    *
    * @param k number of shots
    * @param runs number of seeds
-   * @param normalsSeen the largest number of normal images a run of this k saw (k in the k-shot protocol)
+   * @param normalsSeen the largest number of normal images a run of this k saw (k in the k-shot
+   *     protocol)
    * @param imageAuroc image AUROC
    * @param imageAp image average precision
    * @param imageF1Max image F1-max
    * @param pixelAuroc pixel AUROC, or {@code null} when the runs have no pixel metrics
    * @param aupro pixel AUPRO@0.3, or {@code null}
    */
-  public record Row(int k, int runs, int normalsSeen, Stat imageAuroc, Stat imageAp, Stat imageF1Max, Stat pixelAuroc, Stat aupro) {}
+  public record Row(
+      int k,
+      int runs,
+      int normalsSeen,
+      Stat imageAuroc,
+      Stat imageAp,
+      Stat imageF1Max,
+      Stat pixelAuroc,
+      Stat aupro) {}
 
   /**
    * The sweep's outcome.
@@ -174,12 +191,25 @@ public final class KShotSweep {
       }
       sb.append('\n');
       for (Row r : rows) {
-        sb.append("| ").append(r.k()).append(" | ").append(r.runs()).append(" | ").append(r.normalsSeen())
-            .append(" | ").append(r.imageAuroc().percent())
-            .append(" | ").append(r.imageAp().percent()).append(" | ").append(r.imageF1Max().percent()).append(" |");
+        sb.append("| ")
+            .append(r.k())
+            .append(" | ")
+            .append(r.runs())
+            .append(" | ")
+            .append(r.normalsSeen())
+            .append(" | ")
+            .append(r.imageAuroc().percent())
+            .append(" | ")
+            .append(r.imageAp().percent())
+            .append(" | ")
+            .append(r.imageF1Max().percent())
+            .append(" |");
         if (pixel) {
-          sb.append(' ').append(r.pixelAuroc() == null ? "n/a" : r.pixelAuroc().percent()).append(" | ")
-              .append(r.aupro() == null ? "n/a" : r.aupro().percent()).append(" |");
+          sb.append(' ')
+              .append(r.pixelAuroc() == null ? "n/a" : r.pixelAuroc().percent())
+              .append(" | ")
+              .append(r.aupro() == null ? "n/a" : r.aupro().percent())
+              .append(" |");
         }
         sb.append('\n');
       }
@@ -192,15 +222,27 @@ public final class KShotSweep {
      * @return the table as CSV text
      */
     public String csv() {
-      StringBuilder sb = new StringBuilder("k,seeds,normals_seen,image_auroc_mean,image_auroc_std,image_ap_mean,image_ap_std,"
-          + "image_f1max_mean,image_f1max_std,pixel_auroc_mean,pixel_auroc_std,aupro_mean,aupro_std\n");
+      StringBuilder sb =
+          new StringBuilder(
+              "k,seeds,normals_seen,image_auroc_mean,image_auroc_std,image_ap_mean,image_ap_std,"
+                  + "image_f1max_mean,image_f1max_std,pixel_auroc_mean,pixel_auroc_std,aupro_mean,aupro_std\n");
       for (Row r : rows) {
-        sb.append(Csv.line(Integer.toString(r.k()), Integer.toString(r.runs()), Integer.toString(r.normalsSeen()),
-            d(r.imageAuroc().mean()),
-            d(r.imageAuroc().std()), d(r.imageAp().mean()), d(r.imageAp().std()), d(r.imageF1Max().mean()),
-            d(r.imageF1Max().std()), r.pixelAuroc() == null ? "" : d(r.pixelAuroc().mean()),
-            r.pixelAuroc() == null ? "" : d(r.pixelAuroc().std()), r.aupro() == null ? "" : d(r.aupro().mean()),
-            r.aupro() == null ? "" : d(r.aupro().std()))).append('\n');
+        sb.append(
+                Csv.line(
+                    Integer.toString(r.k()),
+                    Integer.toString(r.runs()),
+                    Integer.toString(r.normalsSeen()),
+                    d(r.imageAuroc().mean()),
+                    d(r.imageAuroc().std()),
+                    d(r.imageAp().mean()),
+                    d(r.imageAp().std()),
+                    d(r.imageF1Max().mean()),
+                    d(r.imageF1Max().std()),
+                    r.pixelAuroc() == null ? "" : d(r.pixelAuroc().mean()),
+                    r.pixelAuroc() == null ? "" : d(r.pixelAuroc().std()),
+                    r.aupro() == null ? "" : d(r.aupro().mean()),
+                    r.aupro() == null ? "" : d(r.aupro().std())))
+            .append('\n');
       }
       return sb.toString();
     }
@@ -225,7 +267,8 @@ public final class KShotSweep {
     this.factory = b.factory;
     this.shots = b.shots.clone();
     this.seeds = b.seeds.clone();
-    this.evaluator = b.evaluator != null ? b.evaluator : DetectorEvaluator.builder().optBootstrap(0, 0).build();
+    this.evaluator =
+        b.evaluator != null ? b.evaluator : DetectorEvaluator.builder().optBootstrap(0, 0).build();
     this.reports = b.reports;
     this.listener = b.listener;
     this.fixedShots = b.fixedShots;
@@ -244,8 +287,8 @@ public final class KShotSweep {
   /**
    * Runs every (k, seed) pair and writes the tables.
    *
-   * @param outDir folder for table.md, table.csv, runs.csv, shots/ (and per-run reports when enabled), or
-   *     {@code null} to write nothing
+   * @param outDir folder for table.md, table.csv, runs.csv, shots/ (and per-run reports when
+   *     enabled), or {@code null} to write nothing
    * @return all runs and the aggregated table
    * @throws IllegalStateException wrapping a factory failure, naming k and seed
    */
@@ -255,11 +298,18 @@ public final class KShotSweep {
     List<Run> runs = new ArrayList<>();
     for (int k : shots) {
       if (k > pool.size()) {
-        throw new IllegalArgumentException("k is " + k + " but the training pool of " + dataset.name() + " has only "
-            + pool.size() + " normal images");
+        throw new IllegalArgumentException(
+            "k is "
+                + k
+                + " but the training pool of "
+                + dataset.name()
+                + " has only "
+                + pool.size()
+                + " normal images");
       }
       for (long seed : seeds) {
-        List<Sample> chosen = fixedShots != null ? pick(pool, fixedShots) : KShotSampler.sample(pool, k, seed);
+        List<Sample> chosen =
+            fixedShots != null ? pick(pool, fixedShots) : KShotSampler.sample(pool, k, seed);
         long t0 = System.nanoTime();
         EvaluationResult result;
         double fitSeconds;
@@ -267,7 +317,8 @@ public final class KShotSweep {
         try {
           scorer = factory.create(k, seed, chosen);
         } catch (Exception e) {
-          throw new IllegalStateException("training failed for k = " + k + ", seed = " + seed + ": " + e, e);
+          throw new IllegalStateException(
+              "training failed for k = " + k + ", seed = " + seed + ": " + e, e);
         }
         Objects.requireNonNull(scorer, "factory returned null for k = " + k + ", seed = " + seed);
         fitSeconds = (System.nanoTime() - t0) / 1e9;
@@ -279,7 +330,9 @@ public final class KShotSweep {
         Run run = new Run(k, seed, chosen, normalsSeen, result, fitSeconds);
         runs.add(run);
         if (outDir != null) {
-          ShotFile.write(outDir.resolve("shots").resolve(runName(k, seed) + ShotFile.EXTENSION), root,
+          ShotFile.write(
+              outDir.resolve("shots").resolve(runName(k, seed) + ShotFile.EXTENSION),
+              root,
               chosen.stream().map(Sample::image).toList());
         }
         if (listener != null) {
@@ -292,25 +345,47 @@ public final class KShotSweep {
       List<EvaluationResult> rs = runs.stream().filter(r -> r.k() == k).map(Run::result).toList();
       boolean pixel = rs.stream().allMatch(EvaluationResult::hasPixelMetrics);
       int seen = runs.stream().filter(r -> r.k() == k).mapToInt(Run::normalsSeen).max().orElse(k);
-      rows.add(new Row(k, rs.size(), seen, stat(rs, r -> r.image().auroc()), stat(rs, r -> r.image().averagePrecision()),
-          stat(rs, r -> r.image().f1Max()), pixel ? stat(rs, r -> r.pixel().auroc()) : null,
-          pixel ? stat(rs, EvaluationResult::aupro) : null));
+      rows.add(
+          new Row(
+              k,
+              rs.size(),
+              seen,
+              stat(rs, r -> r.image().auroc()),
+              stat(rs, r -> r.image().averagePrecision()),
+              stat(rs, r -> r.image().f1Max()),
+              pixel ? stat(rs, r -> r.pixel().auroc()) : null,
+              pixel ? stat(rs, EvaluationResult::aupro) : null));
     }
     Result result = new Result(dataset.name(), runs, rows);
     if (outDir != null) {
-      AtomicFiles.writeString(outDir.resolve("table.md"), "# " + dataset.name() + ": k-shot sweep, seeds "
-          + Arrays.toString(seeds) + "\n\n" + result.markdown());
+      AtomicFiles.writeString(
+          outDir.resolve("table.md"),
+          "# "
+              + dataset.name()
+              + ": k-shot sweep, seeds "
+              + Arrays.toString(seeds)
+              + "\n\n"
+              + result.markdown());
       AtomicFiles.writeString(outDir.resolve("table.csv"), result.csv());
-      StringBuilder csv = new StringBuilder("k,seed,normals_seen,image_auroc,image_ap,image_f1max,pixel_auroc,aupro,fit_seconds,"
-          + "eval_seconds\n");
+      StringBuilder csv =
+          new StringBuilder(
+              "k,seed,normals_seen,image_auroc,image_ap,image_f1max,pixel_auroc,aupro,fit_seconds,"
+                  + "eval_seconds\n");
       for (Run r : runs) {
         EvaluationResult e = r.result();
-        csv.append(Csv.line(Integer.toString(r.k()), Long.toString(r.seed()), Integer.toString(r.normalsSeen()),
-            Double.toString(e.image().auroc()),
-            Double.toString(e.image().averagePrecision()), Double.toString(e.image().f1Max()),
-            e.hasPixelMetrics() ? Double.toString(e.pixel().auroc()) : "",
-            e.hasPixelMetrics() ? Double.toString(e.aupro()) : "", Double.toString(r.fitSeconds()),
-            Double.toString(e.seconds()))).append('\n');
+        csv.append(
+                Csv.line(
+                    Integer.toString(r.k()),
+                    Long.toString(r.seed()),
+                    Integer.toString(r.normalsSeen()),
+                    Double.toString(e.image().auroc()),
+                    Double.toString(e.image().averagePrecision()),
+                    Double.toString(e.image().f1Max()),
+                    e.hasPixelMetrics() ? Double.toString(e.pixel().auroc()) : "",
+                    e.hasPixelMetrics() ? Double.toString(e.aupro()) : "",
+                    Double.toString(r.fitSeconds()),
+                    Double.toString(e.seconds())))
+            .append('\n');
       }
       AtomicFiles.writeString(outDir.resolve("runs.csv"), csv.toString());
     }
@@ -321,9 +396,13 @@ public final class KShotSweep {
     return "k" + k + "_seed" + seed;
   }
 
-  /** The normal images of the training split in path order ({@link KShotSampler#inPathOrder}): the pool. */
+  /**
+   * The normal images of the training split in path order ({@link KShotSampler#inPathOrder}): the
+   * pool.
+   */
   static List<Sample> normalPool(Dataset d) {
-    return KShotSampler.inPathOrder(d.train().stream().filter(s -> !s.anomalous()).toList(), Sample::image);
+    return KShotSampler.inPathOrder(
+        d.train().stream().filter(s -> !s.anomalous()).toList(), Sample::image);
   }
 
   /** The pool's samples for the given shot files, in the file's order. */
@@ -331,9 +410,19 @@ public final class KShotSweep {
     List<Sample> out = new ArrayList<>();
     for (Path f : files) {
       Path want = f.toAbsolutePath().normalize();
-      Sample s = pool.stream().filter(p -> p.image().toAbsolutePath().normalize().equals(want)).findFirst()
-          .orElseThrow(() -> new IllegalArgumentException("shot " + f + " is not a normal training image of the"
-              + " dataset (" + pool.size() + " in its pool); check the shot file and --data"));
+      Sample s =
+          pool.stream()
+              .filter(p -> p.image().toAbsolutePath().normalize().equals(want))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "shot "
+                              + f
+                              + " is not a normal training image of the"
+                              + " dataset ("
+                              + pool.size()
+                              + " in its pool); check the shot file and --data"));
       out.add(s);
     }
     return out;
@@ -409,7 +498,8 @@ public final class KShotSweep {
       }
       for (int k : ks) {
         if (k < 1) {
-          throw new IllegalArgumentException("shots contains " + k + "; every k must be at least 1");
+          throw new IllegalArgumentException(
+              "shots contains " + k + "; every k must be at least 1");
         }
       }
       if (Arrays.stream(ks).distinct().count() != ks.length) {
@@ -424,13 +514,15 @@ public final class KShotSweep {
     }
 
     /**
-     * Uses these shots (e.g. read from a published shot file with {@link ShotFile#read}) for every seed instead
-     * of drawing them; k is their number. Each must be a normal image of the dataset's training split. The seeds
-     * still drive everything else (head initialisation, synthesis, validation). Default: none (shots are drawn).
+     * Uses these shots (e.g. read from a published shot file with {@link ShotFile#read}) for every
+     * seed instead of drawing them; k is their number. Each must be a normal image of the dataset's
+     * training split. The seeds still drive everything else (head initialisation, synthesis,
+     * validation). Default: none (shots are drawn).
      *
      * @param files the shot files, at least one
      * @return this builder
-     * @throws IllegalStateException when shot counts were already set with {@link #optShots(int...)}
+     * @throws IllegalStateException when shot counts were already set with {@link
+     *     #optShots(int...)}
      */
     public Builder optShots(List<Path> files) {
       Objects.requireNonNull(files, "shots");
@@ -438,7 +530,8 @@ public final class KShotSweep {
         throw new IllegalArgumentException("shots is empty; give at least one shot file");
       }
       if (shotCountsSet) {
-        throw new IllegalStateException("shots: shot counts " + Arrays.toString(shots) + " were already set");
+        throw new IllegalStateException(
+            "shots: shot counts " + Arrays.toString(shots) + " were already set");
       }
       fixedShots = List.copyOf(files);
       shots = new int[] {files.size()};
@@ -446,8 +539,8 @@ public final class KShotSweep {
     }
 
     /**
-     * The folder that shot files are written relative to. Default: the deepest folder that holds every training
-     * image.
+     * The folder that shot files are written relative to. Default: the deepest folder that holds
+     * every training image.
      *
      * @param root the dataset folder
      * @return this builder

@@ -5,15 +5,15 @@ import io.github.mediclip.synth.GrayImage;
 import java.util.Objects;
 
 /**
- * What a scorer says about one image: an image-level score and, optionally, a pixel anomaly map. It is
- * the scorer-neutral part of a detector's {@link Prediction}, with the same component names and types
- * ({@link Prediction#score()}, {@link Prediction#anomalyMap()}); {@link #of(Prediction)} shares the
- * prediction's (immutable) map without copying it. A {@code Prediction} adds what only a calibrated
- * detector knows: the normalised score, the decision and the mask.
+ * What a scorer says about one image: an image-level score and, optionally, a pixel anomaly map. It
+ * is the scorer-neutral part of a detector's {@link Prediction}, with the same component names and
+ * types ({@link Prediction#score()}, {@link Prediction#anomalyMap()}); {@link #of(Prediction)}
+ * shares the prediction's (immutable) map without copying it. A {@code Prediction} adds what only a
+ * calibrated detector knows: the normalised score, the decision and the mask.
  *
  * @param score image anomaly score, finite, higher = more anomalous
- * @param anomalyMap the anomaly map, or {@code null} for image-level-only scorers; any resolution (the
- *     evaluator resizes it bilinearly to its pixel-evaluation size)
+ * @param anomalyMap the anomaly map, or {@code null} for image-level-only scorers; any resolution
+ *     (the evaluator resizes it bilinearly to its pixel-evaluation size)
  */
 public record ScoredImage(double score, GrayImage anomalyMap) {
 
@@ -42,8 +42,8 @@ public record ScoredImage(double score, GrayImage anomalyMap) {
   public static ScoredImage of(double score, float[] map, int width, int height) {
     Objects.requireNonNull(map, "map");
     if (width <= 0 || height <= 0 || (long) width * height != map.length) {
-      throw new IllegalArgumentException("map has " + map.length + " values but width * height = " + width
-          + " * " + height);
+      throw new IllegalArgumentException(
+          "map has " + map.length + " values but width * height = " + width + " * " + height);
     }
     return new ScoredImage(score, GrayImage.of(width, height, map));
   }

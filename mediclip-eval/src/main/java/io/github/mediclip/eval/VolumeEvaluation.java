@@ -60,6 +60,10 @@ public record VolumeEvaluation(
    * @param sliceLabels one label per slice (from the mask)
    */
   public record VolumeResult(
-      String name, double score, int label, String intensityPolicy, double[] sliceScores,
+      String name,
+      double score,
+      int label,
+      String intensityPolicy,
+      double[] sliceScores,
       int[] sliceLabels) {}
 }

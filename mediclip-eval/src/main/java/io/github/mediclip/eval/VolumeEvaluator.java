@@ -15,9 +15,9 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * Evaluates a detector on a {@link VolumeDataset}: every slice of every volume is scored, slice labels
- * come from the masks, and slice-level, voxel-level and volume-level metrics are computed exactly
- * ({@link Metrics}, {@link PixelMetrics}).
+ * Evaluates a detector on a {@link VolumeDataset}: every slice of every volume is scored, slice
+ * labels come from the masks, and slice-level, voxel-level and volume-level metrics are computed
+ * exactly ({@link Metrics}, {@link PixelMetrics}).
  */
 public final class VolumeEvaluator {
 
@@ -36,8 +36,8 @@ public final class VolumeEvaluator {
       MediClipDetector detector, VolumeDataset data, VolumeScoring scoring) {
     Objects.requireNonNull(detector, "detector");
     Objects.requireNonNull(scoring, "scoring");
-    return evaluate(data, v -> detector.predictVolume(v, detector.defaultPolicy(v), scoring),
-        scoring.spec());
+    return evaluate(
+        data, v -> detector.predictVolume(v, detector.defaultPolicy(v), scoring), scoring.spec());
   }
 
   /**
@@ -62,14 +62,33 @@ public final class VolumeEvaluator {
       MedicalVolume v = MedicalImages.read(e.volume());
       MedicalVolume m = MedicalImages.read(e.mask());
       if (v.slices() != m.slices() || v.rows() != m.rows() || v.columns() != m.columns()) {
-        throw new MediClipException(e.mask() + ": the mask is " + m.columns() + "x" + m.rows() + "x"
-            + m.slices() + " (columns x rows x slices) but its volume " + e.volume() + " is "
-            + v.columns() + "x" + v.rows() + "x" + v.slices() + "; give a mask of the volume's size");
+        throw new MediClipException(
+            e.mask()
+                + ": the mask is "
+                + m.columns()
+                + "x"
+                + m.rows()
+                + "x"
+                + m.slices()
+                + " (columns x rows x slices) but its volume "
+                + e.volume()
+                + " is "
+                + v.columns()
+                + "x"
+                + v.rows()
+                + "x"
+                + v.slices()
+                + "; give a mask of the volume's size");
       }
       VolumePrediction vp = scorer.apply(v);
       if (vp.slices().size() != v.slices()) {
-        throw new MediClipException(e.volume() + ": the scorer returned " + vp.slices().size()
-            + " slice predictions for " + v.slices() + " slices");
+        throw new MediClipException(
+            e.volume()
+                + ": the scorer returned "
+                + vp.slices().size()
+                + " slice predictions for "
+                + v.slices()
+                + " slices");
       }
       double[] ss = new double[v.slices()];
       int[] sl = new int[v.slices()];
@@ -89,8 +108,9 @@ public final class VolumeEvaluator {
         sliceScores.add(ss[k]);
         sliceLabels.add(sl[k]);
       }
-      results.add(new VolumeEvaluation.VolumeResult(e.name(), vp.score(), label,
-          vp.intensityPolicy(), ss, sl));
+      results.add(
+          new VolumeEvaluation.VolumeResult(
+              e.name(), vp.score(), label, vp.intensityPolicy(), ss, sl));
     }
     double[] s = sliceScores.stream().mapToDouble(Double::doubleValue).toArray();
     int[] l = sliceLabels.stream().mapToInt(Integer::intValue).toArray();
@@ -100,10 +120,19 @@ public final class VolumeEvaluator {
     for (int x : l) {
       anomalous += x;
     }
-    return new VolumeEvaluation(results.size(), s.length, anomalous, auroc(s, l), ap(s, l),
+    return new VolumeEvaluation(
+        results.size(),
+        s.length,
+        anomalous,
+        auroc(s, l),
+        ap(s, l),
         pixels.anomalousPixelCount() == 0 || pixels.anomalousPixelCount() == pixels.pixelCount()
-            ? Double.NaN : pixels.auroc(),
-        pixels.regionCount() == 0 ? Double.NaN : pixels.aupro(), auroc(vs, vl), scoring, results);
+            ? Double.NaN
+            : pixels.auroc(),
+        pixels.regionCount() == 0 ? Double.NaN : pixels.aupro(),
+        auroc(vs, vl),
+        scoring,
+        results);
   }
 
   private static boolean twoClasses(int[] l) {

@@ -25,8 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class DetectorEvaluatorTest {
 
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
   static Dataset dataset;
 
   @BeforeAll
@@ -41,8 +40,15 @@ class DetectorEvaluatorTest {
     try {
       OracleScorer scorer = new OracleScorer(dataset, 0.12, 5);
       long[] progress = new long[2];
-      DetectorEvaluator evaluator = DetectorEvaluator.builder().optBatchSize(4).optPixelSize(48).optBootstrap(100, 3)
-          .optOverlayCases(2).optThumbnailSize(64).optProgress(new CountingProgress(progress)).build();
+      DetectorEvaluator evaluator =
+          DetectorEvaluator.builder()
+              .optBatchSize(4)
+              .optPixelSize(48)
+              .optBootstrap(100, 3)
+              .optOverlayCases(2)
+              .optThumbnailSize(64)
+              .optProgress(new CountingProgress(progress))
+              .build();
       Path out = tmp.resolve("report");
       EvaluationResult r = evaluator.evaluate(scorer, dataset, out);
 
@@ -61,15 +67,23 @@ class DetectorEvaluatorTest {
       for (Sample s : dataset.test()) {
         BufferedImage img = ImageFiles.read(s.image());
         ScoredImage si = scorer.score(img);
-        float[] map = ImageFiles.resizeBilinear(si.anomalyMap().toArray(), si.anomalyMap().width(), si.anomalyMap().height(), 48, 48);
+        float[] map =
+            ImageFiles.resizeBilinear(
+                si.anomalyMap().toArray(),
+                si.anomalyMap().width(),
+                si.anomalyMap().height(),
+                48,
+                48);
         byte[] mask = s.mask() == null ? new byte[48 * 48] : ImageFiles.readMask(s.mask(), 48, 48);
         check.add(map, mask, 48, 48);
       }
       assertThat(r.pixel().auroc()).isEqualTo(check.auroc());
       assertThat(r.aupro()).isEqualTo(check.aupro());
 
-      JsonObject json = JsonParser.parseString(Files.readString(out.resolve("metrics.json"))).getAsJsonObject();
-      assertThat(json.getAsJsonObject("image").get("auroc").getAsDouble()).isEqualTo(r.image().auroc());
+      JsonObject json =
+          JsonParser.parseString(Files.readString(out.resolve("metrics.json"))).getAsJsonObject();
+      assertThat(json.getAsJsonObject("image").get("auroc").getAsDouble())
+          .isEqualTo(r.image().auroc());
       assertThat(json.getAsJsonObject("pixel").get("aupro_0.3").getAsDouble()).isEqualTo(r.aupro());
       assertThat(json.get("test_anomalous").getAsInt()).isEqualTo(6);
 
@@ -85,7 +99,8 @@ class DetectorEvaluatorTest {
       BufferedImage grid = ImageIO.read(out.resolve("overlays.png").toFile());
       assertThat(grid.getWidth()).isEqualTo(3 * 64 + 4 * 6);
       String html = Files.readString(out.resolve("index.html"));
-      assertThat(html).contains("<td>image AUROC</td>", "roc.png", "overlays.png", "scores.csv")
+      assertThat(html)
+          .contains("<td>image AUROC</td>", "roc.png", "overlays.png", "scores.csv")
           .contains(String.format(Locale.ROOT, "%.4f", r.image().auroc()));
       try (var files = Files.list(out)) {
         assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
@@ -97,8 +112,10 @@ class DetectorEvaluatorTest {
 
   @Test
   void imageOnlyScorersGetImageMetricsAndAClearPixelNote() {
-    ImageScorer byBrightness = image -> ScoredImage.of(ImageFiles.luminance(image)[image.getWidth() * 30 + 30]);
-    EvaluationResult r = DetectorEvaluator.builder().optBootstrap(0, 0).build().evaluate(byBrightness, dataset);
+    ImageScorer byBrightness =
+        image -> ScoredImage.of(ImageFiles.luminance(image)[image.getWidth() * 30 + 30]);
+    EvaluationResult r =
+        DetectorEvaluator.builder().optBootstrap(0, 0).build().evaluate(byBrightness, dataset);
     assertThat(r.hasPixelMetrics()).isFalse();
     assertThat(r.pixelNote()).isEqualTo("the scorer returned no anomaly map");
     assertThat(r.aupro()).isNaN();
@@ -108,23 +125,25 @@ class DetectorEvaluatorTest {
 
   @Test
   void scorerMistakesAreNamed() {
-    ImageScorer broken = new ImageScorer() {
-      @Override
-      public ScoredImage score(BufferedImage image) {
-        return ScoredImage.of(0);
-      }
+    ImageScorer broken =
+        new ImageScorer() {
+          @Override
+          public ScoredImage score(BufferedImage image) {
+            return ScoredImage.of(0);
+          }
 
-      @Override
-      public List<ScoredImage> scoreBatch(List<BufferedImage> images) {
-        return List.of();
-      }
-    };
+          @Override
+          public List<ScoredImage> scoreBatch(List<BufferedImage> images) {
+            return List.of();
+          }
+        };
     assertThatThrownBy(() -> DetectorEvaluator.builder().build().evaluate(broken, dataset))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageEndingWith("returned 0 results for a batch of 8 images");
     assertThatThrownBy(() -> DetectorEvaluator.builder().optBatchSize(0))
         .hasMessage("batchSize is 0; it must be in [1, 4096]");
-    assertThatThrownBy(() -> new ScoredImage(Double.NaN, null)).hasMessage("score is NaN; it must be finite");
+    assertThatThrownBy(() -> new ScoredImage(Double.NaN, null))
+        .hasMessage("score is NaN; it must be finite");
     assertThatThrownBy(() -> ScoredImage.of(1, new float[3], 2, 2))
         .hasMessage("map has 3 values but width * height = 2 * 2");
   }
@@ -133,64 +152,88 @@ class DetectorEvaluatorTest {
   void kShotSweepAggregatesPerK() throws Exception {
     Path out = tmp.resolve("sweep");
     List<String> calls = new java.util.ArrayList<>();
-    KShotSweep.Result result = KShotSweep.builder()
-        .setDataset(dataset)
-        .setFactory((k, seed, shots) -> {
-          assertThat(shots).hasSize(k);
-          calls.add(k + "/" + seed);
-          return new OracleScorer(dataset, 0.05 * k + 0.01 * seed, seed);
-        })
-        .optShots(1, 4)
-        .optSeeds(0, 1, 2)
-        .optEvaluator(DetectorEvaluator.builder().optBootstrap(0, 0).optPixelSize(32).build())
-        .build()
-        .run(out);
+    KShotSweep.Result result =
+        KShotSweep.builder()
+            .setDataset(dataset)
+            .setFactory(
+                (k, seed, shots) -> {
+                  assertThat(shots).hasSize(k);
+                  calls.add(k + "/" + seed);
+                  return new OracleScorer(dataset, 0.05 * k + 0.01 * seed, seed);
+                })
+            .optShots(1, 4)
+            .optSeeds(0, 1, 2)
+            .optEvaluator(DetectorEvaluator.builder().optBootstrap(0, 0).optPixelSize(32).build())
+            .build()
+            .run(out);
     assertThat(calls).containsExactly("1/0", "1/1", "1/2", "4/0", "4/1", "4/2");
     assertThat(result.rows()).hasSize(2);
     KShotSweep.Row row = result.rows().get(1);
-    double[] aurocs = result.runs().stream().filter(r -> r.k() == 4).mapToDouble(r -> r.result().image().auroc())
-        .toArray();
+    double[] aurocs =
+        result.runs().stream()
+            .filter(r -> r.k() == 4)
+            .mapToDouble(r -> r.result().image().auroc())
+            .toArray();
     double mean = (aurocs[0] + aurocs[1] + aurocs[2]) / 3;
-    double std = Math.sqrt(((aurocs[0] - mean) * (aurocs[0] - mean) + (aurocs[1] - mean) * (aurocs[1] - mean)
-        + (aurocs[2] - mean) * (aurocs[2] - mean)) / 3);
+    double std =
+        Math.sqrt(
+            ((aurocs[0] - mean) * (aurocs[0] - mean)
+                    + (aurocs[1] - mean) * (aurocs[1] - mean)
+                    + (aurocs[2] - mean) * (aurocs[2] - mean))
+                / 3);
     assertThat(row.imageAuroc().mean()).isCloseTo(mean, within(1e-15));
     assertThat(row.imageAuroc().std()).isCloseTo(std, within(1e-15));
     assertThat(row.pixelAuroc()).isNotNull();
 
     List<String> md = Files.readAllLines(out.resolve("table.md"));
     assertThat(md.get(2))
-        .isEqualTo("| k | seeds | normals seen | image AUROC | image AP | image F1-max | pixel AUROC | AUPRO@0.3 |");
+        .isEqualTo(
+            "| k | seeds | normals seen | image AUROC | image AP | image F1-max | pixel AUROC | AUPRO@0.3 |");
     // a factory is given only the shots: the k-shot protocol sees k normal images
     assertThat(md.get(5)).startsWith("| 4 | 3 | 4 | " + row.imageAuroc().percent() + " |");
     assertThat(row.normalsSeen()).isEqualTo(4);
     List<String> csv = Files.readAllLines(out.resolve("table.csv"));
     assertThat(csv).hasSize(3);
     assertThat(csv.get(0)).startsWith("k,seeds,normals_seen,image_auroc_mean,");
-    assertThat(csv.get(2)).startsWith("4,3,4," + row.imageAuroc().mean() + "," + row.imageAuroc().std() + ",");
+    assertThat(csv.get(2))
+        .startsWith("4,3,4," + row.imageAuroc().mean() + "," + row.imageAuroc().std() + ",");
     List<String> runs = Files.readAllLines(out.resolve("runs.csv"));
     assertThat(runs).hasSize(7);
     assertThat(runs.get(4)).startsWith("4,0,4,");
-    // the shot file lists the run's shots, drawn by the one sampler from the normal images in path order
-    KShotSweep.Run run = result.runs().stream().filter(r -> r.k() == 4 && r.seed() == 1).findFirst().orElseThrow();
-    List<Sample> pool = io.github.mediclip.train.KShotSampler.inPathOrder(
-        dataset.train().stream().filter(x -> !x.anomalous()).toList(), Sample::image);
+    // the shot file lists the run's shots, drawn by the one sampler from the normal images in path
+    // order
+    KShotSweep.Run run =
+        result.runs().stream().filter(r -> r.k() == 4 && r.seed() == 1).findFirst().orElseThrow();
+    List<Sample> pool =
+        io.github.mediclip.train.KShotSampler.inPathOrder(
+            dataset.train().stream().filter(x -> !x.anomalous()).toList(), Sample::image);
     assertThat(run.shots()).isEqualTo(io.github.mediclip.train.KShotSampler.sample(pool, 4, 1));
-    assertThat(io.github.mediclip.train.ShotFile.read(out.resolve("shots/k4_seed1.txt"), shotRoot(pool)))
+    assertThat(
+            io.github.mediclip.train.ShotFile.read(
+                out.resolve("shots/k4_seed1.txt"), shotRoot(pool)))
         .isEqualTo(run.shots().stream().map(Sample::image).toList());
   }
 
   @Test
   void sweepValidatesItsSettings() {
     assertThatThrownBy(() -> KShotSweep.builder().setDataset(dataset).build())
-        .isInstanceOf(IllegalStateException.class).hasMessage("factory is required: call setFactory(...)");
-    assertThatThrownBy(() -> KShotSweep.builder().optShots(1, 1)).hasMessage("shots [1, 1] has duplicates");
-    KShotSweep tooMany = KShotSweep.builder().setDataset(dataset)
-        .setFactory((k, s, shots) -> image -> ScoredImage.of(0)).optShots(7).build();
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("factory is required: call setFactory(...)");
+    assertThatThrownBy(() -> KShotSweep.builder().optShots(1, 1))
+        .hasMessage("shots [1, 1] has duplicates");
+    KShotSweep tooMany =
+        KShotSweep.builder()
+            .setDataset(dataset)
+            .setFactory((k, s, shots) -> image -> ScoredImage.of(0))
+            .optShots(7)
+            .build();
     assertThatThrownBy(() -> tooMany.run(null))
         .hasMessage("k is 7 but the training pool of phantom has only 6 normal images");
   }
 
-  /** The deepest folder holding every image of the pool (KShotSweep's default root for shot files). */
+  /**
+   * The deepest folder holding every image of the pool (KShotSweep's default root for shot files).
+   */
   private static Path shotRoot(List<Sample> pool) {
     Path root = pool.get(0).image().toAbsolutePath().getParent();
     for (Sample x : pool) {

@@ -24,15 +24,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Compiles every {@code ```java} block of README.md and docs/*.md against this module's test class path
- * (core, eval, synth and synth's test kit), and runs the blocks marked runnable.
+ * Compiles every {@code ```java} block of README.md and docs/*.md against this module's test class
+ * path (core, eval, synth and synth's test kit), and runs the blocks marked runnable.
  *
  * <ul>
  *   <li>A block that declares a top-level type is compiled as its own source file; any other block
- *       becomes the body of a method. Its {@code import} lines go to the top of the file. The blocks of
- *       one document share a package, so a later block may use a type that an earlier one declares.
- *   <li>A block preceded by the line {@code <!-- snippet: run -->} is also run (method bodies only), in
- *       document order. Such blocks must need nothing but the library: no model folder, no data.
+ *       becomes the body of a method. Its {@code import} lines go to the top of the file. The
+ *       blocks of one document share a package, so a later block may use a type that an earlier one
+ *       declares.
+ *   <li>A block preceded by the line {@code <!-- snippet: run -->} is also run (method bodies
+ *       only), in document order. Such blocks must need nothing but the library: no model folder,
+ *       no data.
  * </ul>
  */
 public class DocsSnippetsTest {
@@ -41,9 +43,11 @@ public class DocsSnippetsTest {
       Pattern.compile("(<!-- snippet: run -->\\n)?```java\\n(.*?)```", Pattern.DOTALL);
   private static final Pattern TYPE =
       Pattern.compile(
-          "^(?:public |final |abstract )*(?:class|interface|record|enum) (\\w+)", Pattern.MULTILINE);
+          "^(?:public |final |abstract )*(?:class|interface|record|enum) (\\w+)",
+          Pattern.MULTILINE);
 
-  private static final Pattern PACKAGE = Pattern.compile("^package ([\\w.]+);\\n", Pattern.MULTILINE);
+  private static final Pattern PACKAGE =
+      Pattern.compile("^package ([\\w.]+);\\n", Pattern.MULTILINE);
 
   /**
    * A compiled block: its class and whether it runs.
@@ -82,15 +86,18 @@ public class DocsSnippetsTest {
     // docs/spark.md needs Spark's class path, which this module does not have: mediclip-spark's
     // SparkDocsSnippetsTest compiles it with this same method.
     List<Path> docs =
-        documents(root).stream().filter(d -> !d.getFileName().toString().equals("spark.md")).toList();
+        documents(root).stream()
+            .filter(d -> !d.getFileName().toString().equals("spark.md"))
+            .toList();
     List<Snippet> snippets = compileAndRun(tmp, docs);
     assertThat(snippets).as("java blocks in README.md and docs/").hasSizeGreaterThan(10);
     assertThat(snippets).as("runnable blocks").anyMatch(Snippet::run);
   }
 
   /**
-   * Compiles every Java block of {@code docs} against the calling test's class path and runs the blocks
-   * marked runnable (see the class comment). Reused by modules whose documents need more on the class path.
+   * Compiles every Java block of {@code docs} against the calling test's class path and runs the
+   * blocks marked runnable (see the class comment). Reused by modules whose documents need more on
+   * the class path.
    *
    * @param tmp an empty scratch folder
    * @param docs the Markdown documents
@@ -116,7 +123,9 @@ public class DocsSnippetsTest {
         String source;
         String blockPkg = pkg;
         if (type.find()) {
-          assertThat(run).as(doc.getFileName() + " block " + n + ": only method bodies run").isFalse();
+          assertThat(run)
+              .as(doc.getFileName() + " block " + n + ": only method bodies run")
+              .isFalse();
           cls = type.group(1);
           Matcher declared = PACKAGE.matcher(split.code);
           String code = split.code;
@@ -162,8 +171,9 @@ public class DocsSnippetsTest {
   }
 
   /**
-   * The README's consumer example is the project that the consumer check (mediclip-it) builds and runs: its
-   * Java class and logging configuration verbatim, and its pom up to the check's own additions.
+   * The README's consumer example is the project that the consumer check (mediclip-it) builds and
+   * runs: its Java class and logging configuration verbatim, and its pom up to the check's own
+   * additions.
    */
   @Test
   void readmeConsumerExampleIsTheConsumerCheck() throws IOException {

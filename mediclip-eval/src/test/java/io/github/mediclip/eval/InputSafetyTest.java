@@ -31,8 +31,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 10, input side, in the library: bad files in data sets are skipped with a report (header and decode failures
- * alike, named pipes never opened), sample lists stay inside the data folder, report folders are swapped in whole.
+ * Issue 10, input side, in the library: bad files in data sets are skipped with a report (header
+ * and decode failures alike, named pipes never opened), sample lists stay inside the data folder,
+ * report folders are swapped in whole.
  */
 class InputSafetyTest {
 
@@ -79,7 +80,10 @@ class InputSafetyTest {
     a.forEach((k, v) -> assertThat(b.get(k)).as(k.toString()).isEqualTo(v));
   }
 
-  /** A plain-layout data set with 4 + 4 readable test images and the given extra files in test/normal. */
+  /**
+   * A plain-layout data set with 4 + 4 readable test images and the given extra files in
+   * test/normal.
+   */
   Path plainData(boolean withHostileFiles) throws Exception {
     Path root = tmp.resolve("data");
     Path train = Files.createDirectories(root.resolve("train/normal"));
@@ -107,9 +111,13 @@ class InputSafetyTest {
     Path root = plainData(true);
     Map<Path, byte[]> before = snapshot(root);
     List<String> readerWarnings = new ArrayList<>();
-    Dataset ds = DatasetReader.read(root, Layout.AUTO,
-        DatasetReader.Options.skipUnreadable().withWarnings(readerWarnings::add));
-    // the header check catches the bomb, the broken link and the pipe (never opened); the truncated PNG passes it
+    Dataset ds =
+        DatasetReader.read(
+            root,
+            Layout.AUTO,
+            DatasetReader.Options.skipUnreadable().withWarnings(readerWarnings::add));
+    // the header check catches the bomb, the broken link and the pipe (never opened); the truncated
+    // PNG passes it
     assertThat(readerWarnings).hasSize(3);
     assertThat(String.join("\n", readerWarnings))
         .contains("n2x-bomb.png: image is 40000 x 40000 = 1600000000 pixels, more than the limit")
@@ -119,34 +127,48 @@ class InputSafetyTest {
 
     List<String> evalWarnings = new ArrayList<>();
     List<String> scored = new ArrayList<>();
-    ImageScorer scorer = image -> {
-      scored.add(image.getWidth() + "x" + image.getHeight());
-      return ScoredImage.of(ImageFiles.luminance(image)[5]);
-    };
+    ImageScorer scorer =
+        image -> {
+          scored.add(image.getWidth() + "x" + image.getHeight());
+          return ScoredImage.of(ImageFiles.luminance(image)[5]);
+        };
     Path report = tmp.resolve("report");
-    EvaluationResult r = DetectorEvaluator.builder().optBootstrap(0, 0).optBatchSize(3).optWarnings(evalWarnings::add)
-        .build().evaluate(scorer, ds, report);
+    EvaluationResult r =
+        DetectorEvaluator.builder()
+            .optBootstrap(0, 0)
+            .optBatchSize(3)
+            .optWarnings(evalWarnings::add)
+            .build()
+            .evaluate(scorer, ds, report);
     // the same words as the reader's report: "skipping <path>: <reason>"
-    assertThat(evalWarnings).singleElement().asString()
-        .startsWith("skipping " + root.resolve("test/normal/n1x-truncated.png") + ": corrupt or truncated image");
+    assertThat(evalWarnings)
+        .singleElement()
+        .asString()
+        .startsWith(
+            "skipping "
+                + root.resolve("test/normal/n1x-truncated.png")
+                + ": corrupt or truncated image");
     assertThat(r.samples()).hasSize(8).noneMatch(s -> s.image().toString().contains("truncated"));
     assertThat(scored).hasSize(8); // images after the bad one were scored
     assertThat(Files.readAllLines(report.resolve("scores.csv"))).hasSize(9);
     assertSame(before, snapshot(root));
     try (Stream<Path> s = Files.list(tmp)) {
-      assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("data", "report");
+      assertThat(s.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("data", "report");
     }
   }
 
   @Test
-  void aReportFolderAmongTheTestImagesOrHoldingForeignFilesIsRefusedBeforeScoring() throws Exception {
+  void aReportFolderAmongTheTestImagesOrHoldingForeignFilesIsRefusedBeforeScoring()
+      throws Exception {
     Path root = plainData(false);
     Dataset ds = DatasetReader.read(root, Layout.AUTO);
     int[] calls = {0};
-    ImageScorer scorer = image -> {
-      calls[0]++;
-      return ScoredImage.of(1);
-    };
+    ImageScorer scorer =
+        image -> {
+          calls[0]++;
+          return ScoredImage.of(1);
+        };
     DetectorEvaluator ev = DetectorEvaluator.builder().optBootstrap(0, 0).build();
     Map<Path, byte[]> before = snapshot(root);
     assertThatThrownBy(() -> ev.evaluate(scorer, ds, root.resolve("test/normal/report")))
@@ -158,7 +180,10 @@ class InputSafetyTest {
     Files.writeString(foreign.resolve("metrics.json"), "{}");
     Files.writeString(foreign.resolve("chapter1.tex"), "mine");
     assertThatThrownBy(() -> ev.evaluate(scorer, ds, foreign))
-        .hasMessageContaining("cannot replace evaluation report " + foreign + ": it holds 'chapter1.tex', which we never write there");
+        .hasMessageContaining(
+            "cannot replace evaluation report "
+                + foreign
+                + ": it holds 'chapter1.tex', which we never write there");
     assertThat(calls[0]).isZero();
     assertThat(foreign.resolve("chapter1.tex")).hasContent("mine");
     assertSame(before, snapshot(root));
@@ -171,26 +196,36 @@ class InputSafetyTest {
     Files.writeString(report.resolve("metrics.json"), "old");
     Files.writeString(report.resolve("index.html"), "old");
     OutputFolders.Kind kind = OutputFolders.EVALUATION_REPORT;
-    assertThatThrownBy(() -> OutputFolders.write(report, kind, dir -> {
-      try {
-        Files.writeString(dir.resolve("metrics.json"), "new");
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      throw new UncheckedIOException(new IOException("No space left on device"));
-    })).hasMessageContaining("No space left on device");
+    assertThatThrownBy(
+            () ->
+                OutputFolders.write(
+                    report,
+                    kind,
+                    dir -> {
+                      try {
+                        Files.writeString(dir.resolve("metrics.json"), "new");
+                      } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                      }
+                      throw new UncheckedIOException(new IOException("No space left on device"));
+                    }))
+        .hasMessageContaining("No space left on device");
     assertThat(report.resolve("metrics.json")).hasContent("old");
     assertThat(report.resolve("index.html")).hasContent("old");
     try (Stream<Path> s = Files.list(tmp)) {
-      assertThat(s.map(p -> p.getFileName().toString())).containsExactly("report"); // no temp sibling left
+      assertThat(s.map(p -> p.getFileName().toString()))
+          .containsExactly("report"); // no temp sibling left
     }
-    OutputFolders.write(report, kind, dir -> {
-      try {
-        Files.writeString(dir.resolve("metrics.json"), "new");
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
+    OutputFolders.write(
+        report,
+        kind,
+        dir -> {
+          try {
+            Files.writeString(dir.resolve("metrics.json"), "new");
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
     assertThat(report.resolve("metrics.json")).hasContent("new");
     assertThat(report.resolve("index.html")).doesNotExist(); // no mix of the old and the new run
     try (Stream<Path> s = Files.list(tmp)) {
@@ -207,34 +242,55 @@ class InputSafetyTest {
     Files.write(root.resolve("images/bad.png"), png(16, 16, 2));
     Path secret = Files.writeString(tmp.resolve("passwd"), "root:x:0:0:SECRET\n");
     Path outsideImage = Files.write(tmp.resolve("outside.png"), png(16, 16, 3));
-    Files.writeString(root.resolve("samples/train.json"), String.join("\n",
-        "{\"filename\": \"ok.png\", \"label\": 0}",
-        "{\"filename\": \"../../passwd\", \"label\": 0}",
-        "{\"filename\": \"" + secret.toAbsolutePath() + "\", \"label\": 0}",
-        "{\"filename\": \"ok.png\", \"label\": 0, oops}",
-        ""), StandardCharsets.UTF_8);
-    Files.writeString(root.resolve("samples/test.json"), String.join("\n",
-        "{\"filename\": \"ok.png\", \"label\": 0}",
-        "{\"filename\": \"bad.png\", \"label\": 1, \"mask\": \"../../outside.png\"}",
-        ""), StandardCharsets.UTF_8);
+    Files.writeString(
+        root.resolve("samples/train.json"),
+        String.join(
+            "\n",
+            "{\"filename\": \"ok.png\", \"label\": 0}",
+            "{\"filename\": \"../../passwd\", \"label\": 0}",
+            "{\"filename\": \"" + secret.toAbsolutePath() + "\", \"label\": 0}",
+            "{\"filename\": \"ok.png\", \"label\": 0, oops}",
+            ""),
+        StandardCharsets.UTF_8);
+    Files.writeString(
+        root.resolve("samples/test.json"),
+        String.join(
+            "\n",
+            "{\"filename\": \"ok.png\", \"label\": 0}",
+            "{\"filename\": \"bad.png\", \"label\": 1, \"mask\": \"../../outside.png\"}",
+            ""),
+        StandardCharsets.UTF_8);
     Map<Path, byte[]> before = snapshot(tmp);
-    DatasetException e = (DatasetException) org.assertj.core.api.Assertions.catchThrowable(
-        () -> DatasetReader.read(root, Layout.AUTO, DatasetReader.Options.skipUnreadable()));
+    DatasetException e =
+        (DatasetException)
+            org.assertj.core.api.Assertions.catchThrowable(
+                () ->
+                    DatasetReader.read(root, Layout.AUTO, DatasetReader.Options.skipUnreadable()));
     assertThat(e).isNotNull();
     List<String> problems = e.problems().stream().map(Object::toString).toList();
     assertThat(problems).hasSize(4);
-    assertThat(problems.get(0)).contains("train.json").contains("line 2: field \"filename\" points outside the"
-        + " dataset folder");
+    assertThat(problems.get(0))
+        .contains("train.json")
+        .contains("line 2: field \"filename\" points outside the" + " dataset folder");
     assertThat(problems.get(1)).contains("line 3: field \"filename\" points outside");
-    assertThat(problems.get(2)).contains("line 4 is not valid JSON (").doesNotContain("\n").doesNotContain("See http");
-    assertThat(problems.get(3)).contains("test.json").contains("line 2: field \"mask\" points outside");
-    assertThat(String.join(" ", problems) + e.getMessage()).doesNotContain("SECRET").doesNotContain("root:x");
+    assertThat(problems.get(2))
+        .contains("line 4 is not valid JSON (")
+        .doesNotContain("\n")
+        .doesNotContain("See http");
+    assertThat(problems.get(3))
+        .contains("test.json")
+        .contains("line 2: field \"mask\" points outside");
+    assertThat(String.join(" ", problems) + e.getMessage())
+        .doesNotContain("SECRET")
+        .doesNotContain("root:x");
     assertSame(before, snapshot(tmp));
 
     // allowed explicitly: the outside mask is used
-    Files.writeString(root.resolve("samples/train.json"), "{\"filename\": \"ok.png\", \"label\": 0}\n");
-    Dataset ds = DatasetReader.read(root, Layout.AUTO,
-        DatasetReader.Options.strict().withPathsOutsideRoot(true));
+    Files.writeString(
+        root.resolve("samples/train.json"), "{\"filename\": \"ok.png\", \"label\": 0}\n");
+    Dataset ds =
+        DatasetReader.read(
+            root, Layout.AUTO, DatasetReader.Options.strict().withPathsOutsideRoot(true));
     assertThat(ds.test().get(1).mask()).isEqualTo(outsideImage.toAbsolutePath().normalize());
   }
 }

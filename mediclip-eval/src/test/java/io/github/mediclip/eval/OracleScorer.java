@@ -10,8 +10,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * A fake detector for tests: it recognises each test image by its pixels and answers with the ground-truth mask
- * plus seeded noise (a good but imperfect detector), at the image's own resolution.
+ * A fake detector for tests: it recognises each test image by its pixels and answers with the
+ * ground-truth mask plus seeded noise (a good but imperfect detector), at the image's own
+ * resolution.
  */
 final class OracleScorer implements ImageScorer {
 

@@ -58,7 +58,9 @@ class VolumeEvaluatorTest {
     Files.write(file, b.array());
   }
 
-  /** A volume with a bright 3x3 blob (value 900 over a background of 100..160) in the given slices. */
+  /**
+   * A volume with a bright 3x3 blob (value 900 over a background of 100..160) in the given slices.
+   */
   static void pair(Path dir, String name, int... blobSlices) throws IOException {
     float[][] v = new float[N][W * H];
     float[][] m = new float[N][W * H];
@@ -111,7 +113,10 @@ class VolumeEvaluatorTest {
     VolumeDataset d = VolumeDataset.read(dir);
     assertThat(d.volumes()).extracting(VolumeDataset.Entry::name).containsExactly("a", "b");
     assertThat(d.volumes().get(0).mask()).isEqualTo(dir.resolve("a_mask.nii"));
-    assertThat(d.skipped()).singleElement().asString().startsWith(dir.resolve("c.nii") + ": no mask c_mask.nii.gz");
+    assertThat(d.skipped())
+        .singleElement()
+        .asString()
+        .startsWith(dir.resolve("c.nii") + ": no mask c_mask.nii.gz");
     Files.move(dir.resolve("b.nii"), dir.resolve("b.moved"));
     assertThatThrownBy(() -> VolumeDataset.read(dir))
         .isInstanceOf(MediClipException.class)
@@ -155,7 +160,8 @@ class VolumeEvaluatorTest {
     byte[] m = Files.readAllBytes(dir.resolve("c_mask.nii"));
     ByteBuffer.wrap(m).order(ByteOrder.LITTLE_ENDIAN).putShort(46, (short) 4); // 5 -> 4 slices
     Files.write(dir.resolve("c_mask.nii"), m);
-    assertThatThrownBy(() -> VolumeEvaluator.evaluate(VolumeDataset.read(dir), oracle(false), "max"))
+    assertThatThrownBy(
+            () -> VolumeEvaluator.evaluate(VolumeDataset.read(dir), oracle(false), "max"))
         .isInstanceOf(MediClipException.class)
         .hasMessageStartingWith(dir.resolve("c_mask.nii") + ": the mask is 16x12x4")
         .hasMessageContaining("is 16x12x5");
@@ -165,7 +171,8 @@ class VolumeEvaluatorTest {
   void lggSliceLabelsFromMasksEqualLabelsCsv() throws IOException {
     String shared = System.getProperty("mediclip.shared.dir");
     Path dir = shared == null ? null : Paths.get(shared, "data", "lgg-volumes");
-    Assumptions.assumeTrue(dir != null && Files.isDirectory(dir.resolve("nifti")),
+    Assumptions.assumeTrue(
+        dir != null && Files.isDirectory(dir.resolve("nifti")),
         "lgg-volumes not found at " + dir + "; skipping");
     VolumeDataset d = VolumeDataset.read(dir.resolve("nifti"));
     assertThat(d.volumes()).hasSize(8);
@@ -180,7 +187,9 @@ class VolumeEvaluatorTest {
     int n = 0;
     for (VolumeEvaluation.VolumeResult r : e.perVolume()) {
       for (int k = 0; k < r.sliceLabels().length; k++) {
-        assertThat(r.sliceLabels()[k]).as(r.name() + " slice " + k).isEqualTo(csv.get(r.name() + "/" + k));
+        assertThat(r.sliceLabels()[k])
+            .as(r.name() + " slice " + k)
+            .isEqualTo(csv.get(r.name() + "/" + k));
         n++;
       }
     }

@@ -30,33 +30,46 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code mediclip inspect FILE|SERIES_DIR [--npy OUT]}: reads a DICOM file, a DICOM series folder or a
- * NIfTI file, prints its metadata as one JSON line (keys of unknown values, e.g. a NIfTI window, are left
- * out), and optionally writes the decoded modality values.
+ * {@code mediclip inspect FILE|SERIES_DIR [--npy OUT]}: reads a DICOM file, a DICOM series folder
+ * or a NIfTI file, prints its metadata as one JSON line (keys of unknown values, e.g. a NIfTI
+ * window, are left out), and optionally writes the decoded modality values.
  */
-@Command(name = "inspect", mixinStandardHelpOptions = true,
-    description = {"Reads a DICOM file, a DICOM series folder or a NIfTI file (.nii, .nii.gz, .hdr) and prints"
-        + " its metadata as one JSON line: format, transfer syntax UID and name, modality, rows, columns,"
-        + " slices (frames), bits, photometric interpretation, rescale, window, spacing, value range and"
-        + " the default intensity policy.",
-        "With --npy, also writes the decoded modality values (after rescale) as float32 with shape"
-            + " [slices, rows, columns]."})
+@Command(
+    name = "inspect",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Reads a DICOM file, a DICOM series folder or a NIfTI file (.nii, .nii.gz, .hdr) and prints"
+          + " its metadata as one JSON line: format, transfer syntax UID and name, modality, rows, columns,"
+          + " slices (frames), bits, photometric interpretation, rescale, window, spacing, value range and"
+          + " the default intensity policy.",
+      "With --npy, also writes the decoded modality values (after rescale) as float32 with shape"
+          + " [slices, rows, columns]."
+    })
 final class InspectCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "FILE|SERIES_DIR",
+  @Parameters(
+      index = "0",
+      paramLabel = "FILE|SERIES_DIR",
       description = "A DICOM file, a folder holding one DICOM series, or a NIfTI file.")
   Path source;
 
-  @Option(names = "--npy", paramLabel = "OUT",
+  @Option(
+      names = "--npy",
+      paramLabel = "OUT",
       description = "Write the modality values as a float32 .npy of shape [slices, rows, columns].")
   Path npy;
 
-  @Option(names = "--volume", paramLabel = "N", defaultValue = "0",
+  @Option(
+      names = "--volume",
+      paramLabel = "N",
+      defaultValue = "0",
       description = "Volume of a 4D NIfTI file to read (0-based; default: ${DEFAULT-VALUE}).")
   int volume;
 
-  @Option(names = "--series", paramLabel = "UID",
+  @Option(
+      names = "--series",
+      paramLabel = "UID",
       description = "SeriesInstanceUID to read when the folder holds several series.")
   String series;
 
@@ -144,9 +157,14 @@ final class InspectCommand implements Callable<Integer> {
     if (dir != null) {
       Files.createDirectories(dir);
     }
-    StringBuilder header = new StringBuilder(String.format(Locale.ROOT,
-        "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d, %d), }", v.slices(), v.rows(),
-        v.columns()));
+    StringBuilder header =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d, %d), }",
+                v.slices(),
+                v.rows(),
+                v.columns()));
     while ((10 + header.length() + 1) % 64 != 0) {
       header.append(' ');
     }
@@ -156,12 +174,15 @@ final class InspectCommand implements Callable<Integer> {
     try {
       try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
         ByteBuffer pre = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
-        pre.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.ISO_8859_1)).put((byte) 1)
-            .put((byte) 0).putShort((short) h.length);
+        pre.put((byte) 0x93)
+            .put("NUMPY".getBytes(StandardCharsets.ISO_8859_1))
+            .put((byte) 1)
+            .put((byte) 0)
+            .putShort((short) h.length);
         os.write(pre.array());
         os.write(h);
-        ByteBuffer bb = ByteBuffer.allocate(4 * v.rows() * v.columns())
-            .order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer bb =
+            ByteBuffer.allocate(4 * v.rows() * v.columns()).order(ByteOrder.LITTLE_ENDIAN);
         for (int k = 0; k < v.slices(); k++) {
           bb.clear();
           bb.asFloatBuffer().put(v.slice(k));

@@ -28,15 +28,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The public API is a deliberate, documented list (issue 11): the packages that the modules export must
- * be exactly the table "Exported packages" in {@code docs/architecture.md}, and no public signature of
- * an exported type may mention a type from a package that is not exported.
+ * The public API is a deliberate, documented list (issue 11): the packages that the modules export
+ * must be exactly the table "Exported packages" in {@code docs/architecture.md}, and no public
+ * signature of an exported type may mention a type from a package that is not exported.
  *
- * <p>The exports are read from every {@code module-info.java} of the repository (so a new module, such
- * as one added by another change, is covered without editing this test); a published module without a
- * {@code module-info.java} counts every package that holds a public type as exported. The signatures
- * are checked with ArchUnit on the classes of every module on this test's class path (synth, core,
- * eval, examples).
+ * <p>The exports are read from every {@code module-info.java} of the repository (so a new module,
+ * such as one added by another change, is covered without editing this test); a published module
+ * without a {@code module-info.java} counts every package that holds a public type as exported. The
+ * signatures are checked with ArchUnit on the classes of every module on this test's class path
+ * (synth, core, eval, examples).
  */
 class PublicApiArchitectureTest {
 
@@ -65,12 +65,16 @@ class PublicApiArchitectureTest {
     List<String> problems = new ArrayList<>();
     for (String p : undocumented) {
       problems.add(
-          p + " is exported by " + exported.get(p) + " but not listed in docs/architecture.md"
+          p
+              + " is exported by "
+              + exported.get(p)
+              + " but not listed in docs/architecture.md"
               + " (\"Exported packages\"): move it to an internal package, or document why users need it");
     }
     for (String p : notExported) {
       problems.add(
-          p + " is listed in docs/architecture.md (\"Exported packages\") but no module exports it:"
+          p
+              + " is listed in docs/architecture.md (\"Exported packages\") but no module exports it:"
               + " remove the row or export the package");
     }
     assertThat(problems).as("exported packages vs docs/architecture.md").isEmpty();
@@ -173,9 +177,11 @@ class PublicApiArchitectureTest {
           continue;
         }
         if (m.contains(JavaModifier.STATIC) && !m.contains(JavaModifier.FINAL)) {
-          problems.add(c.getName() + "." + f.getName() + " is a public static field that is not final");
+          problems.add(
+              c.getName() + "." + f.getName() + " is a public static field that is not final");
         } else if (f.getRawType().isArray()) {
-          problems.add(c.getName() + "." + f.getName() + " is a public array (callers can change it)");
+          problems.add(
+              c.getName() + "." + f.getName() + " is a public array (callers can change it)");
         }
       }
     }
@@ -241,7 +247,10 @@ class PublicApiArchitectureTest {
     return out;
   }
 
-  /** Package to module folder, for every unqualified export (or public package of a module without one). */
+  /**
+   * Package to module folder, for every unqualified export (or public package of a module without
+   * one).
+   */
   static Map<String, String> exportedPackages(Path root) throws IOException {
     Map<String, String> out = new TreeMap<>();
     List<Path> modules;
@@ -262,12 +271,18 @@ class PublicApiArchitectureTest {
           out.put(m.group(1), name);
         }
       } else if (!notPublished(module)) {
-        // A class-path-only module (mediclip-spark: Spark's jars have no legal automatic module names) cannot
-        // hide packages from the JVM; its API is every package with a public type except the `internal` ones,
-        // the same convention that japicmp's `*.internal.*` exclusion and docs/architecture.md state.
+        // A class-path-only module (mediclip-spark: Spark's jars have no legal automatic module
+        // names) cannot
+        // hide packages from the JVM; its API is every package with a public type except the
+        // `internal` ones,
+        // the same convention that japicmp's `*.internal.*` exclusion and docs/architecture.md
+        // state.
         for (String p : packagesWithPublicTypes(module.resolve("src/main/java"))) {
           if (!p.endsWith(".internal") && !p.contains(".internal.")) {
-            out.put(p, name + " (no module-info.java: every non-internal package with a public type is public)");
+            out.put(
+                p,
+                name
+                    + " (no module-info.java: every non-internal package with a public type is public)");
           }
         }
       }

@@ -55,8 +55,8 @@ class InspectCommandTest {
     for (int i = 0; i < 3; i++) {
       shapeOut[i] = Integer.parseInt(parts[i].trim());
     }
-    ByteBuffer bb = ByteBuffer.wrap(all, 10 + hlen, all.length - 10 - hlen)
-        .order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer bb =
+        ByteBuffer.wrap(all, 10 + hlen, all.length - 10 - hlen).order(ByteOrder.LITTLE_ENDIAN);
     float[] v = new float[bb.remaining() / 4];
     bb.asFloatBuffer().get(v);
     return v;
@@ -66,7 +66,8 @@ class InspectCommandTest {
   void niftiMetadataAndNpyOfModalityValues() throws Exception {
     Path nii = smallNifti(tmp.resolve("v.nii"));
     Path out = tmp.resolve("out/v.npy");
-    CliTestSupport.Result r = CliTestSupport.run("inspect", nii.toString(), "--npy", out.toString());
+    CliTestSupport.Result r =
+        CliTestSupport.run("inspect", nii.toString(), "--npy", out.toString());
     assertThat(r.exitCode()).as(r.err()).isZero();
     JsonObject o = JsonParser.parseString(r.lastLine()).getAsJsonObject();
     assertThat(o.get("format").getAsString()).isEqualTo("NIfTI-1");
@@ -82,7 +83,8 @@ class InspectCommandTest {
     int[] shape = new int[3];
     float[] v = readNpy(out, shape);
     assertThat(shape).containsExactly(2, 2, 3);
-    // voxel (i, j, k) stored at i + 3 j + 6 k holds 2 n - 6; npy [k][r = j][c = i]; value = 0.5 s + 10
+    // voxel (i, j, k) stored at i + 3 j + 6 k holds 2 n - 6; npy [k][r = j][c = i]; value = 0.5 s +
+    // 10
     float[] want = new float[12];
     for (int n = 0; n < 12; n++) {
       want[n] = 0.5f * (2 * n - 6) + 10;
@@ -99,7 +101,9 @@ class InspectCommandTest {
     Path out = tmp.resolve("x.npy");
     CliTestSupport.Result r = CliTestSupport.run("inspect", f.toString(), "--npy", out.toString());
     assertThat(r.exitCode()).isEqualTo(MediClipCli.EXIT_FAILURE);
-    assertThat(r.err().strip()).doesNotContain("\n").contains(f.toString())
+    assertThat(r.err().strip())
+        .doesNotContain("\n")
+        .contains(f.toString())
         .contains("not a DICOM Part 10 file");
     assertThat(out).doesNotExist();
     try (Stream<Path> s = Files.list(tmp)) {
@@ -110,7 +114,8 @@ class InspectCommandTest {
   static Path lggVolumes() {
     String shared = System.getProperty("mediclip.shared.dir");
     Path dir = shared == null ? null : Paths.get(shared, "data", "lgg-volumes");
-    Assumptions.assumeTrue(dir != null && Files.isDirectory(dir.resolve("dicom")),
+    Assumptions.assumeTrue(
+        dir != null && Files.isDirectory(dir.resolve("dicom")),
         "lgg-volumes not found at " + dir + "; skipping");
     return dir;
   }
@@ -120,8 +125,9 @@ class InspectCommandTest {
     Path dir = lggVolumes();
     String patient = "TCGA_CS_4944_20010208";
     Path out = tmp.resolve("rle.npy");
-    CliTestSupport.Result r = CliTestSupport.run("inspect", dir.resolve("dicom/" + patient).toString(),
-        "--npy", out.toString());
+    CliTestSupport.Result r =
+        CliTestSupport.run(
+            "inspect", dir.resolve("dicom/" + patient).toString(), "--npy", out.toString());
     assertThat(r.exitCode()).as(r.err()).isZero();
     JsonObject o = JsonParser.parseString(r.lastLine()).getAsJsonObject();
     assertThat(o.get("format").getAsString()).isEqualTo("DICOM");
@@ -140,22 +146,35 @@ class InspectCommandTest {
   }
 
   /**
-   * Cross-check with pydicom and nibabel (third-party readers) where they are installed: the .npy of
-   * every uncompressed/RLE/deflated series equals pydicom's modality values sorted by position, and the
-   * NIfTI's equals nibabel's {@code get_fdata()[:, :, k].T}. Skips without python3, numpy, pydicom or
-   * nibabel.
+   * Cross-check with pydicom and nibabel (third-party readers) where they are installed: the .npy
+   * of every uncompressed/RLE/deflated series equals pydicom's modality values sorted by position,
+   * and the NIfTI's equals nibabel's {@code get_fdata()[:, :, k].T}. Skips without python3, numpy,
+   * pydicom or nibabel.
    */
   @Test
   void npyEqualsPydicomAndNibabel() throws Exception {
     Path dir = lggVolumes();
-    Assumptions.assumeTrue(python("import numpy, pydicom, nibabel") == 0,
+    Assumptions.assumeTrue(
+        python("import numpy, pydicom, nibabel") == 0,
         "python3 with numpy, pydicom and nibabel not available; skipping the cross-check");
     List<String> checks = new ArrayList<>();
-    for (String patient : new String[] {"TCGA_CS_4942_19970222", "TCGA_CS_4943_20000902",
-        "TCGA_CS_4944_20010208", "TCGA_CS_5393_19990606", "TCGA_CS_5395_19981004"}) {
+    for (String patient :
+        new String[] {
+          "TCGA_CS_4942_19970222",
+          "TCGA_CS_4943_20000902",
+          "TCGA_CS_4944_20010208",
+          "TCGA_CS_5393_19990606",
+          "TCGA_CS_5395_19981004"
+        }) {
       Path npy = tmp.resolve(patient + ".npy");
-      assertThat(CliTestSupport.run("inspect", dir.resolve("dicom/" + patient).toString(), "--npy",
-          npy.toString()).exitCode()).isZero();
+      assertThat(
+              CliTestSupport.run(
+                      "inspect",
+                      dir.resolve("dicom/" + patient).toString(),
+                      "--npy",
+                      npy.toString())
+                  .exitCode())
+          .isZero();
       checks.add("check_dicom(" + q(dir.resolve("dicom/" + patient)) + ", " + q(npy) + ")");
       Path nnpy = tmp.resolve(patient + "-nii.npy");
       Path nii = dir.resolve("nifti/" + patient + ".nii.gz");
@@ -163,22 +182,24 @@ class InspectCommandTest {
           .isZero();
       checks.add("check_nifti(" + q(nii) + ", " + q(nnpy) + ")");
     }
-    String script = String.join("\n",
-        "import glob, numpy as np, pydicom, nibabel as nib",
-        "def check_dicom(d, npy):",
-        "    ds = [pydicom.dcmread(f) for f in glob.glob(d + '/*')]",
-        "    ds.sort(key=lambda x: float(x.ImagePositionPatient[2]))",
-        "    ref = np.stack([x.pixel_array * float(x.RescaleSlope) + float(x.RescaleIntercept)"
-            + " for x in ds]).astype(np.float32)",
-        "    got = np.load(npy)",
-        "    assert got.shape == ref.shape and np.array_equal(got, ref), d",
-        "def check_nifti(f, npy):",
-        "    img = nib.load(f); a = img.get_fdata()",
-        "    ref = np.stack([a[:, :, k].T for k in range(a.shape[2])]).astype(np.float32)",
-        "    got = np.load(npy)",
-        "    assert got.shape == ref.shape and np.array_equal(got, ref), f",
-        String.join("\n", checks),
-        "print('ok')");
+    String script =
+        String.join(
+            "\n",
+            "import glob, numpy as np, pydicom, nibabel as nib",
+            "def check_dicom(d, npy):",
+            "    ds = [pydicom.dcmread(f) for f in glob.glob(d + '/*')]",
+            "    ds.sort(key=lambda x: float(x.ImagePositionPatient[2]))",
+            "    ref = np.stack([x.pixel_array * float(x.RescaleSlope) + float(x.RescaleIntercept)"
+                + " for x in ds]).astype(np.float32)",
+            "    got = np.load(npy)",
+            "    assert got.shape == ref.shape and np.array_equal(got, ref), d",
+            "def check_nifti(f, npy):",
+            "    img = nib.load(f); a = img.get_fdata()",
+            "    ref = np.stack([a[:, :, k].T for k in range(a.shape[2])]).astype(np.float32)",
+            "    got = np.load(npy)",
+            "    assert got.shape == ref.shape and np.array_equal(got, ref), f",
+            String.join("\n", checks),
+            "print('ok')");
     assertThat(python(script)).as("pydicom/nibabel cross-check").isZero();
   }
 
@@ -186,10 +207,13 @@ class InspectCommandTest {
     return "'" + p.toAbsolutePath().toString().replace("'", "\\'") + "'";
   }
 
-  /** Debian's python3-pydicom/python3-nibabel live under the system interpreter, not a pyenv one. */
+  /**
+   * Debian's python3-pydicom/python3-nibabel live under the system interpreter, not a pyenv one.
+   */
   private static int python(String code) throws Exception {
     int rc = python("python3", code);
-    return rc == 0 || !Files.isExecutable(Paths.get("/usr/bin/python3")) ? rc
+    return rc == 0 || !Files.isExecutable(Paths.get("/usr/bin/python3"))
+        ? rc
         : python("/usr/bin/python3", code);
   }
 

@@ -26,36 +26,37 @@ import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 
 /**
- * A Spark ML {@link Transformer} that scores an image column with a MediCLIP detector bundle (MediCLIP,
- * MICCAI 2024), usable from Java and Scala:
+ * A Spark ML {@link Transformer} that scores an image column with a MediCLIP detector bundle
+ * (MediCLIP, MICCAI 2024), usable from Java and Scala:
  *
  * <pre>{@code
  * Dataset<Row> images = spark.read().format("binaryFile").load("/archive/slices");
  * Dataset<Row> scored = new MediClipScorer().setBundle("/models/brain.zip").transform(images);
  * }</pre>
  *
- * <p><b>Input.</b> The input column ({@link #inputCol()}, default {@code content}) is either binary (the
- * file contents, as Spark's {@code binaryFile} source gives them) or a string (a path or URI, read on
- * the executor through Hadoop's file systems). Every format the library's reader decodes is accepted.
- * The optional {@link #pathCol()} (default {@code path}) names the image in error messages and overlay
- * file names.
+ * <p><b>Input.</b> The input column ({@link #inputCol()}, default {@code content}) is either binary
+ * (the file contents, as Spark's {@code binaryFile} source gives them) or a string (a path or URI,
+ * read on the executor through Hadoop's file systems). Every format the library's reader decodes is
+ * accepted. The optional {@link #pathCol()} (default {@code path}) names the image in error
+ * messages and overlay file names.
  *
- * <p><b>Output.</b> The input columns, then: raw score (double, the maximum of the anomaly map), the
- * normalised score (double, 0.5 at the bundle's threshold), the predicted label (int, 1 = anomalous),
- * optionally the written overlay PNG's path (string, when {@link #overlayDir()} is set), and the error
- * (string). A record that cannot be decoded or scored never fails the job: its scores are null and the
- * error column holds a one-line reason; {@link Scored#errors()} counts such rows.
+ * <p><b>Output.</b> The input columns, then: raw score (double, the maximum of the anomaly map),
+ * the normalised score (double, 0.5 at the bundle's threshold), the predicted label (int, 1 =
+ * anomalous), optionally the written overlay PNG's path (string, when {@link #overlayDir()} is
+ * set), and the error (string). A record that cannot be decoded or scored never fails the job: its
+ * scores are null and the error column holds a one-line reason; {@link Scored#errors()} counts such
+ * rows.
  *
- * <p><b>One detector per executor JVM.</b> The detector is loaded on an executor by the first task that
- * needs it, keyed by the bundle's SHA-256, the backbone and the device, and shared by every later task
- * and partition in that JVM (thread-safe); it is closed when the JVM shuts down. The bundle (and
- * backbone) path must be readable on every executor (shared file system or the same path on each node);
- * each executor checks that its copy hashes as the driver's. With {@code device = auto}, a task that
- * Spark assigned a GPU ({@code spark.task.resource.gpu.amount}) uses that GPU, so an executor holds one
- * detector per GPU.
+ * <p><b>One detector per executor JVM.</b> The detector is loaded on an executor by the first task
+ * that needs it, keyed by the bundle's SHA-256, the backbone and the device, and shared by every
+ * later task and partition in that JVM (thread-safe); it is closed when the JVM shuts down. The
+ * bundle (and backbone) path must be readable on every executor (shared file system or the same
+ * path on each node); each executor checks that its copy hashes as the driver's. With {@code device
+ * = auto}, a task that Spark assigned a GPU ({@code spark.task.resource.gpu.amount}) uses that GPU,
+ * so an executor holds one detector per GPU.
  *
- * <p>Saved and loaded like any Spark ML stage ({@link DefaultParamsWritable}, {@link #read()}, {@link
- * #load(String)}); only the parameters are saved, not the bundle.
+ * <p>Saved and loaded like any Spark ML stage ({@link DefaultParamsWritable}, {@link #read()},
+ * {@link #load(String)}); only the parameters are saved, not the bundle.
  */
 public final class MediClipScorer extends Transformer implements DefaultParamsWritable {
 
@@ -88,19 +89,48 @@ public final class MediClipScorer extends Transformer implements DefaultParamsWr
    */
   public MediClipScorer(String uid) {
     this.uid = uid;
-    bundle = new Param<>(this, "bundle", "detector bundle folder or .zip (path or file: URI, readable on every executor)");
-    backbone = new Param<>(this, "backbone", "CLIP backbone folder; empty = the one the bundle records");
-    inputCol = new Param<>(this, "inputCol", "input column: binary file contents or a string path/URI");
-    pathCol = new Param<>(this, "pathCol", "string column naming the image in errors and overlay names; ignored when absent");
+    bundle =
+        new Param<>(
+            this,
+            "bundle",
+            "detector bundle folder or .zip (path or file: URI, readable on every executor)");
+    backbone =
+        new Param<>(this, "backbone", "CLIP backbone folder; empty = the one the bundle records");
+    inputCol =
+        new Param<>(this, "inputCol", "input column: binary file contents or a string path/URI");
+    pathCol =
+        new Param<>(
+            this,
+            "pathCol",
+            "string column naming the image in errors and overlay names; ignored when absent");
     scoreCol = new Param<>(this, "scoreCol", "output column of the raw image score (double)");
-    normalizedScoreCol = new Param<>(this, "normalizedScoreCol", "output column of the normalised score (double)");
-    predictionCol = new Param<>(this, "predictionCol", "output column of the predicted label (int, 1 = anomalous)");
-    overlayCol = new Param<>(this, "overlayCol", "output column of the written overlay PNG path (only when overlayDir is set)");
-    overlayDir = new Param<>(this, "overlayDir", "folder for heat-map overlay PNGs (shared file system); empty = none");
-    errorCol = new Param<>(this, "errorCol", "output column of the one-line error (string, null when scored)");
-    batchSize = new IntParam(this, "batchSize", "images per forward pass (>= 1)", ParamValidators.gtEq(1));
+    normalizedScoreCol =
+        new Param<>(this, "normalizedScoreCol", "output column of the normalised score (double)");
+    predictionCol =
+        new Param<>(
+            this, "predictionCol", "output column of the predicted label (int, 1 = anomalous)");
+    overlayCol =
+        new Param<>(
+            this,
+            "overlayCol",
+            "output column of the written overlay PNG path (only when overlayDir is set)");
+    overlayDir =
+        new Param<>(
+            this,
+            "overlayDir",
+            "folder for heat-map overlay PNGs (shared file system); empty = none");
+    errorCol =
+        new Param<>(
+            this, "errorCol", "output column of the one-line error (string, null when scored)");
+    batchSize =
+        new IntParam(this, "batchSize", "images per forward pass (>= 1)", ParamValidators.gtEq(1));
     device = new Param<>(this, "device", "auto (the task's GPU, else CPU), cpu, gpu or gpu:N");
-    torchThreads = new IntParam(this, "torchThreads", "libtorch intra-op threads per executor JVM, 0 = libtorch's default", ParamValidators.gtEq(0));
+    torchThreads =
+        new IntParam(
+            this,
+            "torchThreads",
+            "libtorch intra-op threads per executor JVM, 0 = libtorch's default",
+            ParamValidators.gtEq(0));
     setDefault(backbone, "");
     setDefault(inputCol, "content");
     setDefault(pathCol, "path");
@@ -120,67 +150,93 @@ public final class MediClipScorer extends Transformer implements DefaultParamsWr
     return uid;
   }
 
-  /** @return the bundle parameter (required) */
+  /**
+   * @return the bundle parameter (required)
+   */
   public Param<String> bundle() {
     return bundle;
   }
 
-  /** @return the backbone folder parameter (default empty: as the bundle records) */
+  /**
+   * @return the backbone folder parameter (default empty: as the bundle records)
+   */
   public Param<String> backbone() {
     return backbone;
   }
 
-  /** @return the input column parameter (default {@code content}) */
+  /**
+   * @return the input column parameter (default {@code content})
+   */
   public Param<String> inputCol() {
     return inputCol;
   }
 
-  /** @return the name column parameter (default {@code path}) */
+  /**
+   * @return the name column parameter (default {@code path})
+   */
   public Param<String> pathCol() {
     return pathCol;
   }
 
-  /** @return the raw score column parameter (default {@code score}) */
+  /**
+   * @return the raw score column parameter (default {@code score})
+   */
   public Param<String> scoreCol() {
     return scoreCol;
   }
 
-  /** @return the normalised score column parameter (default {@code normalized_score}) */
+  /**
+   * @return the normalised score column parameter (default {@code normalized_score})
+   */
   public Param<String> normalizedScoreCol() {
     return normalizedScoreCol;
   }
 
-  /** @return the predicted label column parameter (default {@code anomalous}) */
+  /**
+   * @return the predicted label column parameter (default {@code anomalous})
+   */
   public Param<String> predictionCol() {
     return predictionCol;
   }
 
-  /** @return the overlay path column parameter (default {@code overlay_path}) */
+  /**
+   * @return the overlay path column parameter (default {@code overlay_path})
+   */
   public Param<String> overlayCol() {
     return overlayCol;
   }
 
-  /** @return the overlay folder parameter (default empty: no overlays) */
+  /**
+   * @return the overlay folder parameter (default empty: no overlays)
+   */
   public Param<String> overlayDir() {
     return overlayDir;
   }
 
-  /** @return the error column parameter (default {@code error}) */
+  /**
+   * @return the error column parameter (default {@code error})
+   */
   public Param<String> errorCol() {
     return errorCol;
   }
 
-  /** @return the batch size parameter (default 1) */
+  /**
+   * @return the batch size parameter (default 1)
+   */
   public IntParam batchSize() {
     return batchSize;
   }
 
-  /** @return the device parameter (default {@code auto}) */
+  /**
+   * @return the device parameter (default {@code auto})
+   */
   public Param<String> device() {
     return device;
   }
 
-  /** @return the libtorch threads parameter (default 0: libtorch's default) */
+  /**
+   * @return the libtorch threads parameter (default 0: libtorch's default)
+   */
   public IntParam torchThreads() {
     return torchThreads;
   }
@@ -200,7 +256,8 @@ public final class MediClipScorer extends Transformer implements DefaultParamsWr
   /**
    * Sets the backbone folder.
    *
-   * @param value the CLIP model folder the detector was trained with; empty = the one the bundle records
+   * @param value the CLIP model folder the detector was trained with; empty = the one the bundle
+   *     records
    * @return this scorer
    */
   public MediClipScorer setBackbone(String value) {
@@ -310,8 +367,8 @@ public final class MediClipScorer extends Transformer implements DefaultParamsWr
   /**
    * Sets the device.
    *
-   * @param value {@code auto} (the GPU Spark assigned to the task, else the CPU), {@code cpu}, {@code gpu}
-   *     or {@code gpu:N}
+   * @param value {@code auto} (the GPU Spark assigned to the task, else the CPU), {@code cpu},
+   *     {@code gpu} or {@code gpu:N}
    * @return this scorer
    */
   public MediClipScorer setDevice(String value) {
@@ -321,8 +378,8 @@ public final class MediClipScorer extends Transformer implements DefaultParamsWr
   }
 
   /**
-   * Sets libtorch's intra-op thread count in each executor JVM (applied before the JVM's first detector
-   * loads, unless {@code ai.djl.pytorch.num_threads} is already set there).
+   * Sets libtorch's intra-op thread count in each executor JVM (applied before the JVM's first
+   * detector loads, unless {@code ai.djl.pytorch.num_threads} is already set there).
    *
    * @param value threads, 0 = libtorch's default (all cores of the machine)
    * @return this scorer
@@ -337,29 +394,67 @@ public final class MediClipScorer extends Transformer implements DefaultParamsWr
     String in = $s(inputCol);
     if (!Arrays.asList(schema.fieldNames()).contains(in)) {
       throw new IllegalArgumentException(
-          "MediClipScorer: input column '" + in + "' not found; the columns are "
-              + String.join(", ", schema.fieldNames()) + " (set inputCol)");
+          "MediClipScorer: input column '"
+              + in
+              + "' not found; the columns are "
+              + String.join(", ", schema.fieldNames())
+              + " (set inputCol)");
     }
     DataType t = schema.apply(in).dataType();
     if (!t.equals(DataTypes.BinaryType) && !t.equals(DataTypes.StringType)) {
       throw new IllegalArgumentException(
-          "MediClipScorer: input column '" + in + "' has type " + t.simpleString()
+          "MediClipScorer: input column '"
+              + in
+              + "' has type "
+              + t.simpleString()
               + "; it must be binary (file contents) or string (a path)");
     }
     StructType out = schema;
     for (String c : outputColumns()) {
       if (Arrays.asList(out.fieldNames()).contains(c)) {
         throw new IllegalArgumentException(
-            "MediClipScorer: output column '" + c + "' already exists in the input; choose another name");
+            "MediClipScorer: output column '"
+                + c
+                + "' already exists in the input; choose another name");
       }
     }
-    out = out.add(new StructField($s(scoreCol), DataTypes.DoubleType, true, org.apache.spark.sql.types.Metadata.empty()));
-    out = out.add(new StructField($s(normalizedScoreCol), DataTypes.DoubleType, true, org.apache.spark.sql.types.Metadata.empty()));
-    out = out.add(new StructField($s(predictionCol), DataTypes.IntegerType, true, org.apache.spark.sql.types.Metadata.empty()));
+    out =
+        out.add(
+            new StructField(
+                $s(scoreCol),
+                DataTypes.DoubleType,
+                true,
+                org.apache.spark.sql.types.Metadata.empty()));
+    out =
+        out.add(
+            new StructField(
+                $s(normalizedScoreCol),
+                DataTypes.DoubleType,
+                true,
+                org.apache.spark.sql.types.Metadata.empty()));
+    out =
+        out.add(
+            new StructField(
+                $s(predictionCol),
+                DataTypes.IntegerType,
+                true,
+                org.apache.spark.sql.types.Metadata.empty()));
     if (!$s(overlayDir).isEmpty()) {
-      out = out.add(new StructField($s(overlayCol), DataTypes.StringType, true, org.apache.spark.sql.types.Metadata.empty()));
+      out =
+          out.add(
+              new StructField(
+                  $s(overlayCol),
+                  DataTypes.StringType,
+                  true,
+                  org.apache.spark.sql.types.Metadata.empty()));
     }
-    out = out.add(new StructField($s(errorCol), DataTypes.StringType, true, org.apache.spark.sql.types.Metadata.empty()));
+    out =
+        out.add(
+            new StructField(
+                $s(errorCol),
+                DataTypes.StringType,
+                true,
+                org.apache.spark.sql.types.Metadata.empty()));
     return out;
   }
 
@@ -377,13 +472,14 @@ public final class MediClipScorer extends Transformer implements DefaultParamsWr
   }
 
   /**
-   * Like {@link #transform(Dataset)}, and also returns the accumulators that the scoring fills when an
-   * action runs on the result: rows seen, error rows and detector loads. Run one action on the result
-   * (write it, or cache it first): every recomputation adds to the accumulators again.
+   * Like {@link #transform(Dataset)}, and also returns the accumulators that the scoring fills when
+   * an action runs on the result: rows seen, error rows and detector loads. Run one action on the
+   * result (write it, or cache it first): every recomputation adds to the accumulators again.
    *
    * @param dataset the input
    * @return the lazily scored rows and their counters
-   * @throws IllegalArgumentException when no bundle is set or a column is missing or of the wrong type
+   * @throws IllegalArgumentException when no bundle is set or a column is missing or of the wrong
+   *     type
    * @throws java.io.UncheckedIOException when the bundle cannot be read on the driver
    */
   public Scored score(Dataset<?> dataset) {
@@ -394,7 +490,8 @@ public final class MediClipScorer extends Transformer implements DefaultParamsWr
     StructType outSchema = transformSchema(in);
     String sha = BundleHash.sha256(BundleHash.localPath($s(bundle)));
     String bb = $s(backbone).isEmpty() ? null : $s(backbone);
-    DetectorSpec spec = new DetectorSpec($s(bundle), sha, bb, $s(device), (Integer) $(torchThreads));
+    DetectorSpec spec =
+        new DetectorSpec($s(bundle), sha, bb, $s(device), (Integer) $(torchThreads));
     int inputIndex = in.fieldIndex($s(inputCol));
     PartitionScorer.InputKind kind =
         in.apply(inputIndex).dataType().equals(DataTypes.BinaryType)
@@ -435,8 +532,9 @@ public final class MediClipScorer extends Transformer implements DefaultParamsWr
   }
 
   /**
-   * Returns how many detectors this JVM has loaded, all bundles together (an executor's own count; in
-   * cluster mode read {@link Scored#detectorLoads()} instead, which collects the executors' loads).
+   * Returns how many detectors this JVM has loaded, all bundles together (an executor's own count;
+   * in cluster mode read {@link Scored#detectorLoads()} instead, which collects the executors'
+   * loads).
    *
    * @return the count
    */
@@ -474,7 +572,8 @@ public final class MediClipScorer extends Transformer implements DefaultParamsWr
   }
 
   /**
-   * The lazily scored rows of {@link #score(Dataset)} and the accumulators filled when an action runs.
+   * The lazily scored rows of {@link #score(Dataset)} and the accumulators filled when an action
+   * runs.
    *
    * @param rows the scored rows
    * @param bundleSha256 the bundle's SHA-256 as the driver computed it

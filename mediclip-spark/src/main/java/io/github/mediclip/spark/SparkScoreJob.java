@@ -1,6 +1,5 @@
 package io.github.mediclip.spark;
 
-
 import com.google.gson.GsonBuilder;
 import io.github.mediclip.eval.metrics.Metrics;
 import io.github.mediclip.spark.internal.JobOptions;
@@ -9,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.Column;
@@ -21,16 +19,16 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * The {@code spark-score} job: scores every image under a folder or glob with {@link MediClipScorer},
- * writes the scored rows (Parquet or CSV, without the image bytes), and prints one final JSON line:
- * {@code images}, {@code errors}, {@code seconds}, {@code images_per_s}, the detector loads, and, when
- * labels are derived ({@code --labels folder}), the exact image AUROC and average precision over the
- * scored images.
+ * The {@code spark-score} job: scores every image under a folder or glob with {@link
+ * MediClipScorer}, writes the scored rows (Parquet or CSV, without the image bytes), and prints one
+ * final JSON line: {@code images}, {@code errors}, {@code seconds}, {@code images_per_s}, the
+ * detector loads, and, when labels are derived ({@code --labels folder}), the exact image AUROC and
+ * average precision over the scored images.
  *
  * <p>Run it with {@code spark-submit --class io.github.mediclip.spark.SparkScoreJob
- * mediclip-spark-job.jar --model BUNDLE --input DIR --output DIR}, or as {@code mediclip spark-score}
- * when Spark's jars are on the class path. Exit codes as the {@code mediclip} tool: 0 success, 1
- * failure (one line {@code mediclip: <reason>} on standard error), 2 usage error.
+ * mediclip-spark-job.jar --model BUNDLE --input DIR --output DIR}, or as {@code mediclip
+ * spark-score} when Spark's jars are on the class path. Exit codes as the {@code mediclip} tool: 0
+ * success, 1 failure (one line {@code mediclip: <reason>} on standard error), 2 usage error.
  */
 public final class SparkScoreJob {
 
@@ -84,8 +82,8 @@ public final class SparkScoreJob {
   }
 
   private static Map<String, Object> score(JobOptions o) {
-    boolean created = SparkSession.getActiveSession().isEmpty()
-        && SparkSession.getDefaultSession().isEmpty();
+    boolean created =
+        SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty();
     SparkSession.Builder b = SparkSession.builder().appName("mediclip spark-score");
     if (o.master != null) {
       b = b.master(o.master);
@@ -108,7 +106,8 @@ public final class SparkScoreJob {
             "output " + o.output + " already exists; choose a new folder (nothing is overwritten)");
       }
     } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot check output " + o.output + ": " + e.getMessage(), e);
+      throw new java.io.UncheckedIOException(
+          "cannot check output " + o.output + ": " + e.getMessage(), e);
     }
     int threads = o.torchThreads != null ? o.torchThreads : defaultTorchThreads(spark);
     MediClipScorer scorer =
@@ -173,16 +172,19 @@ public final class SparkScoreJob {
     return s;
   }
 
-  /** Reads the written scores back (two small columns) and computes the exact metrics on the driver. */
+  /**
+   * Reads the written scores back (two small columns) and computes the exact metrics on the driver.
+   */
   private static void addMetrics(SparkSession spark, JobOptions o, Map<String, Object> s) {
     var reader = spark.read().format(o.format);
     if (o.format.equals("csv")) {
       reader =
           reader
               .option("header", "true")
-              .schema("path string, score double, normalized_score double, anomalous int,"
-                  + (o.overlays.isEmpty() ? "" : " overlay_path string,")
-                  + " error string, label int");
+              .schema(
+                  "path string, score double, normalized_score double, anomalous int,"
+                      + (o.overlays.isEmpty() ? "" : " overlay_path string,")
+                      + " error string, label int");
     }
     List<Row> rows =
         reader
@@ -209,10 +211,11 @@ public final class SparkScoreJob {
     }
   }
 
-  /** 0 for a parent folder named normal or good, 1 for abnormal / anomalous / anomaly, else null. */
+  /**
+   * 0 for a parent folder named normal or good, 1 for abnormal / anomalous / anomaly, else null.
+   */
   static Column folderLabel(Column path) {
-    Column parent =
-        functions.lower(functions.element_at(functions.split(path, "/"), -2));
+    Column parent = functions.lower(functions.element_at(functions.split(path, "/"), -2));
     return functions
         .when(parent.isin("normal", "good"), functions.lit(0))
         .when(parent.isin("abnormal", "anomalous", "anomaly"), functions.lit(1))
@@ -220,8 +223,9 @@ public final class SparkScoreJob {
   }
 
   /**
-   * Threads per task: an executor runs {@code executor.cores / task.cpus} tasks at once, and they share
-   * one detector; libtorch's default (all cores of the machine) in every task oversubscribes the cores.
+   * Threads per task: an executor runs {@code executor.cores / task.cpus} tasks at once, and they
+   * share one detector; libtorch's default (all cores of the machine) in every task oversubscribes
+   * the cores.
    */
   private static int defaultTorchThreads(SparkSession spark) {
     var conf = spark.sparkContext().getConf();
@@ -244,5 +248,4 @@ public final class SparkScoreJob {
     }
     return msg.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
   }
-
 }

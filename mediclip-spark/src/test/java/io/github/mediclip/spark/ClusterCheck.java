@@ -19,17 +19,17 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The Java half of {@code .ci/spark-cluster-check}, which starts a standalone Spark cluster (a Master and
- * two Workers on 127.0.0.1) and submits the spark-score job jar to it.
+ * The Java half of {@code .ci/spark-cluster-check}, which starts a standalone Spark cluster (a
+ * Master and two Workers on 127.0.0.1) and submits the spark-score job jar to it.
  *
  * <ul>
- *   <li>{@code prepare DIR}: writes the test fixture ({@link SparkFixture}: phantom slices, three corrupt
- *       files, a tiny detector bundle) and {@code DIR/reference.tsv}, the scores of {@link
+ *   <li>{@code prepare DIR}: writes the test fixture ({@link SparkFixture}: phantom slices, three
+ *       corrupt files, a tiny detector bundle) and {@code DIR/reference.tsv}, the scores of {@link
  *       io.github.mediclip.MediClipDetector#predict(Path)} in this one JVM.
- *   <li>{@code verify DIR OUTPUT SUMMARY_JSON EXECUTORS}: checks the job's written rows (Parquet) against
- *       the reference bit for bit, joined by path; the corrupt files' error rows; the summary line (images,
- *       errors, detector loads = number of executor JVMs, exact AUROC / AP). Exits 1 naming the first
- *       difference.
+ *   <li>{@code verify DIR OUTPUT SUMMARY_JSON EXECUTORS}: checks the job's written rows (Parquet)
+ *       against the reference bit for bit, joined by path; the corrupt files' error rows; the
+ *       summary line (images, errors, detector loads = number of executor JVMs, exact AUROC / AP).
+ *       Exits 1 naming the first difference.
  * </ul>
  */
 public final class ClusterCheck {
@@ -53,7 +53,8 @@ public final class ClusterCheck {
         System.exit(1);
       }
     } else if (args.length == 5 && args[0].equals("prepare-bench")) {
-      prepareBench(Paths.get(args[1]), args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+      prepareBench(
+          Paths.get(args[1]), args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
     } else if (args.length == 3 && args[0].equals("single")) {
       single(Paths.get(args[1]), Integer.parseInt(args[2]));
     } else {
@@ -120,8 +121,8 @@ public final class ClusterCheck {
   }
 
   /**
-   * The single-JVM baseline: loads the bundle (timed), then reads, decodes and scores every test image in
-   * a plain loop, {@code batch} images per forward pass; prints one JSON line.
+   * The single-JVM baseline: loads the bundle (timed), then reads, decodes and scores every test
+   * image in a plain loop, {@code batch} images per forward pass; prints one JSON line.
    */
   static void single(Path dir, int batch) throws IOException {
     List<Path> files;
@@ -133,7 +134,9 @@ public final class ClusterCheck {
     }
     long t0 = System.nanoTime();
     try (io.github.mediclip.MediClipDetector d =
-        io.github.mediclip.MediClip.loader().optDevice(ai.djl.Device.cpu()).load(dir.resolve("detector.zip"))) {
+        io.github.mediclip.MediClip.loader()
+            .optDevice(ai.djl.Device.cpu())
+            .load(dir.resolve("detector.zip"))) {
       double load = (System.nanoTime() - t0) / 1e9;
       long t1 = System.nanoTime();
       double checksum = 0;
@@ -237,27 +240,37 @@ public final class ClusterCheck {
       for (String c : SparkFixture.CORRUPT) {
         Path p = dir.resolve("phantom/test").resolve(c).toAbsolutePath().normalize();
         Row r = byPath.get(p);
-        if (r == null || r.getAs("score") != null || r.<String>getAs("error") == null
+        if (r == null
+            || r.getAs("score") != null
+            || r.<String>getAs("error") == null
             || !r.<String>getAs("error").startsWith("cannot read image ")) {
           problems.add("corrupt " + c + " has no error row: " + r);
         }
       }
       if (s.get("image_auroc") == null
           || s.get("image_auroc").getAsDouble() != Metrics.auroc(scores, labels)) {
-        problems.add("image_auroc " + s.get("image_auroc") + " != " + Metrics.auroc(scores, labels));
+        problems.add(
+            "image_auroc " + s.get("image_auroc") + " != " + Metrics.auroc(scores, labels));
       }
       if (s.get("image_ap") == null
           || s.get("image_ap").getAsDouble() != Metrics.averagePrecision(scores, labels)) {
-        problems.add("image_ap " + s.get("image_ap") + " != " + Metrics.averagePrecision(scores, labels));
+        problems.add(
+            "image_ap " + s.get("image_ap") + " != " + Metrics.averagePrecision(scores, labels));
       }
     } finally {
       spark.stop();
     }
     if (problems.isEmpty()) {
       System.out.println(
-          "spark-cluster-check: " + images + " rows, " + ref.size()
-              + " scores bit-identical to the single-JVM predict, " + SparkFixture.CORRUPT.size()
-              + " error rows, detector loaded once in each of " + executors + " executor JVMs");
+          "spark-cluster-check: "
+              + images
+              + " rows, "
+              + ref.size()
+              + " scores bit-identical to the single-JVM predict, "
+              + SparkFixture.CORRUPT.size()
+              + " error rows, detector loaded once in each of "
+              + executors
+              + " executor JVMs");
     }
     return problems;
   }

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The scorer and the spark-score job in local mode ({@code local[2]}: two task threads in this JVM, the
- * one executor): about 200 phantom slices, three of them corrupt.
+ * The scorer and the spark-score job in local mode ({@code local[2]}: two task threads in this JVM,
+ * the one executor): about 200 phantom slices, three of them corrupt.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MediClipScorerTest {
@@ -73,7 +73,9 @@ class MediClipScorerTest {
     return Paths.get(URI.create(uri)).toAbsolutePath().normalize();
   }
 
-  /** Checks every row against the single-JVM reference, joined by path; returns the rows by path. */
+  /**
+   * Checks every row against the single-JVM reference, joined by path; returns the rows by path.
+   */
   private Map<Path, Row> checkAgainstReference(List<Row> rows) {
     Map<Path, Row> byPath = new HashMap<>();
     for (Row r : rows) {
@@ -114,11 +116,15 @@ class MediClipScorerTest {
         new MediClipScorer().setBundle(fx.bundle.toString()).setBatchSize(4).score(files);
     List<Row> rows = scored.rows().drop("content").collectAsList();
     Map<Path, Row> byPath = checkAgainstReference(rows);
-    assertThat(byPath.get(fx.testDir.resolve(SparkFixture.CORRUPT.get(0)).toAbsolutePath().normalize())
-            .<String>getAs("error"))
+    assertThat(
+            byPath
+                .get(fx.testDir.resolve(SparkFixture.CORRUPT.get(0)).toAbsolutePath().normalize())
+                .<String>getAs("error"))
         .contains(": not an image format that ImageIO can decode");
-    assertThat(byPath.get(fx.testDir.resolve(SparkFixture.CORRUPT.get(1)).toAbsolutePath().normalize())
-            .<String>getAs("error"))
+    assertThat(
+            byPath
+                .get(fx.testDir.resolve(SparkFixture.CORRUPT.get(1)).toAbsolutePath().normalize())
+                .<String>getAs("error"))
         .contains(": corrupt or truncated image (");
     assertThat(scored.images().value()).isEqualTo((long) fx.images());
     assertThat(scored.errors().value()).isEqualTo(3L);
@@ -164,7 +170,13 @@ class MediClipScorerTest {
     assertThat(back.getOrDefault(back.errorCol())).isEqualTo("why");
     assertThat(back.transformSchema(binaryFiles().schema()).fieldNames())
         .containsExactly(
-            "path", "modificationTime", "length", "content", "s", "normalized_score", "anomalous",
+            "path",
+            "modificationTime",
+            "length",
+            "content",
+            "s",
+            "normalized_score",
+            "anomalous",
             "why");
   }
 
@@ -175,24 +187,35 @@ class MediClipScorerTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("MediClipScorer: no bundle set (setBundle)");
     assertThatThrownBy(
-            () -> new MediClipScorer().setBundle(fx.bundle.toString()).setInputCol("image").transform(files))
+            () ->
+                new MediClipScorer()
+                    .setBundle(fx.bundle.toString())
+                    .setInputCol("image")
+                    .transform(files))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "MediClipScorer: input column 'image' not found; the columns are path, modificationTime,"
                 + " length, content (set inputCol)");
     assertThatThrownBy(
-            () -> new MediClipScorer().setBundle(fx.bundle.toString()).setInputCol("length").transform(files))
+            () ->
+                new MediClipScorer()
+                    .setBundle(fx.bundle.toString())
+                    .setInputCol("length")
+                    .transform(files))
         .hasMessage(
             "MediClipScorer: input column 'length' has type bigint; it must be binary (file contents)"
                 + " or string (a path)");
     assertThatThrownBy(
-            () -> new MediClipScorer().setBundle(fx.bundle.toString()).setScoreCol("path").transform(files))
+            () ->
+                new MediClipScorer()
+                    .setBundle(fx.bundle.toString())
+                    .setScoreCol("path")
+                    .transform(files))
         .hasMessage(
             "MediClipScorer: output column 'path' already exists in the input; choose another name");
     Path missing = tmp.resolve("no-such-bundle.zip");
     assertThatThrownBy(() -> new MediClipScorer().setBundle(missing.toString()).transform(files))
-        .hasMessage(
-            "cannot read detector bundle " + missing + ": no such bundle folder or zip");
+        .hasMessage("cannot read detector bundle " + missing + ": no such bundle folder or zip");
     assertThatThrownBy(() -> new MediClipScorer().setDevice("tpu"))
         .hasMessage("device must be auto, cpu, gpu or gpu:N, got 'tpu'");
   }
@@ -205,9 +228,20 @@ class MediClipScorerTest {
     int code =
         SparkScoreJob.run(
             new String[] {
-              "--master", "local[2]", "--model", fx.bundle.toString(), "--input",
-              fx.testDir.toString(), "--output", out.toString(), "--format", "csv", "--labels",
-              "folder", "--batch-size", "2"
+              "--master",
+              "local[2]",
+              "--model",
+              fx.bundle.toString(),
+              "--input",
+              fx.testDir.toString(),
+              "--output",
+              out.toString(),
+              "--format",
+              "csv",
+              "--labels",
+              "folder",
+              "--batch-size",
+              "2"
             },
             new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true),
             new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true));
@@ -237,19 +271,24 @@ class MediClipScorerTest {
         spark
             .read()
             .option("header", "true")
-            .schema("path string, score double, normalized_score double, anomalous int, error string,"
-                + " label int")
+            .schema(
+                "path string, score double, normalized_score double, anomalous int, error string,"
+                    + " label int")
             .csv(out.toString())
             .collectAsList();
     checkAgainstReference(written);
     // the test's session is still usable: the job stops only a session it created
     assertThat(spark.sparkContext().isStopped()).isFalse();
-    assertThat(SparkScoreJob.run(
-            new String[] {"--model", "b", "--input", "i", "--output", out.toString(), "--format", "orc"},
-            new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true),
-            new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true)))
+    assertThat(
+            SparkScoreJob.run(
+                new String[] {
+                  "--model", "b", "--input", "i", "--output", out.toString(), "--format", "orc"
+                },
+                new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true),
+                new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true)))
         .isEqualTo(2);
     assertThat(stderr.toString(StandardCharsets.UTF_8))
-        .contains("mediclip: --format must be parquet or csv, got 'orc' (see 'mediclip spark-score --help')");
+        .contains(
+            "mediclip: --format must be parquet or csv, got 'orc' (see 'mediclip spark-score --help')");
   }
 }

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Compiles the Java blocks of docs/spark.md against this module's test class path, which has Spark on it
- * (mediclip-eval's DocsSnippetsTest compiles every other document).
+ * Compiles the Java blocks of docs/spark.md against this module's test class path, which has Spark
+ * on it (mediclip-eval's DocsSnippetsTest compiles every other document).
  */
 class SparkDocsSnippetsTest {
 

@@ -19,16 +19,19 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Test data shared by the Spark tests: a phantom dataset (4 training normals, 100 normal and 97 anomalous
- * test slices, 64 x 64), three corrupt files among the test images, a detector trained for one epoch on
- * a tiny random CLIP and saved as a bundle zip, and the reference predictions of {@link
- * MediClipDetector#predict(Path)} for every readable test image, computed in this JVM.
+ * Test data shared by the Spark tests: a phantom dataset (4 training normals, 100 normal and 97
+ * anomalous test slices, 64 x 64), three corrupt files among the test images, a detector trained
+ * for one epoch on a tiny random CLIP and saved as a bundle zip, and the reference predictions of
+ * {@link MediClipDetector#predict(Path)} for every readable test image, computed in this JVM.
  */
 final class SparkFixture {
 
   /** Names of the corrupt files, relative to the test folder. */
   static final List<String> CORRUPT =
-      List.of("normal/corrupt_garbage.png", "abnormal/corrupt_truncated.png", "normal/corrupt_body.png");
+      List.of(
+          "normal/corrupt_garbage.png",
+          "abnormal/corrupt_truncated.png",
+          "normal/corrupt_body.png");
 
   final Path testDir;
   final Path bundle;
@@ -69,7 +72,8 @@ final class SparkFixture {
     byte[] png = Files.readAllBytes(someImage);
     Files.write(testDir.resolve(CORRUPT.get(0)), "this is not an image".getBytes());
     Files.write(testDir.resolve(CORRUPT.get(1)), Arrays.copyOf(png, png.length / 2));
-    // a PNG signature followed by noise (Spark's file source never lists zero-byte files, so an empty
+    // a PNG signature followed by noise (Spark's file source never lists zero-byte files, so an
+    // empty
     // file is no test of the scorer)
     byte[] body = Arrays.copyOf(png, 200);
     for (int i = 8; i < body.length; i++) {

@@ -25,8 +25,11 @@ final class Checks {
    * @throws IllegalArgumentException naming the field and the value otherwise
    */
   static double requirePositiveFinite(double value, String field) {
-    checkArgument(value > 0 && !Double.isInfinite(value), "%s must be finite and > 0, but was %s",
-        field, value);
+    checkArgument(
+        value > 0 && !Double.isInfinite(value),
+        "%s must be finite and > 0, but was %s",
+        field,
+        value);
     return value;
   }
 
@@ -35,7 +38,8 @@ final class Checks {
       return;
     }
     float[] p = image.data();
-    // fast path: v * 0 is 0 for finite v and NaN otherwise; four independent sums keep the loop short
+    // fast path: v * 0 is 0 for finite v and NaN otherwise; four independent sums keep the loop
+    // short
     float s0 = 0;
     float s1 = 0;
     float s2 = 0;
@@ -56,9 +60,15 @@ final class Checks {
     }
     for (int i = 0; i < p.length; i++) {
       if (!Float.isFinite(p[i])) {
-        throw new IllegalArgumentException(String.format(Locale.ROOT,
-            "%s has a non-finite pixel %s at (x=%d, y=%d); synthesis needs finite values "
-                + "(0..255 scale)", field, p[i], i % image.width(), i / image.width()));
+        throw new IllegalArgumentException(
+            String.format(
+                Locale.ROOT,
+                "%s has a non-finite pixel %s at (x=%d, y=%d); synthesis needs finite values "
+                    + "(0..255 scale)",
+                field,
+                p[i],
+                i % image.width(),
+                i / image.width()));
       }
     }
   }

@@ -6,19 +6,19 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * {@code CutpasteTask}: fills a Perlin blob (patch sides 10–60 % of the image) with content cut from a
- * normal image, rotated by U(−π/4, π/4) and scaled by s or 1/s (probability 1/2 each) with
- * s = 1 + Exp(mean 0.1), the scale capped so that the source window stays within 80 % of the source;
- * pasted values are clipped to the source's range and rounded to whole grey levels (the reference works
- * on 8-bit arrays). Reference: {@code CutPastePatchBlender} of MediCLIP's {@code medsyn} (MediCLIP,
- * MICCAI 2024, arXiv 2405.11315).
+ * {@code CutpasteTask}: fills a Perlin blob (patch sides 10–60 % of the image) with content cut
+ * from a normal image, rotated by U(−π/4, π/4) and scaled by s or 1/s (probability 1/2 each) with s
+ * = 1 + Exp(mean 0.1), the scale capped so that the source window stays within 80 % of the source;
+ * pasted values are clipped to the source's range and rounded to whole grey levels (the reference
+ * works on 8-bit arrays). Reference: {@code CutPastePatchBlender} of MediCLIP's {@code medsyn}
+ * (MediCLIP, MICCAI 2024, arXiv 2405.11315).
  *
- * <p>Source images: drawn uniformly from the normal image itself plus the support set, as the reference
- * draws from all k-shot images. An empty support set is therefore valid (the image pastes from itself);
- * support images of another size are resized (bilinear) to the normal image's size.
+ * <p>Source images: drawn uniformly from the normal image itself plus the support set, as the
+ * reference draws from all k-shot images. An empty support set is therefore valid (the image pastes
+ * from itself); support images of another size are resized (bilinear) to the normal image's size.
  *
- * <p>Label: soft, {@code 1 − exp(−d² / (2 · 0.2²))} of the absolute change d (grey levels) inside the
- * union of the blobs, then per 4-connected region a grey closing (3×3) and grey hole filling
+ * <p>Label: soft, {@code 1 − exp(−d² / (2 · 0.2²))} of the absolute change d (grey levels) inside
+ * the union of the blobs, then per 4-connected region a grey closing (3×3) and grey hole filling
  * (reconstruction by erosion, 8-connected) over the region's bounding box, as the reference's
  * {@code FlippedGaussianLabeller}. Pixels where the pasted value equals the original (e.g. black
  * background pasted on black background) get 0 unless enclosed.
@@ -40,7 +40,9 @@ public final class CutPasteTask extends PatchTask {
     this.labelStd = labelStd;
   }
 
-  /** @return the task with the reference labeller σ = 0.2 */
+  /**
+   * @return the task with the reference labeller σ = 0.2
+   */
   public static CutPasteTask create() {
     return new CutPasteTask(DEFAULT_LABEL_STD);
   }
@@ -53,7 +55,9 @@ public final class CutPasteTask extends PatchTask {
     return new CutPasteTask(Checks.requirePositiveFinite(labelStd, "labelStd"));
   }
 
-  /** @return σ of the labeller in grey levels */
+  /**
+   * @return σ of the labeller in grey levels
+   */
   public double labelStd() {
     return labelStd;
   }

@@ -4,11 +4,11 @@ import java.util.SplittableRandom;
 
 /**
  * {@code GaussIntensityChangeTask}: inside a Perlin blob (patch sides 30–80 % of the image) adds a
- * texture made of Gaussian-blurred (σ ∈ {4, 7}) binary noise over the whole image, min-max scaled and
- * multiplied by u0 ∈ U(0.4, 0.6) or U(−0.6, −0.4) (probability 1/2 each), feathered by the blob mask
- * blurred with σ ∈ U(1, 4); the change is added on the [0, 1] scale and the image clipped to [0, 255]
- * (reference {@code GaussIntensityChangeTask} of MediCLIP's {@code medsyn}). The label is the binary
- * union of the blobs. Immutable and thread-safe.
+ * texture made of Gaussian-blurred (σ ∈ {4, 7}) binary noise over the whole image, min-max scaled
+ * and multiplied by u0 ∈ U(0.4, 0.6) or U(−0.6, −0.4) (probability 1/2 each), feathered by the blob
+ * mask blurred with σ ∈ U(1, 4); the change is added on the [0, 1] scale and the image clipped to
+ * [0, 255] (reference {@code GaussIntensityChangeTask} of MediCLIP's {@code medsyn}). The label is
+ * the binary union of the blobs. Immutable and thread-safe.
  */
 public final class GaussIntensityChangeTask extends PatchTask {
 
@@ -25,7 +25,9 @@ public final class GaussIntensityChangeTask extends PatchTask {
     super(NAME, 0.3, 0.8);
   }
 
-  /** @return the (shared, immutable) task */
+  /**
+   * @return the (shared, immutable) task
+   */
   public static GaussIntensityChangeTask create() {
     return INSTANCE;
   }
@@ -42,8 +44,9 @@ public final class GaussIntensityChangeTask extends PatchTask {
       noise[i] = r.nextLong();
     }
     boolean small = r.nextBoolean();
-    float[] tex = ImageOps.gaussianBlurBinary(noise, h, w, small ? KERNEL_4 : KERNEL_7,
-        small ? TABLES_4 : TABLES_7);
+    float[] tex =
+        ImageOps.gaussianBlurBinary(
+            noise, h, w, small ? KERNEL_4 : KERNEL_7, small ? TABLES_4 : TABLES_7);
     float lo = Float.POSITIVE_INFINITY;
     float hi = Float.NEGATIVE_INFINITY;
     for (float v : tex) {
@@ -62,8 +65,9 @@ public final class GaussIntensityChangeTask extends PatchTask {
       }
     }
     float[] geoKernel = ImageOps.gaussianKernel(Rng.uniform(r, 1, 4));
-    float[] geo = ImageOps.gaussianBlurBinary(maskBits, p.h, p.w, geoKernel,
-        ImageOps.binaryTables(geoKernel));
+    float[] geo =
+        ImageOps.gaussianBlurBinary(
+            maskBits, p.h, p.w, geoKernel, ImageOps.binaryTables(geoKernel));
     float[] img = work.img;
     for (int y = 0; y < p.h; y++) {
       int row = (r0 + y) * w + c0;

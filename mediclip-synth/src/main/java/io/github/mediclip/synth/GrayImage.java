@@ -17,17 +17,18 @@ import javax.imageio.ImageIO;
  * [0, 1]. Values are not clamped on construction, so a {@code GrayImage} can also hold intermediate
  * results; {@link #toBufferedImage()} clamps to 0..255 when converting back.
  *
- * <p>Instances are immutable and therefore thread-safe: every factory copies the array it is given and
- * {@link #toArray()} returns a copy.
+ * <p>Instances are immutable and therefore thread-safe: every factory copies the array it is given
+ * and {@link #toArray()} returns a copy.
  */
 public final class GrayImage {
 
   private final int width;
   private final int height;
   private final float[] pixels;
+
   /**
-   * Set once {@link Checks#requireFinite} has seen every pixel finite; the pixels never change, so a
-   * stale {@code false} (another thread's check not yet visible) only costs a repeated scan.
+   * Set once {@link Checks#requireFinite} has seen every pixel finite; the pixels never change, so
+   * a stale {@code false} (another thread's check not yet visible) only costs a repeated scan.
    */
   private boolean checkedFinite;
 
@@ -50,14 +51,22 @@ public final class GrayImage {
     Objects.requireNonNull(pixels, "pixels");
     checkSize(width, height);
     if ((long) width * height != pixels.length) {
-      throw new IllegalArgumentException(String.format(Locale.ROOT,
-          "pixels.length must be width*height = %d*%d = %d, but was %d",
-          width, height, (long) width * height, pixels.length));
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT,
+              "pixels.length must be width*height = %d*%d = %d, but was %d",
+              width,
+              height,
+              (long) width * height,
+              pixels.length));
     }
     return new GrayImage(width, height, pixels.clone());
   }
 
-  /** Wraps an array without copying; for use inside this package only, the caller gives up the array. */
+  /**
+   * Wraps an array without copying; for use inside this package only, the caller gives up the
+   * array.
+   */
   static GrayImage wrap(int width, int height, float[] pixels) {
     return new GrayImage(width, height, pixels);
   }
@@ -79,26 +88,36 @@ public final class GrayImage {
 
   private static void checkSize(int width, int height) {
     if (width < 1 || height < 1) {
-      throw new IllegalArgumentException(String.format(Locale.ROOT,
-          "width and height must be at least 1, but were width=%d, height=%d", width, height));
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT,
+              "width and height must be at least 1, but were width=%d, height=%d",
+              width,
+              height));
     }
     if ((long) width * height > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException(String.format(Locale.ROOT,
-          "image too large: width=%d, height=%d", width, height));
+      throw new IllegalArgumentException(
+          String.format(Locale.ROOT, "image too large: width=%d, height=%d", width, height));
     }
   }
 
-  /** @return the width W in pixels */
+  /**
+   * @return the width W in pixels
+   */
   public int width() {
     return width;
   }
 
-  /** @return the height H in pixels */
+  /**
+   * @return the height H in pixels
+   */
   public int height() {
     return height;
   }
 
-  /** @return the number of pixels W·H */
+  /**
+   * @return the number of pixels W·H
+   */
   public int size() {
     return pixels.length;
   }
@@ -113,13 +132,21 @@ public final class GrayImage {
    */
   public float get(int x, int y) {
     if (x < 0 || x >= width || y < 0 || y >= height) {
-      throw new IndexOutOfBoundsException(String.format(Locale.ROOT,
-          "pixel (x=%d, y=%d) outside image of width=%d, height=%d", x, y, width, height));
+      throw new IndexOutOfBoundsException(
+          String.format(
+              Locale.ROOT,
+              "pixel (x=%d, y=%d) outside image of width=%d, height=%d",
+              x,
+              y,
+              width,
+              height));
     }
     return pixels[y * width + x];
   }
 
-  /** @return a copy of the pixels, row-major (H, W) */
+  /**
+   * @return a copy of the pixels, row-major (H, W)
+   */
   public float[] toArray() {
     return pixels.clone();
   }
@@ -129,7 +156,9 @@ public final class GrayImage {
     return pixels;
   }
 
-  /** @return whether a finiteness check of this image already passed */
+  /**
+   * @return whether a finiteness check of this image already passed
+   */
   boolean checkedFinite() {
     return checkedFinite;
   }
@@ -139,7 +168,9 @@ public final class GrayImage {
     checkedFinite = true;
   }
 
-  /** @return the mean pixel value (computed in double precision) */
+  /**
+   * @return the mean pixel value (computed in double precision)
+   */
   public double mean() {
     double s = 0;
     for (float v : pixels) {
@@ -148,7 +179,9 @@ public final class GrayImage {
     return s / pixels.length;
   }
 
-  /** @return the smallest pixel value */
+  /**
+   * @return the smallest pixel value
+   */
   public float min() {
     float m = Float.POSITIVE_INFINITY;
     for (float v : pixels) {
@@ -157,7 +190,9 @@ public final class GrayImage {
     return m;
   }
 
-  /** @return the largest pixel value */
+  /**
+   * @return the largest pixel value
+   */
   public float max() {
     float m = Float.NEGATIVE_INFINITY;
     for (float v : pixels) {
@@ -166,7 +201,9 @@ public final class GrayImage {
     return m;
   }
 
-  /** @return true if every pixel is finite (no NaN or infinity) */
+  /**
+   * @return true if every pixel is finite (no NaN or infinity)
+   */
   public boolean isFinite() {
     for (float v : pixels) {
       if (!Float.isFinite(v)) {
@@ -196,9 +233,9 @@ public final class GrayImage {
   /**
    * Converts any {@link BufferedImage} to luminance on the 0..255 scale.
    *
-   * <p>8-bit gray (also with alpha) is taken as is; 16-bit gray is scaled by 255/65535; colour images (RGB, RGBA, BGR,
-   * palette, ...) are converted with the ITU-R BT.601 luma weights 0.299 R + 0.587 G + 0.114 B (as PIL's
-   * {@code convert("L")} and OpenCV do); alpha is ignored.
+   * <p>8-bit gray (also with alpha) is taken as is; 16-bit gray is scaled by 255/65535; colour
+   * images (RGB, RGBA, BGR, palette, ...) are converted with the ITU-R BT.601 luma weights 0.299 R
+   * + 0.587 G + 0.114 B (as PIL's {@code convert("L")} and OpenCV do); alpha is ignored.
    *
    * @param image the image
    * @return the grayscale image
@@ -228,16 +265,16 @@ public final class GrayImage {
   }
 
   /**
-   * Reads an image file with ImageIO and converts it with {@link #fromBufferedImage(BufferedImage)}.
+   * Reads an image file with ImageIO and converts it with {@link
+   * #fromBufferedImage(BufferedImage)}.
    *
    * @param file the image file (PNG, JPEG, BMP, GIF, ...)
    * @return the grayscale image
-   * <p>Only regular files are opened, and images above the pixel limit (system property {@code
-   * mediclip.image.maxPixels}, default 50 million) are refused before decoding; see
-   * docs/reliability.md.
-   *
-   * @throws UncheckedIOException if the file cannot be read, is not a supported image, is too large or
-   *     is corrupt; the message names the file
+   *     <p>Only regular files are opened, and images above the pixel limit (system property {@code
+   *     mediclip.image.maxPixels}, default 50 million) are refused before decoding; see
+   *     docs/reliability.md.
+   * @throws UncheckedIOException if the file cannot be read, is not a supported image, is too large
+   *     or is corrupt; the message names the file
    */
   public static GrayImage read(Path file) {
     Objects.requireNonNull(file, "file");
@@ -261,7 +298,9 @@ public final class GrayImage {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof GrayImage g && g.width == width && g.height == height
+    return o instanceof GrayImage g
+        && g.width == width
+        && g.height == height
         && Arrays.equals(g.pixels, pixels);
   }
 

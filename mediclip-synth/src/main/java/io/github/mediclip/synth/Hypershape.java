@@ -3,10 +3,10 @@ package io.github.mediclip.synth;
 import java.util.SplittableRandom;
 
 /**
- * Deformed hypershapes, as the reference's {@code EitherDeformedHypershapePatchMaker}: an axis-aligned
- * ellipse or rectangle (probability 1/2 each) whose side per axis is
- * {@code clip((0.03 + Gamma(2, 0.1)) · S, lb, ub)}, sheared by N(0, 0.2) per axis, rotated by
- * U(-π/2, π/2) and scaled down if its bounding box exceeds the upper bounds.
+ * Deformed hypershapes, as the reference's {@code EitherDeformedHypershapePatchMaker}: an
+ * axis-aligned ellipse or rectangle (probability 1/2 each) whose side per axis is {@code clip((0.03
+ * + Gamma(2, 0.1)) · S, lb, ub)}, sheared by N(0, 0.2) per axis, rotated by U(-π/2, π/2) and scaled
+ * down if its bounding box exceeds the upper bounds.
  */
 final class Hypershape {
   private Hypershape() {}
@@ -14,16 +14,22 @@ final class Hypershape {
   /** Geometry needed to intersect rays with the shape edge. Coordinates are (row, col) centred. */
   static final class Geometry {
     final boolean ellipse;
+
     /** half sizes of the aligned shape (s / 2) */
     final double half0;
+
     final double half1;
+
     /** inverse transform, row-major 2x2 */
     final double i00;
+
     final double i01;
     final double i10;
     final double i11;
+
     /** 1 / half0², 1 / half1² */
     final double inv0;
+
     final double inv1;
 
     Geometry(boolean ellipse, double half0, double half1, double[] inv) {
@@ -129,7 +135,8 @@ final class Hypershape {
       rowStart[i] = lo;
       rowEnd[i] = hi;
     }
-    return runs ? new Patch(h, w, mask, new Geometry(ellipse, h0, h1, inv), count, rowStart, rowEnd)
+    return runs
+        ? new Patch(h, w, mask, new Geometry(ellipse, h0, h1, inv), count, rowStart, rowEnd)
         : new Patch(h, w, mask, new Geometry(ellipse, h0, h1, inv), count, null, null);
   }
 }

@@ -1,9 +1,9 @@
 package io.github.mediclip.synth;
 
 /**
- * Float-array image operations used by the tasks: separable Gaussian blur (scipy
- * {@code gaussian_filter}: truncate 4 σ, mode {@code reflect}), exact Euclidean distance transform
- * (scipy {@code distance_transform_edt}), bilinear sampling, and the bounding box of a linearly mapped
+ * Float-array image operations used by the tasks: separable Gaussian blur (scipy {@code
+ * gaussian_filter}: truncate 4 σ, mode {@code reflect}), exact Euclidean distance transform (scipy
+ * {@code distance_transform_edt}), bilinear sampling, and the bounding box of a linearly mapped
  * rectangle. All arrays are row-major (h, w).
  */
 final class ImageOps {
@@ -123,9 +123,9 @@ final class ImageOps {
 
   /**
    * Gaussian blur (reflect borders) of a binary image, bit i of {@code bits[i / 64]} being pixel i
-   * (row-major). The horizontal pass looks up 8 taps at a time in {@code tables}
-   * ({@link #binaryTables}); the vertical pass is {@link #verticalPass}, as in
-   * {@link #gaussianBlur}. Equal to {@code gaussianBlur} up to float rounding.
+   * (row-major). The horizontal pass looks up 8 taps at a time in {@code tables} ({@link
+   * #binaryTables}); the vertical pass is {@link #verticalPass}, as in {@link #gaussianBlur}. Equal
+   * to {@code gaussianBlur} up to float rounding.
    *
    * @return a new (h, w) array
    */
@@ -166,8 +166,9 @@ final class ImageOps {
   }
 
   /**
-   * Exact Euclidean distance from every true pixel to the nearest false pixel inside the (h, w) grid
-   * (false pixels get 0), as scipy's {@code distance_transform_edt} (Felzenszwalb–Huttenlocher).
+   * Exact Euclidean distance from every true pixel to the nearest false pixel inside the (h, w)
+   * grid (false pixels get 0), as scipy's {@code distance_transform_edt}
+   * (Felzenszwalb–Huttenlocher).
    */
   static float[] distanceTransform(boolean[] mask, int h, int w) {
     final double inf = 1e20;
@@ -239,13 +240,20 @@ final class ImageOps {
   }
 
   /**
-   * Bounding box of the corners of the rectangle [lo0, hi0] × [lo1, hi1] (row, column) mapped by the
-   * 2×2 matrix M = [[m00, m01], [m10, m11]], widened to whole pixels.
+   * Bounding box of the corners of the rectangle [lo0, hi0] × [lo1, hi1] (row, column) mapped by
+   * the 2×2 matrix M = [[m00, m01], [m10, m11]], widened to whole pixels.
    *
    * @return {floor(min row), floor(min column), ceil(max row), ceil(max column)}
    */
-  static double[] mappedBox(double m00, double m01, double m10, double m11, double lo0, double hi0,
-      double lo1, double hi1) {
+  static double[] mappedBox(
+      double m00,
+      double m01,
+      double m10,
+      double m11,
+      double lo0,
+      double hi0,
+      double lo1,
+      double hi1) {
     double min0 = Double.POSITIVE_INFINITY;
     double min1 = Double.POSITIVE_INFINITY;
     double max0 = Double.NEGATIVE_INFINITY;
@@ -269,8 +277,8 @@ final class ImageOps {
    * Bilinear sample of the window [r0, r0 + wh) × [c0, c0 + ww) of an image at window coordinates
    * (y, x); neighbours outside the window count as 0 (scipy mode 'grid-constant', cval 0).
    */
-  static float sampleWindowZero(float[] img, int imgW, int r0, int c0, int wh, int ww, double y,
-      double x) {
+  static float sampleWindowZero(
+      float[] img, int imgW, int r0, int c0, int wh, int ww, double y, double x) {
     double fy0 = Math.floor(y);
     double fx0 = Math.floor(x);
     if (fy0 < -1 || fy0 > wh - 1 || fx0 < -1 || fx0 > ww - 1) {

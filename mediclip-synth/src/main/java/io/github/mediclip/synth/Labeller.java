@@ -1,17 +1,17 @@
 package io.github.mediclip.synth;
 
 /**
- * The reference's {@code IntensityDiffLabeller} with the flipped-Gaussian label function: soft label
- * from the absolute intensity change inside the anomaly mask, then per 4-connected region of the mask a
- * grey closing (3×3 footprint, reflect borders) and a grey hole filling (morphological reconstruction
- * by erosion seeded with the region maximum inside and the closed label on the bounding-box border,
- * 8-connected), written back over the region's bounding box.
+ * The reference's {@code IntensityDiffLabeller} with the flipped-Gaussian label function: soft
+ * label from the absolute intensity change inside the anomaly mask, then per 4-connected region of
+ * the mask a grey closing (3×3 footprint, reflect borders) and a grey hole filling (morphological
+ * reconstruction by erosion seeded with the region maximum inside and the closed label on the
+ * bounding-box border, 8-connected), written back over the region's bounding box.
  */
 final class Labeller {
   private Labeller() {}
 
-  static float[] flippedGaussian(float[] aug, float[] orig, float[] union, int h, int w,
-      double std) {
+  static float[] flippedGaussian(
+      float[] aug, float[] orig, float[] union, int h, int w, double std) {
     int n = h * w;
     boolean[] mask = new boolean[n];
     for (int i = 0; i < n; i++) {
@@ -32,7 +32,8 @@ final class Labeller {
         label[i] = di == d && di < 256 ? table[di] : (float) (1 - Math.exp(-(double) d * d * k));
       }
     }
-    // connected regions (4-connectivity, scipy.ndimage.label default), in raster order of first pixel
+    // connected regions (4-connectivity, scipy.ndimage.label default), in raster order of first
+    // pixel
     int[] regionOf = new int[n];
     int[] stack = new int[n];
     int regions = 0;
@@ -127,8 +128,8 @@ final class Labeller {
   }
 
   /**
-   * Grey hole filling: r(p) = the smallest, over 8-connected paths from p to the window border, of the
-   * largest value on the path (priority flood from the border).
+   * Grey hole filling: r(p) = the smallest, over 8-connected paths from p to the window border, of
+   * the largest value on the path (priority flood from the border).
    */
   static float[] fillHoles(float[] f, int h, int w) {
     int n = h * w;

@@ -1,8 +1,8 @@
 package io.github.mediclip.synth;
 
 /**
- * A binary anomaly shape on its own (h, w) grid, row-major; optionally with the geometry of a deformed
- * hypershape (for the radial deformation tasks).
+ * A binary anomaly shape on its own (h, w) grid, row-major; optionally with the geometry of a
+ * deformed hypershape (for the radial deformation tasks).
  */
 final class Patch {
   final int h;
@@ -15,6 +15,7 @@ final class Patch {
    * [rowStart[i], rowEnd[i]) (an empty row has rowStart == rowEnd); both null otherwise.
    */
   final int[] rowStart;
+
   final int[] rowEnd;
 
   /** number of true cells when the maker counted them, -1 otherwise */
@@ -29,7 +30,13 @@ final class Patch {
    * @param rowStart first true column per row, or null (see {@link #rowStart})
    * @param rowEnd one past the last true column per row, or null
    */
-  Patch(int h, int w, boolean[] mask, Hypershape.Geometry geometry, int count, int[] rowStart,
+  Patch(
+      int h,
+      int w,
+      boolean[] mask,
+      Hypershape.Geometry geometry,
+      int count,
+      int[] rowStart,
       int[] rowEnd) {
     this.h = h;
     this.w = w;

@@ -7,10 +7,10 @@ import java.util.SplittableRandom;
 
 /**
  * The common loop of the reference tasks ({@code BaseTask.apply}): place one anomaly, then with
- * probability 0.5 a second one; each patch's side per axis lies between {@code rint(minProp · S)} and
- * {@code rint(maxProp · S)}; the corner is uniform so that the patch fits; the shape is a Perlin
- * blob unless the task overrides {@link #shape}, and the label is the union of the patch shapes unless
- * it overrides {@link #label}.
+ * probability 0.5 a second one; each patch's side per axis lies between {@code rint(minProp · S)}
+ * and {@code rint(maxProp · S)}; the corner is uniform so that the patch fits; the shape is a
+ * Perlin blob unless the task overrides {@link #shape}, and the label is the union of the patch
+ * shapes unless it overrides {@link #label}.
  */
 abstract class PatchTask implements AnomalySynthesizer {
 
@@ -27,7 +27,9 @@ abstract class PatchTask implements AnomalySynthesizer {
     this.maxProp = maxProp;
   }
 
-  /** @return the registry name of this task */
+  /**
+   * @return the registry name of this task
+   */
   public final String name() {
     return name;
   }
@@ -54,15 +56,16 @@ abstract class PatchTask implements AnomalySynthesizer {
   /** Smallest image side this task accepts. */
   final int minimumSide() {
     int s = 1;
-    while (Math.rint(minProp * s) < MIN_PATCH_SIDE || Math.rint(maxProp * s) <= Math.rint(minProp * s)) {
+    while (Math.rint(minProp * s) < MIN_PATCH_SIDE
+        || Math.rint(maxProp * s) <= Math.rint(minProp * s)) {
       s++;
     }
     return s;
   }
 
   @Override
-  public final SynthesizedSample synthesize(GrayImage normal, SplittableRandom random,
-      List<GrayImage> support) {
+  public final SynthesizedSample synthesize(
+      GrayImage normal, SplittableRandom random, List<GrayImage> support) {
     Checks.requireArguments(normal, random, support);
     int h = normal.height();
     int w = normal.width();
@@ -72,10 +75,18 @@ abstract class PatchTask implements AnomalySynthesizer {
     int ubW = (int) Math.rint(maxProp * w);
     if (lbH < MIN_PATCH_SIDE || lbW < MIN_PATCH_SIDE || ubH <= lbH || ubW <= lbW) {
       int min = minimumSide();
-      throw new IllegalArgumentException(String.format(Locale.ROOT,
-          "normal image of %dx%d is too small for %s: its anomalies span %.0f-%.0f %% of each side, "
-              + "which needs at least %dx%d pixels", w, h, name, minProp * 100, maxProp * 100, min,
-          min));
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT,
+              "normal image of %dx%d is too small for %s: its anomalies span %.0f-%.0f %% of each side, "
+                  + "which needs at least %dx%d pixels",
+              w,
+              h,
+              name,
+              minProp * 100,
+              maxProp * 100,
+              min,
+              min));
     }
     Checks.requireFinite(normal, "normal");
     List<GrayImage> pool = pool(normal, support);
@@ -86,8 +97,15 @@ abstract class PatchTask implements AnomalySynthesizer {
     for (int i = 0; i < 2; i++) {
       Patch p = shape(random, lbH, ubH, lbW, ubW, h, w);
       if (p.h > h || p.w > w) {
-        throw new IllegalStateException(String.format(Locale.ROOT,
-            "%s made a patch of %dx%d for an image of %dx%d", name, p.w, p.h, w, h));
+        throw new IllegalStateException(
+            String.format(
+                Locale.ROOT,
+                "%s made a patch of %dx%d for an image of %dx%d",
+                name,
+                p.w,
+                p.h,
+                w,
+                h));
       }
       int r0 = Rng.randintInclusive(random, 0, h - p.h);
       int c0 = Rng.randintInclusive(random, 0, w - p.w);
@@ -119,8 +137,8 @@ abstract class PatchTask implements AnomalySynthesizer {
   }
 
   /**
-   * Makes one anomaly shape. Bounds: lb inclusive, ub exclusive (numpy randint semantics). Default: a
-   * Perlin blob ({@link PerlinShape}, the reference's {@code PerlinPatchMaker}); the radial
+   * Makes one anomaly shape. Bounds: lb inclusive, ub exclusive (numpy randint semantics). Default:
+   * a Perlin blob ({@link PerlinShape}, the reference's {@code PerlinPatchMaker}); the radial
    * deformation tasks override it with deformed hypershapes.
    */
   Patch shape(SplittableRandom r, int lbH, int ubH, int lbW, int ubW, int h, int w) {

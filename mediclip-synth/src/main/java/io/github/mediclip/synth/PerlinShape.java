@@ -4,10 +4,11 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * Perlin-noise blob shapes, as the reference's {@code PerlinPatchMaker}: gradient noise at resolution 1
- * over the patch (one lattice cell, four random unit gradients, quintic fade, times √2), rotated about
- * the patch centre by U(-90°, 90°) with zero fill outside, thresholded at 0.3, and redrawn (same patch
- * size) until at least 20 % of the patch is inside. Redraws are bounded by {@link #MAX_TRIES}.
+ * Perlin-noise blob shapes, as the reference's {@code PerlinPatchMaker}: gradient noise at
+ * resolution 1 over the patch (one lattice cell, four random unit gradients, quintic fade, times
+ * √2), rotated about the patch centre by U(-90°, 90°) with zero fill outside, thresholded at 0.3,
+ * and redrawn (same patch size) until at least 20 % of the patch is inside. Redraws are bounded by
+ * {@link #MAX_TRIES}.
  */
 final class PerlinShape {
   static final double THRESHOLD = 0.3;
@@ -82,8 +83,15 @@ final class PerlinShape {
         return new Patch(h, w, mask, null);
       }
     }
-    throw new IllegalStateException(String.format(Locale.ROOT,
-        "%s: no Perlin shape of %dx%d pixels covered %.0f %% of its patch in %d tries; "
-            + "use larger images", task, h, w, MIN_FILL * 100, MAX_TRIES));
+    throw new IllegalStateException(
+        String.format(
+            Locale.ROOT,
+            "%s: no Perlin shape of %dx%d pixels covered %.0f %% of its patch in %d tries; "
+                + "use larger images",
+            task,
+            h,
+            w,
+            MIN_FILL * 100,
+            MAX_TRIES));
   }
 }

@@ -4,18 +4,20 @@ import java.util.SplittableRandom;
 
 /**
  * Radial remap inside a deformed hypershape (patch sides 20–60 % of the image), the common part of
- * {@link SourceDeformationTask} and {@link SinkDeformationTask} (reference
- * {@code RadialDeformationTask}): a centre c is drawn uniformly among the shape's pixels, a factor
- * f = 2^U(0.5, 2) per anomaly; each shape pixel p (not on the patch border) at distance r from c is
+ * {@link SourceDeformationTask} and {@link SinkDeformationTask} (reference {@code
+ * RadialDeformationTask}): a centre c is drawn uniformly among the shape's pixels, a factor f =
+ * 2^U(0.5, 2) per anomaly; each shape pixel p (not on the patch border) at distance r from c is
  * resampled from the point at distance r' along the same ray, where R is the distance from c to the
  * shape edge along the ray. Sampling is bilinear with coordinates clamped to the patch (mode
- * 'nearest'); the reference uses scipy's cubic spline, which can overshoot the image range. The label
- * is the binary union of the shapes.
+ * 'nearest'); the reference uses scipy's cubic spline, which can overshoot the image range. The
+ * label is the binary union of the shapes.
  */
 abstract class RadialDeformationTask extends PatchTask {
 
-  /** true: sink (pull in), false: source (push out). A field rather than an overridden method keeps
-   * the per-pixel code monomorphic when both tasks run in one JVM (a mixture). */
+  /**
+   * true: sink (pull in), false: source (push out). A field rather than an overridden method keeps
+   * the per-pixel code monomorphic when both tasks run in one JVM (a mixture).
+   */
   private final boolean sink;
 
   RadialDeformationTask(String name, boolean sink) {
@@ -25,7 +27,8 @@ abstract class RadialDeformationTask extends PatchTask {
 
   /**
    * r'/r as a function of s = R / r (s &gt;= 1) and the factor f. Source: r' = r^f / R^(f−1), so
-   * r'/r = s^(1−f). Sink: r' = R − (R − r)^f / R^(f−1), so with R = s·r, r'/r = s·(1 − (1 − 1/s)^f).
+   * r'/r = s^(1−f). Sink: r' = R − (R − r)^f / R^(f−1), so with R = s·r, r'/r = s·(1 − (1 −
+   * 1/s)^f).
    */
   static double ratio(boolean sink, double s, double f) {
     return sink ? s * (1 - Math.pow(1 - 1 / s, f)) : Math.pow(s, 1 - f);
@@ -87,8 +90,10 @@ abstract class RadialDeformationTask extends PatchTask {
       System.arraycopy(img, (r0 + y) * w + c0, src, y * pw, pw);
     }
     // One loop per shape kind (ellipse: the quadratic's root ahead of the centre; rectangle: the
-    // nearest slab edge) with the per-patch and per-row terms hoisted out of the pixel loop. For a ray
-    // from the centre o' along w' (aligned coordinates) s is the parameter with o' + s·w' on the edge.
+    // nearest slab edge) with the per-patch and per-row terms hoisted out of the pixel loop. For a
+    // ray
+    // from the centre o' along w' (aligned coordinates) s is the parameter with o' + s·w' on the
+    // edge.
     double i00 = g.i00;
     double i01 = g.i01;
     double i10 = g.i10;
@@ -189,8 +194,8 @@ abstract class RadialDeformationTask extends PatchTask {
    * Bilinear sample at (y, x) with the coordinates clamped to [0, h − 1] × [0, w − 1] (scipy mode
    * 'nearest'); the clamp bounds are passed in so that they are computed once per patch.
    */
-  private static float sample(float[] src, int w, double ymax, double xmax, int ylast, int xlast,
-      double y, double x) {
+  private static float sample(
+      float[] src, int w, double ymax, double xmax, int ylast, int xlast, double y, double x) {
     if (y < 0) {
       y = 0;
     } else if (y > ymax) {

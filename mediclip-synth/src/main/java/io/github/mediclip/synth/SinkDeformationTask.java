@@ -1,9 +1,10 @@
 package io.github.mediclip.synth;
 
 /**
- * {@code SinkTask}: pulls content towards a centre inside a deformed hypershape, new radius
- * r' = R − (R − r)^f / R^(f−1) with f = 2^U(0.5, 2) (reference {@code SinkDeformationTask} of MediCLIP's
- * {@code medsyn}); see {@link RadialDeformationTask} for the common parts. Immutable and thread-safe.
+ * {@code SinkTask}: pulls content towards a centre inside a deformed hypershape, new radius r' = R
+ * − (R − r)^f / R^(f−1) with f = 2^U(0.5, 2) (reference {@code SinkDeformationTask} of MediCLIP's
+ * {@code medsyn}); see {@link RadialDeformationTask} for the common parts. Immutable and
+ * thread-safe.
  */
 public final class SinkDeformationTask extends RadialDeformationTask {
 
@@ -16,7 +17,9 @@ public final class SinkDeformationTask extends RadialDeformationTask {
     super(NAME, true);
   }
 
-  /** @return the (shared, immutable) task */
+  /**
+   * @return the (shared, immutable) task
+   */
   public static SinkDeformationTask create() {
     return INSTANCE;
   }

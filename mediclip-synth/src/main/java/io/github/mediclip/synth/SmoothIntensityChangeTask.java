@@ -5,9 +5,9 @@ import java.util.SplittableRandom;
 /**
  * {@code SmoothIntensityTask}: adds ±(scale/2 + Gamma(3, scale)) grey levels inside a Perlin blob
  * (patch sides 30–80 % of the image), ramped from the blob edge by the Euclidean distance transform
- * over a border of {@code min(S · (0.02 + Gamma(3, 0.01)), max distance)} pixels, and clipped to the
- * image's current range (reference {@code SmoothIntensityChangeTask(30.0)} of MediCLIP's {@code medsyn}).
- * The label is the binary union of the blobs. Immutable and thread-safe.
+ * over a border of {@code min(S · (0.02 + Gamma(3, 0.01)), max distance)} pixels, and clipped to
+ * the image's current range (reference {@code SmoothIntensityChangeTask(30.0)} of MediCLIP's {@code
+ * medsyn}). The label is the binary union of the blobs. Immutable and thread-safe.
  */
 public final class SmoothIntensityChangeTask extends PatchTask {
 
@@ -24,7 +24,9 @@ public final class SmoothIntensityChangeTask extends PatchTask {
     this.scale = scale;
   }
 
-  /** @return the task with the reference scale 30 */
+  /**
+   * @return the task with the reference scale 30
+   */
   public static SmoothIntensityChangeTask create() {
     return new SmoothIntensityChangeTask(DEFAULT_SCALE);
   }
@@ -37,7 +39,9 @@ public final class SmoothIntensityChangeTask extends PatchTask {
     return new SmoothIntensityChangeTask(Checks.requirePositiveFinite(scale, "scale"));
   }
 
-  /** @return the intensity scale in grey levels */
+  /**
+   * @return the intensity scale in grey levels
+   */
   public double scale() {
     return scale;
   }

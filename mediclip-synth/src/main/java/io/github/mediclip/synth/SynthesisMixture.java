@@ -13,10 +13,10 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * A weighted mixture of synthesizers that draws one task per sample (MediCLIP's
- * {@code anomaly_tasks} configuration). Weights need not sum to one; a task is drawn with probability
- * weight / sum of weights, from the sample's own random stream, and the same stream is then handed to
- * the drawn task.
+ * A weighted mixture of synthesizers that draws one task per sample (MediCLIP's {@code
+ * anomaly_tasks} configuration). Weights need not sum to one; a task is drawn with probability
+ * weight / sum of weights, from the sample's own random stream, and the same stream is then handed
+ * to the drawn task.
  *
  * <p>Immutable and thread-safe. The reference mixture of MediCLIP is {@link #reference()}.
  */
@@ -27,7 +27,9 @@ public final class SynthesisMixture implements AnomalySynthesizer {
   private final double[] cumulative;
   private final Map<String, Double> weights;
 
-  /** @param total the sum of the builder's weights, checked &gt; 0 by {@link Builder#build()} */
+  /**
+   * @param total the sum of the builder's weights, checked &gt; 0 by {@link Builder#build()}
+   */
   private SynthesisMixture(Builder b, double total) {
     this.names = ImmutableList.copyOf(b.names);
     this.synthesizers = ImmutableList.copyOf(b.synths);
@@ -44,7 +46,9 @@ public final class SynthesisMixture implements AnomalySynthesizer {
     this.weights = map.buildOrThrow();
   }
 
-  /** @return a new builder */
+  /**
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -56,19 +60,23 @@ public final class SynthesisMixture implements AnomalySynthesizer {
    * @return the mixture
    */
   public static SynthesisMixture reference() {
-    return builder().add(CutPasteTask.NAME, 0.25).add(GaussIntensityChangeTask.NAME, 0.25)
-        .add(SourceDeformationTask.NAME, 0.25).add(IdentityTask.NAME, 0.25).build();
+    return builder()
+        .add(CutPasteTask.NAME, 0.25)
+        .add(GaussIntensityChangeTask.NAME, 0.25)
+        .add(SourceDeformationTask.NAME, 0.25)
+        .add(IdentityTask.NAME, 0.25)
+        .build();
   }
 
   /**
-   * Parses a specification such as {@code "CutpasteTask:0.25, IdentityTask:0.75"} (entries separated
-   * by commas, semicolons or new lines; {@code name:weight} or {@code name=weight}; blanks ignored).
-   * Names are resolved with {@link Synthesizers#create(String)}.
+   * Parses a specification such as {@code "CutpasteTask:0.25, IdentityTask:0.75"} (entries
+   * separated by commas, semicolons or new lines; {@code name:weight} or {@code name=weight};
+   * blanks ignored). Names are resolved with {@link Synthesizers#create(String)}.
    *
    * @param spec the specification
    * @return the mixture
-   * @throws IllegalArgumentException for a malformed entry, an unknown name, a negative or non-finite
-   *     weight, a repeated name, or weights summing to zero
+   * @throws IllegalArgumentException for a malformed entry, an unknown name, a negative or
+   *     non-finite weight, a repeated name, or weights summing to zero
    */
   public static SynthesisMixture parse(String spec) {
     Objects.requireNonNull(spec, "spec");
@@ -84,8 +92,12 @@ public final class SynthesisMixture implements AnomalySynthesizer {
       }
       int sep = Math.max(e.lastIndexOf(':'), e.lastIndexOf('='));
       if (sep <= 0 || sep == e.length() - 1) {
-        throw new IllegalArgumentException("malformed mixture entry '" + e + "' in '" + spec
-            + "'; expected name:weight, e.g. CutpasteTask:0.25");
+        throw new IllegalArgumentException(
+            "malformed mixture entry '"
+                + e
+                + "' in '"
+                + spec
+                + "'; expected name:weight, e.g. CutpasteTask:0.25");
       }
       String name = e.substring(0, sep).strip();
       if (name.length() >= 2 && (name.startsWith("\"") || name.startsWith("'"))) {
@@ -95,8 +107,15 @@ public final class SynthesisMixture implements AnomalySynthesizer {
       try {
         w = Double.parseDouble(e.substring(sep + 1).strip());
       } catch (NumberFormatException ex) {
-        throw new IllegalArgumentException("weight of '" + name + "' is not a number: '"
-            + e.substring(sep + 1).strip() + "' in '" + spec + "'", ex);
+        throw new IllegalArgumentException(
+            "weight of '"
+                + name
+                + "' is not a number: '"
+                + e.substring(sep + 1).strip()
+                + "' in '"
+                + spec
+                + "'",
+            ex);
       }
       try {
         b.add(name, w);
@@ -107,12 +126,16 @@ public final class SynthesisMixture implements AnomalySynthesizer {
     return b.build();
   }
 
-  /** @return the weights as given, by name, in insertion order */
+  /**
+   * @return the weights as given, by name, in insertion order
+   */
   public Map<String, Double> weights() {
     return weights;
   }
 
-  /** @return the names in insertion order */
+  /**
+   * @return the names in insertion order
+   */
   public List<String> names() {
     return names;
   }
@@ -136,11 +159,11 @@ public final class SynthesisMixture implements AnomalySynthesizer {
   /**
    * Draws a task with {@link #draw(SplittableRandom)} and lets it synthesize the sample.
    *
-   * {@inheritDoc}
+   * <p>{@inheritDoc}
    */
   @Override
-  public SynthesizedSample synthesize(GrayImage normal, SplittableRandom random,
-      List<GrayImage> support) {
+  public SynthesizedSample synthesize(
+      GrayImage normal, SplittableRandom random, List<GrayImage> support) {
     Objects.requireNonNull(random, "random");
     return synthesizers.get(draw(random)).synthesize(normal, random, support);
   }
@@ -199,8 +222,8 @@ public final class SynthesisMixture implements AnomalySynthesizer {
     }
 
     /**
-     * Adds a synthesizer under a name of the caller's choice; user code is wrapped in a
-     * {@link ValidatingSynthesizer} unless it is a built-in task.
+     * Adds a synthesizer under a name of the caller's choice; user code is wrapped in a {@link
+     * ValidatingSynthesizer} unless it is a built-in task.
      *
      * @param name the name (used in {@link #weights()} and provenance)
      * @param synthesizer the synthesizer
@@ -216,16 +239,23 @@ public final class SynthesisMixture implements AnomalySynthesizer {
       checkWeight(name, weight);
       checkState(!names.contains(name), "task '%s' was already added to the mixture", name);
       names.add(name);
-      synths.add(synthesizer instanceof PatchTask || synthesizer instanceof IdentityTask
-          || synthesizer instanceof ValidatingSynthesizer || synthesizer instanceof SynthesisMixture
-          ? synthesizer : ValidatingSynthesizer.wrap(synthesizer));
+      synths.add(
+          synthesizer instanceof PatchTask
+                  || synthesizer instanceof IdentityTask
+                  || synthesizer instanceof ValidatingSynthesizer
+                  || synthesizer instanceof SynthesisMixture
+              ? synthesizer
+              : ValidatingSynthesizer.wrap(synthesizer));
       weights.add(weight);
       return this;
     }
 
     private static void checkWeight(String name, double weight) {
-      checkArgument(weight >= 0 && !Double.isInfinite(weight),
-          "weight of '%s' must be finite and >= 0, but was %s", name, weight);
+      checkArgument(
+          weight >= 0 && !Double.isInfinite(weight),
+          "weight of '%s' must be finite and >= 0, but was %s",
+          name,
+          weight);
     }
 
     /**
@@ -241,7 +271,8 @@ public final class SynthesisMixture implements AnomalySynthesizer {
       for (double w : weights) {
         total += w;
       }
-      checkArgument(total > 0, "weights must sum to more than 0, but sum to %s for %s", total, names);
+      checkArgument(
+          total > 0, "weights must sum to more than 0, but sum to %s for %s", total, names);
       return new SynthesisMixture(this, total);
     }
   }

@@ -12,13 +12,13 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * Throughput and mask statistics of a synthesizer, as printed by the benchmark and the CLI's
- * {@code synth-stats} command: images per second on the calling thread, and the 10th / 50th / 90th
+ * Throughput and mask statistics of a synthesizer, as printed by the benchmark and the CLI's {@code
+ * synth-stats} command: images per second on the calling thread, and the 10th / 50th / 90th
  * percentile of the mask area (the mean of the soft mask) plus the share of empty masks.
  *
- * <p>Sample i uses image {@code images.get(i % images.size())}, the other images as support, and the
- * i-th {@link SplittableRandom#split()} of {@code new SplittableRandom(seed)}; the figures other than
- * throughput are therefore deterministic per seed.
+ * <p>Sample i uses image {@code images.get(i % images.size())}, the other images as support, and
+ * the i-th {@link SplittableRandom#split()} of {@code new SplittableRandom(seed)}; the figures
+ * other than throughput are therefore deterministic per seed.
  */
 public final class SynthesisStats {
 
@@ -42,17 +42,41 @@ public final class SynthesisStats {
    * @param width image width
    * @param height image height
    */
-  public record Stats(int samples, double seconds, double imagesPerSecond, double cpuSeconds,
-      double cpuImagesPerSecond, double p10, double p50,
-      double p90, double meanArea, double emptyShare, int width, int height) {
+  public record Stats(
+      int samples,
+      double seconds,
+      double imagesPerSecond,
+      double cpuSeconds,
+      double cpuImagesPerSecond,
+      double p10,
+      double p50,
+      double p90,
+      double meanArea,
+      double emptyShare,
+      int width,
+      int height) {
 
-    /** @return a one-line JSON object with the fields of this record ({@code Locale.ROOT} numbers) */
+    /**
+     * @return a one-line JSON object with the fields of this record ({@code Locale.ROOT} numbers)
+     */
     public String toJson() {
-      return String.format(Locale.ROOT,
+      return String.format(
+          Locale.ROOT,
           "{\"samples\":%d,\"seconds\":%.6f,\"imagesPerSecond\":%.3f,\"cpuSeconds\":%.6f,"
               + "\"cpuImagesPerSecond\":%.3f,\"p10\":%.5f,\"p50\":%.5f,"
               + "\"p90\":%.5f,\"meanArea\":%.5f,\"emptyShare\":%.5f,\"width\":%d,\"height\":%d}",
-          samples, seconds, imagesPerSecond, cpuSeconds, cpuImagesPerSecond, p10, p50, p90, meanArea, emptyShare, width, height);
+          samples,
+          seconds,
+          imagesPerSecond,
+          cpuSeconds,
+          cpuImagesPerSecond,
+          p10,
+          p50,
+          p90,
+          meanArea,
+          emptyShare,
+          width,
+          height);
     }
   }
 
@@ -66,8 +90,8 @@ public final class SynthesisStats {
    * @return the statistics
    * @throws IllegalArgumentException if {@code images} is empty or {@code samples < 1}
    */
-  public static Stats measure(AnomalySynthesizer synthesizer, List<GrayImage> images, int samples,
-      long seed) {
+  public static Stats measure(
+      AnomalySynthesizer synthesizer, List<GrayImage> images, int samples, long seed) {
     Objects.requireNonNull(synthesizer, "synthesizer");
     Objects.requireNonNull(images, "images");
     checkArgument(!images.isEmpty(), "images must not be empty");
@@ -112,10 +136,19 @@ public final class SynthesisStats {
     double mean = Arrays.stream(areas).average().orElse(0);
     double[] sorted = areas.clone();
     Arrays.sort(sorted);
-    return new Stats(samples, seconds, samples / Math.max(seconds, 1e-12), cpuSeconds,
-        samples / Math.max(cpuSeconds, 1e-12), percentile(sorted, 10),
-        percentile(sorted, 50), percentile(sorted, 90), mean, (double) empty / samples,
-        images.get(0).width(), images.get(0).height());
+    return new Stats(
+        samples,
+        seconds,
+        samples / Math.max(seconds, 1e-12),
+        cpuSeconds,
+        samples / Math.max(cpuSeconds, 1e-12),
+        percentile(sorted, 10),
+        percentile(sorted, 50),
+        percentile(sorted, 90),
+        mean,
+        (double) empty / samples,
+        images.get(0).width(),
+        images.get(0).height());
   }
 
   /** numpy's default (linear) percentile of sorted values. */

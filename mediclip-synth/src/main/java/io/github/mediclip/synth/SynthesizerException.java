@@ -4,13 +4,14 @@ import java.util.Objects;
 
 /**
  * A fault in a synthesizer's code (usually user code behind the {@link AnomalySynthesizer} SPI): it
- * threw, returned {@code null}, or returned an image or mask of the wrong size or with values out of
- * range. Thrown by {@link ValidatingSynthesizer}, which the trainer wraps around every synthesizer;
- * {@link #synthesizerName()} names the offending class.
+ * threw, returned {@code null}, or returned an image or mask of the wrong size or with values out
+ * of range. Thrown by {@link ValidatingSynthesizer}, which the trainer wraps around every
+ * synthesizer; {@link #synthesizerName()} names the offending class.
  *
  * <p>It extends {@link IllegalStateException} (what these faults were reported as before 0.1.0), so
- * existing handlers keep working. Library failures are {@code io.github.mediclip.MediClipException}s
- * instead: this type marks the fault as the synthesizer's, not the library's.
+ * existing handlers keep working. Library failures are {@code
+ * io.github.mediclip.MediClipException}s instead: this type marks the fault as the synthesizer's,
+ * not the library's.
  */
 public final class SynthesizerException extends IllegalStateException {
 

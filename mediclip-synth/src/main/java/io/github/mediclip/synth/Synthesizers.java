@@ -12,12 +12,13 @@ import java.util.ServiceLoader;
 import java.util.Set;
 
 /**
- * Registry of named synthesizers, discovered with {@link ServiceLoader} from {@link SynthesizerProvider}s
- * (as DJL's {@code ZooProvider}). Names are the declared strings, never class names, so that a
- * configuration such as {@code CutpasteTask: 0.25} keeps working when classes move.
+ * Registry of named synthesizers, discovered with {@link ServiceLoader} from {@link
+ * SynthesizerProvider}s (as DJL's {@code ZooProvider}). Names are the declared strings, never class
+ * names, so that a configuration such as {@code CutpasteTask: 0.25} keeps working when classes
+ * move.
  *
- * <p>The six reference tasks of MediCLIP are always present: {@code CutpasteTask},
- * {@code GaussIntensityChangeTask}, {@code SmoothIntensityTask}, {@code SourceTask}, {@code SinkTask} and
+ * <p>The six reference tasks of MediCLIP are always present: {@code CutpasteTask}, {@code
+ * GaussIntensityChangeTask}, {@code SmoothIntensityTask}, {@code SourceTask}, {@code SinkTask} and
  * {@code IdentityTask}. Providers are loaded once, on first use.
  */
 public final class Synthesizers {
@@ -63,8 +64,14 @@ public final class Synthesizers {
     if (old == null) {
       map.put(name, p);
     } else if (!old.getClass().getName().equals(p.getClass().getName())) {
-      throw new IllegalStateException("two SynthesizerProviders declare the name '" + name + "': "
-          + old.getClass().getName() + " and " + p.getClass().getName() + "; rename one of them");
+      throw new IllegalStateException(
+          "two SynthesizerProviders declare the name '"
+              + name
+              + "': "
+              + old.getClass().getName()
+              + " and "
+              + p.getClass().getName()
+              + "; rename one of them");
     }
   }
 
@@ -80,8 +87,8 @@ public final class Synthesizers {
     Objects.requireNonNull(name, "name");
     SynthesizerProvider p = Holder.PROVIDERS.get(name.strip());
     if (p == null) {
-      throw new IllegalArgumentException("unknown synthesizer name '" + name + "'; available: "
-          + String.join(", ", names()));
+      throw new IllegalArgumentException(
+          "unknown synthesizer name '" + name + "'; available: " + String.join(", ", names()));
     }
     AnomalySynthesizer s = p.create();
     if (s == null) {
@@ -91,7 +98,9 @@ public final class Synthesizers {
     return s;
   }
 
-  /** @return the registered names, sorted */
+  /**
+   * @return the registered names, sorted
+   */
   public static Set<String> names() {
     return ImmutableSortedSet.copyOf(Holder.PROVIDERS.keySet());
   }
@@ -106,9 +115,16 @@ public final class Synthesizers {
     return name != null && Holder.PROVIDERS.containsKey(name.strip());
   }
 
-  /** @return the reference names of the six MediCLIP tasks, in the reference's order */
+  /**
+   * @return the reference names of the six MediCLIP tasks, in the reference's order
+   */
   public static List<String> referenceNames() {
-    return List.of(CutPasteTask.NAME, GaussIntensityChangeTask.NAME, SmoothIntensityChangeTask.NAME,
-        SourceDeformationTask.NAME, SinkDeformationTask.NAME, IdentityTask.NAME);
+    return List.of(
+        CutPasteTask.NAME,
+        GaussIntensityChangeTask.NAME,
+        SmoothIntensityChangeTask.NAME,
+        SourceDeformationTask.NAME,
+        SinkDeformationTask.NAME,
+        IdentityTask.NAME);
   }
 }

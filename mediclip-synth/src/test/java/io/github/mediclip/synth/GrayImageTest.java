@@ -24,12 +24,14 @@ class GrayImageTest {
     assertThat(g.mean()).isEqualTo(3.5);
     g.toArray()[1] = 42;
     assertThat(g.get(1, 0)).isEqualTo(2f);
-    assertThatThrownBy(() -> GrayImage.of(3, 3, p)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> GrayImage.of(3, 3, p))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("pixels.length must be width*height = 3*3 = 9, but was 6");
     assertThatThrownBy(() -> GrayImage.of(0, 3, new float[0]))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("width and height must be at least 1, but were width=0, height=3");
-    assertThatThrownBy(() -> g.get(3, 0)).isInstanceOf(IndexOutOfBoundsException.class)
+    assertThatThrownBy(() -> g.get(3, 0))
+        .isInstanceOf(IndexOutOfBoundsException.class)
         .hasMessageContaining("(x=3, y=0)");
   }
 
@@ -70,11 +72,17 @@ class GrayImageTest {
     assertThat(GrayImage.fromBufferedImage(bgr).get(0, 0)).isCloseTo(luma, within(1e-4f));
 
     // gray + alpha, as ImageIO reads a gray-alpha PNG
-    java.awt.color.ColorSpace cs = java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_GRAY);
-    java.awt.image.ComponentColorModel gaModel = new java.awt.image.ComponentColorModel(cs, true,
-        false, java.awt.Transparency.TRANSLUCENT, java.awt.image.DataBuffer.TYPE_BYTE);
-    BufferedImage ga = new BufferedImage(gaModel, gaModel.createCompatibleWritableRaster(1, 1),
-        false, null);
+    java.awt.color.ColorSpace cs =
+        java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_GRAY);
+    java.awt.image.ComponentColorModel gaModel =
+        new java.awt.image.ComponentColorModel(
+            cs,
+            true,
+            false,
+            java.awt.Transparency.TRANSLUCENT,
+            java.awt.image.DataBuffer.TYPE_BYTE);
+    BufferedImage ga =
+        new BufferedImage(gaModel, gaModel.createCompatibleWritableRaster(1, 1), false, null);
     ga.getRaster().setSample(0, 0, 0, 100);
     ga.getRaster().setSample(0, 0, 1, 255);
     assertThat(GrayImage.fromBufferedImage(ga).get(0, 0)).isEqualTo(100f);
@@ -82,8 +90,9 @@ class GrayImageTest {
     byte[] r = {0, (byte) 255};
     byte[] gg = {0, 0};
     byte[] b = {0, 0};
-    BufferedImage pal = new BufferedImage(1, 1, BufferedImage.TYPE_BYTE_INDEXED,
-        new IndexColorModel(1, 2, r, gg, b));
+    BufferedImage pal =
+        new BufferedImage(
+            1, 1, BufferedImage.TYPE_BYTE_INDEXED, new IndexColorModel(1, 2, r, gg, b));
     pal.getRaster().setSample(0, 0, 0, 1);
     assertThat(GrayImage.fromBufferedImage(pal).get(0, 0)).isCloseTo(0.299f * 255, within(1e-3f));
   }
@@ -106,11 +115,14 @@ class GrayImageTest {
     g.writePng(png);
     assertThat(GrayImage.read(png)).isEqualTo(g);
     Path missing = dir.resolve("missing.png");
-    assertThatThrownBy(() -> GrayImage.read(missing)).isInstanceOf(UncheckedIOException.class)
+    assertThatThrownBy(() -> GrayImage.read(missing))
+        .isInstanceOf(UncheckedIOException.class)
         .hasMessageContaining("missing.png");
     Path junk = dir.resolve("junk.png");
     Files.writeString(junk, "not an image");
-    assertThatThrownBy(() -> GrayImage.read(junk)).isInstanceOf(UncheckedIOException.class)
-        .hasMessageContaining("junk.png").hasMessageContaining("not an image format that ImageIO can decode");
+    assertThatThrownBy(() -> GrayImage.read(junk))
+        .isInstanceOf(UncheckedIOException.class)
+        .hasMessageContaining("junk.png")
+        .hasMessageContaining("not an image format that ImageIO can decode");
   }
 }

@@ -59,8 +59,10 @@ class ImageOpsTest {
         double acc = 0;
         for (int dy = -rad; dy <= rad; dy++) {
           for (int dx = -rad; dx <= rad; dx++) {
-            acc += k[dy + rad] * k[dx + rad]
-                * src[ImageOps.reflect(y + dy, h) * w + ImageOps.reflect(x + dx, w)];
+            acc +=
+                k[dy + rad]
+                    * k[dx + rad]
+                    * src[ImageOps.reflect(y + dy, h) * w + ImageOps.reflect(x + dx, w)];
           }
         }
         assertThat((double) out[y * w + x]).isCloseTo(acc, within(1e-5));
@@ -92,7 +94,8 @@ class ImageOpsTest {
         float[] a = ImageOps.gaussianBlur(f, h, w, k);
         float[] b = ImageOps.gaussianBlurBinary(bits, h, w, k, ImageOps.binaryTables(k));
         for (int i = 0; i < a.length; i++) {
-          assertThat(b[i]).as("pixel %d of %dx%d, sigma %s", i, w, h, sigma)
+          assertThat(b[i])
+              .as("pixel %d of %dx%d, sigma %s", i, w, h, sigma)
               .isCloseTo(a[i], within(1e-5f));
         }
       }
@@ -103,11 +106,12 @@ class ImageOpsTest {
   void holeFillingFillsEnclosedMinimaOnly() {
     // a ring of 1 with a 0 inside, and a 0 gap touching the border
     float[] f = {
-        0, 0, 0, 0, 0,
-        0, 1, 1, 1, 0,
-        0, 1, 0, 1, 0,
-        0, 1, 1, 1, 0,
-        0, 0, 0, 0, 0};
+      0, 0, 0, 0, 0,
+      0, 1, 1, 1, 0,
+      0, 1, 0, 1, 0,
+      0, 1, 1, 1, 0,
+      0, 0, 0, 0, 0
+    };
     float[] r = Labeller.fillHoles(f, 5, 5);
     assertThat(r[12]).isEqualTo(1f);
     assertThat(r[0]).isZero();
@@ -156,10 +160,11 @@ class ImageOpsTest {
   void perlinRedrawsAreBounded() {
     // a 1x1 patch samples the noise at a lattice corner, where it is 0: never inside
     org.assertj.core.api.Assertions.assertThatThrownBy(
-        () -> PerlinShape.make(new SplittableRandom(1), 1, 2, 1, 2, "SomeTask"))
+            () -> PerlinShape.make(new SplittableRandom(1), 1, 2, 1, 2, "SomeTask"))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("SomeTask: no Perlin shape of 1x1 pixels covered 20 % of its patch in 100 "
-            + "tries; use larger images");
+        .hasMessage(
+            "SomeTask: no Perlin shape of 1x1 pixels covered 20 % of its patch in 100 "
+                + "tries; use larger images");
   }
 
   @Test

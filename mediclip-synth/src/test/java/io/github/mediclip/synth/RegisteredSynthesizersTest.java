@@ -49,8 +49,10 @@ class RegisteredSynthesizersTest {
     float[] p = IMAGES.get(0).toArray();
     p[3 * 64 + 7] = Float.NaN;
     GrayImage bad = GrayImage.of(64, 56, p);
-    assertThatThrownBy(() -> Synthesizers.create(name)
-        .synthesize(bad, new java.util.SplittableRandom(1), List.of()))
+    assertThatThrownBy(
+            () ->
+                Synthesizers.create(name)
+                    .synthesize(bad, new java.util.SplittableRandom(1), List.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("normal has a non-finite pixel NaN at (x=7, y=3)");
   }
@@ -58,9 +60,14 @@ class RegisteredSynthesizersTest {
   @Test
   void registryHasTheSixReferenceNames() {
     assertThat(Synthesizers.names()).containsAll(Synthesizers.referenceNames());
-    assertThat(Synthesizers.referenceNames()).containsExactly("CutpasteTask",
-        "GaussIntensityChangeTask", "SmoothIntensityTask", "SourceTask", "SinkTask",
-        "IdentityTask");
+    assertThat(Synthesizers.referenceNames())
+        .containsExactly(
+            "CutpasteTask",
+            "GaussIntensityChangeTask",
+            "SmoothIntensityTask",
+            "SourceTask",
+            "SinkTask",
+            "IdentityTask");
     assertThat(Synthesizers.create("CutpasteTask")).isInstanceOf(CutPasteTask.class);
     assertThat(Synthesizers.create(" SinkTask ")).isInstanceOf(SinkDeformationTask.class);
   }

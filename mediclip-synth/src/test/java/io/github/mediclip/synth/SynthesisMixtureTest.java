@@ -13,19 +13,23 @@ class SynthesisMixtureTest {
   @Test
   void referenceMixture() {
     SynthesisMixture m = SynthesisMixture.reference();
-    assertThat(m.weights()).containsExactly(Map.entry("CutpasteTask", 0.25),
-        Map.entry("GaussIntensityChangeTask", 0.25), Map.entry("SourceTask", 0.25),
-        Map.entry("IdentityTask", 0.25));
+    assertThat(m.weights())
+        .containsExactly(
+            Map.entry("CutpasteTask", 0.25),
+            Map.entry("GaussIntensityChangeTask", 0.25),
+            Map.entry("SourceTask", 0.25),
+            Map.entry("IdentityTask", 0.25));
     assertThat(m.toString())
-        .isEqualTo("CutpasteTask:0.25,GaussIntensityChangeTask:0.25,SourceTask:0.25,IdentityTask:0.25");
+        .isEqualTo(
+            "CutpasteTask:0.25,GaussIntensityChangeTask:0.25,SourceTask:0.25,IdentityTask:0.25");
     assertThat(SynthesisMixture.parse(m.toString()).weights()).isEqualTo(m.weights());
   }
 
   @Test
   void parseAcceptsYamlLikeSpecs() {
     SynthesisMixture m = SynthesisMixture.parse("CutpasteTask: 0.25\nIdentityTask: 0.75");
-    assertThat(m.weights()).containsExactly(Map.entry("CutpasteTask", 0.25),
-        Map.entry("IdentityTask", 0.75));
+    assertThat(m.weights())
+        .containsExactly(Map.entry("CutpasteTask", 0.25), Map.entry("IdentityTask", 0.75));
     assertThat(SynthesisMixture.parse("{SinkTask=1}").names()).containsExactly("SinkTask");
   }
 
@@ -55,7 +59,8 @@ class SynthesisMixtureTest {
         .hasMessage("weight of 'CutpasteTask' must be finite and >= 0, but was NaN");
     assertThatThrownBy(() -> SynthesisMixture.parse("CutpasteTask:0,IdentityTask:0"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("weights must sum to more than 0, but sum to 0.0 for [CutpasteTask, IdentityTask]");
+        .hasMessage(
+            "weights must sum to more than 0, but sum to 0.0 for [CutpasteTask, IdentityTask]");
     assertThatThrownBy(() -> SynthesisMixture.parse("CutpasteTask:abc"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("weight of 'CutpasteTask' is not a number: 'abc'");
@@ -74,8 +79,8 @@ class SynthesisMixtureTest {
 
   @Test
   void customSynthesizersAreValidated() {
-    AnomalySynthesizer broken = (img, r, s) -> new SynthesizedSample(img,
-        GrayImage.filled(img.width(), img.height(), 2f));
+    AnomalySynthesizer broken =
+        (img, r, s) -> new SynthesizedSample(img, GrayImage.filled(img.width(), img.height(), 2f));
     SynthesisMixture m = SynthesisMixture.builder().add("broken", broken, 1).build();
     GrayImage img = GrayImage.filled(8, 8, 10f);
     assertThatThrownBy(() -> m.synthesize(img, new SplittableRandom(1), List.of()))

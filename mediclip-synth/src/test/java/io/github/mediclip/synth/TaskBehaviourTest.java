@@ -17,23 +17,32 @@ class TaskBehaviourTest {
   private static final List<GrayImage> IMAGES = SynthesizerContract.sampleImages(4, 96, 96, 21);
 
   private static SynthesizedSample run(AnomalySynthesizer s, int i, long seed) {
-    return s.synthesize(IMAGES.get(i % 4), new SplittableRandom(seed),
+    return s.synthesize(
+        IMAGES.get(i % 4),
+        new SplittableRandom(seed),
         List.of(IMAGES.get((i + 1) % 4), IMAGES.get((i + 2) % 4)));
   }
 
   @ParameterizedTest
-  @CsvSource({"CutpasteTask, 35", "GaussIntensityChangeTask, 12", "SmoothIntensityTask, 12",
-      "SourceTask, 18", "SinkTask, 18"})
+  @CsvSource({
+    "CutpasteTask, 35",
+    "GaussIntensityChangeTask, 12",
+    "SmoothIntensityTask, 12",
+    "SourceTask, 18",
+    "SinkTask, 18"
+  })
   void tooSmallImagesAreRejectedNamingTheMinimum(String name, int minSide) {
     AnomalySynthesizer s = Synthesizers.create(name);
     GrayImage small = GrayImage.filled(minSide - 1, minSide + 5, 100f);
     assertThatThrownBy(() -> s.synthesize(small, new SplittableRandom(1), List.of()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("normal image of " + (minSide - 1) + "x" + (minSide + 5)
-            + " is too small for " + name)
+        .hasMessageContaining(
+            "normal image of " + (minSide - 1) + "x" + (minSide + 5) + " is too small for " + name)
         .hasMessageContaining("needs at least " + minSide + "x" + minSide + " pixels");
-    assertThatThrownBy(() -> s.synthesize(GrayImage.filled(1, 1, 0f), new SplittableRandom(1),
-        List.of())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1x1");
+    assertThatThrownBy(
+            () -> s.synthesize(GrayImage.filled(1, 1, 0f), new SplittableRandom(1), List.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("1x1");
     // the minimum size itself works, for many seeds (no unbounded redraw loop)
     GrayImage ok = SynthesizerContract.sampleImages(1, minSide, minSide, 5).get(0);
     for (int seed = 0; seed < 300; seed++) {
@@ -51,8 +60,14 @@ class TaskBehaviourTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"CutpasteTask", "GaussIntensityChangeTask", "SmoothIntensityTask",
-      "SourceTask", "SinkTask"})
+  @ValueSource(
+      strings = {
+        "CutpasteTask",
+        "GaussIntensityChangeTask",
+        "SmoothIntensityTask",
+        "SourceTask",
+        "SinkTask"
+      })
   void changesStayInsideTheLabelledRegionAndMasksAreNotEmpty(String name) {
     AnomalySynthesizer s = Synthesizers.create(name);
     int changedSamples = 0;
@@ -67,7 +82,8 @@ class TaskBehaviourTest {
         if (a[p] != b[p]) {
           changed = true;
           if (!name.equals("CutpasteTask")) {
-            assertThat(m[p]).as("%s sample %d pixel %d changed outside the mask", name, i, p)
+            assertThat(m[p])
+                .as("%s sample %d pixel %d changed outside the mask", name, i, p)
                 .isEqualTo(1f);
           }
         }
@@ -127,8 +143,8 @@ class TaskBehaviourTest {
     GrayImage other = GrayImage.filled(40, 30, 255f);
     int withWhite = 0;
     for (int seed = 0; seed < 20; seed++) {
-      SynthesizedSample x = CutPasteTask.create().synthesize(img, new SplittableRandom(seed),
-          List.of(other));
+      SynthesizedSample x =
+          CutPasteTask.create().synthesize(img, new SplittableRandom(seed), List.of(other));
       assertThat(x.image().width()).isEqualTo(96);
       if (x.image().max() == 255f && img.max() < 255f) {
         withWhite++;
@@ -138,12 +154,17 @@ class TaskBehaviourTest {
     float[] p = other.toArray();
     p[0] = Float.POSITIVE_INFINITY;
     GrayImage bad = GrayImage.of(40, 30, p);
-    assertThatThrownBy(() -> CutPasteTask.create().synthesize(img, new SplittableRandom(1),
-        List.of(IMAGES.get(1), bad))).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(
+            () ->
+                CutPasteTask.create()
+                    .synthesize(img, new SplittableRandom(1), List.of(IMAGES.get(1), bad)))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("support[1] has a non-finite pixel Infinity at (x=0, y=0)");
   }
 
-  /** A task with a fixed 4x4 square shape that counts how often the common loop places an anomaly. */
+  /**
+   * A task with a fixed 4x4 square shape that counts how often the common loop places an anomaly.
+   */
   static final class CountingTask extends PatchTask {
     int anomalies;
 

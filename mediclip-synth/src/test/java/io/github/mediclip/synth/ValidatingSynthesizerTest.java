@@ -36,36 +36,55 @@ class ValidatingSynthesizerTest {
 
   @Test
   void namesTheOffendingClass() {
-    assertThatThrownBy(() -> ValidatingSynthesizer.wrap(new WrongSize())
-        .synthesize(img, new SplittableRandom(1), List.of()))
-        .isInstanceOfSatisfying(SynthesizerException.class,
+    assertThatThrownBy(
+            () ->
+                ValidatingSynthesizer.wrap(new WrongSize())
+                    .synthesize(img, new SplittableRandom(1), List.of()))
+        .isInstanceOfSatisfying(
+            SynthesizerException.class,
             e -> assertThat(e.synthesizerName()).isEqualTo(WrongSize.class.getName()))
-        .hasMessage("synthesizer " + WrongSize.class.getName()
-            + " returned an image of 3x3 for an input of 4x4");
-    assertThatThrownBy(() -> ValidatingSynthesizer.wrap(new NanImage())
-        .synthesize(img, new SplittableRandom(1), List.of()))
-        .isInstanceOfSatisfying(SynthesizerException.class,
+        .hasMessage(
+            "synthesizer "
+                + WrongSize.class.getName()
+                + " returned an image of 3x3 for an input of 4x4");
+    assertThatThrownBy(
+            () ->
+                ValidatingSynthesizer.wrap(new NanImage())
+                    .synthesize(img, new SplittableRandom(1), List.of()))
+        .isInstanceOfSatisfying(
+            SynthesizerException.class,
             e -> assertThat(e.synthesizerName()).isEqualTo(NanImage.class.getName()))
-        .hasMessage("synthesizer " + NanImage.class.getName()
-            + " returned a non-finite image value Infinity at (x=1, y=1)");
-    assertThatThrownBy(() -> ValidatingSynthesizer.wrap(new NullResult())
-        .synthesize(img, new SplittableRandom(1), List.of()))
-        .isInstanceOfSatisfying(SynthesizerException.class,
+        .hasMessage(
+            "synthesizer "
+                + NanImage.class.getName()
+                + " returned a non-finite image value Infinity at (x=1, y=1)");
+    assertThatThrownBy(
+            () ->
+                ValidatingSynthesizer.wrap(new NullResult())
+                    .synthesize(img, new SplittableRandom(1), List.of()))
+        .isInstanceOfSatisfying(
+            SynthesizerException.class,
             e -> assertThat(e.synthesizerName()).isEqualTo(NullResult.class.getName()))
         .hasMessage("synthesizer " + NullResult.class.getName() + " returned null");
   }
 
   @Test
   void wrapsWhatTheSynthesizerThrowsWithItsName() {
-    AnomalySynthesizer throwing = (n, r, s) -> {
-      throw new ArithmeticException("boom");
-    };
-    assertThatThrownBy(() -> ValidatingSynthesizer.wrap(throwing)
-        .synthesize(img, new SplittableRandom(1), List.of()))
-        .isInstanceOfSatisfying(SynthesizerException.class,
+    AnomalySynthesizer throwing =
+        (n, r, s) -> {
+          throw new ArithmeticException("boom");
+        };
+    assertThatThrownBy(
+            () ->
+                ValidatingSynthesizer.wrap(throwing)
+                    .synthesize(img, new SplittableRandom(1), List.of()))
+        .isInstanceOfSatisfying(
+            SynthesizerException.class,
             e -> assertThat(e.synthesizerName()).isEqualTo(throwing.getClass().getName()))
-        .hasMessage("synthesizer " + throwing.getClass().getName()
-            + " failed: java.lang.ArithmeticException: boom")
+        .hasMessage(
+            "synthesizer "
+                + throwing.getClass().getName()
+                + " failed: java.lang.ArithmeticException: boom")
         .hasCauseInstanceOf(ArithmeticException.class);
   }
 

@@ -15,8 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Throughput of the CLIP vision tower ({@link ClipModel#encodeImage} returning the MediCLIP layers) with random
- * weights on CPU, against the reference table of the issue (PyTorch eager, 2 threads).
+ * Throughput of the CLIP vision tower ({@link ClipModel#encodeImage} returning the MediCLIP layers)
+ * with random weights on CPU, against the reference table of the issue (PyTorch eager, 2 threads).
  *
  * <pre>
  * java -cp mediclip-benchmarks/target/mediclip-benchmarks-0.1.0-SNAPSHOT.jar \
@@ -24,164 +24,207 @@ import java.util.Map;
  *     [--seconds 20] [--dtype float32|bfloat16]
  * </pre>
  *
- * For each model and batch size: one warm-up call, then calls until {@code --seconds} have passed (at least 2);
- * prints images/s (mean over the timed calls, and of the best call), achieved GFLOP/s from the stated FLOPs per
- * image, the fraction of the machine's matmul ceiling (a 2048² fp32 matmul measured in the same run) and peak RSS
- * (VmHWM). Run one model per JVM for a clean peak-RSS figure.
+ * For each model and batch size: one warm-up call, then calls until {@code --seconds} have passed
+ * (at least 2); prints images/s (mean over the timed calls, and of the best call), achieved GFLOP/s
+ * from the stated FLOPs per image, the fraction of the machine's matmul ceiling (a 2048² fp32
+ * matmul measured in the same run) and peak RSS (VmHWM). Run one model per JVM for a clean peak-RSS
+ * figure.
  */
 public final class VisionBench {
 
-    private VisionBench() {}
+  private VisionBench() {}
 
-    /** FLOPs per image at 224 px as stated in the issue's reference table. */
-    static double gflopPerImage(String model) {
-        switch (model) {
-            case "ViT-B-16":
-                return 35.1;
-            case "ViT-L-14":
-                return 162;
-            default:
-                return Double.NaN;
+  /** FLOPs per image at 224 px as stated in the issue's reference table. */
+  static double gflopPerImage(String model) {
+    switch (model) {
+      case "ViT-B-16":
+        return 35.1;
+      case "ViT-L-14":
+        return 162;
+      default:
+        return Double.NaN;
+    }
+  }
+
+  /** MediCLIP's layers: the 1/2, 3/4 and last block. */
+  static int[] layers(ClipConfig cfg) {
+    int n = cfg.vision().layers();
+    return new int[] {n / 2, 3 * n / 4, n};
+  }
+
+  /**
+   * Entry point.
+   *
+   * @param args see the class documentation
+   */
+  public static void main(String[] args) {
+    List<String> models =
+        Arrays.asList(BenchEnv.arg(args, "models", "ViT-B-16,ViT-L-14").split(","));
+    int[] batches =
+        Arrays.stream(BenchEnv.arg(args, "batches", "1,8").split(","))
+            .mapToInt(Integer::parseInt)
+            .toArray();
+    int threads = Integer.parseInt(BenchEnv.arg(args, "threads", "2"));
+    double seconds = Double.parseDouble(BenchEnv.arg(args, "seconds", "20"));
+    DataType dtype =
+        DataType.valueOf(BenchEnv.arg(args, "dtype", "float32").toUpperCase(Locale.ROOT));
+    String profile = BenchEnv.arg(args, "profile", null);
+    BenchEnv.configureThreads(threads);
+    List<String> rows = new ArrayList<>();
+    try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+      BenchEnv.printSettings();
+      double[] probe = MatmulBench.squareGflops(manager, 2048, DataType.FLOAT32, 3);
+      double ceiling = probe[0];
+      double ceilingPerCpu = probe[1];
+      System.out.printf(
+          Locale.ROOT,
+          "ceiling probe: 2048² fp32 matMul %.1f GFLOP/s, %.1f GFLOP per CPU-second"
+              + " (load avg %.2f)%n",
+          ceiling,
+          ceilingPerCpu,
+          BenchEnv.loadAverage());
+      for (String model : models) {
+        ClipConfig cfg = ClipConfig.preset(model);
+        int[] layers = layers(cfg);
+        // Random weights in libtorch-owned memory (not Java buffers), handed over to the loader: it
+        // frees
+        // each one as soon as its copy is made, so that RSS counts the weights once.
+        ClipModel clip;
+        try (NDManager init = manager.newSubManager()) {
+          clip =
+              ClipModel.loader()
+                  .optDevice(Device.cpu())
+                  .optDataType(dtype)
+                  .fromWeightsTakingOwnership(cfg, randomWeights(cfg, init));
         }
-    }
-
-    /** MediCLIP's layers: the 1/2, 3/4 and last block. */
-    static int[] layers(ClipConfig cfg) {
-        int n = cfg.vision().layers();
-        return new int[] {n / 2, 3 * n / 4, n};
-    }
-
-    /**
-     * Entry point.
-     *
-     * @param args see the class documentation
-     */
-    public static void main(String[] args) {
-        List<String> models = Arrays.asList(BenchEnv.arg(args, "models", "ViT-B-16,ViT-L-14").split(","));
-        int[] batches = Arrays.stream(BenchEnv.arg(args, "batches", "1,8").split(",")).mapToInt(Integer::parseInt)
-                .toArray();
-        int threads = Integer.parseInt(BenchEnv.arg(args, "threads", "2"));
-        double seconds = Double.parseDouble(BenchEnv.arg(args, "seconds", "20"));
-        DataType dtype = DataType.valueOf(BenchEnv.arg(args, "dtype", "float32").toUpperCase(Locale.ROOT));
-        String profile = BenchEnv.arg(args, "profile", null);
-        BenchEnv.configureThreads(threads);
-        List<String> rows = new ArrayList<>();
-        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            BenchEnv.printSettings();
-            double[] probe = MatmulBench.squareGflops(manager, 2048, DataType.FLOAT32, 3);
-            double ceiling = probe[0];
-            double ceilingPerCpu = probe[1];
-            System.out.printf(Locale.ROOT, "ceiling probe: 2048² fp32 matMul %.1f GFLOP/s, %.1f GFLOP per CPU-second"
-                    + " (load avg %.2f)%n", ceiling, ceilingPerCpu, BenchEnv.loadAverage());
-            for (String model : models) {
-                ClipConfig cfg = ClipConfig.preset(model);
-                int[] layers = layers(cfg);
-                // Random weights in libtorch-owned memory (not Java buffers), handed over to the loader: it frees
-                // each one as soon as its copy is made, so that RSS counts the weights once.
-                ClipModel clip;
-                try (NDManager init = manager.newSubManager()) {
-                    clip = ClipModel.loader().optDevice(Device.cpu()).optDataType(dtype)
-                            .fromWeightsTakingOwnership(cfg, randomWeights(cfg, init));
-                }
-                System.gc();
-                System.out.printf(Locale.ROOT, "%s loaded (%s), layers %s, RSS %.0f MiB%n", model, dtype,
-                        Arrays.toString(layers), BenchEnv.rssMiB());
-                try (clip) {
-                    if (profile != null) {
-                        profile(clip, manager, batches[batches.length - 1], layers, profile + "-" + model + ".json");
-                    }
-                    for (int b : batches) {
-                        double[] r = run(clip, manager, b, layers, seconds);
-                        double gflops = r[0] * gflopPerImage(model);
-                        double perCpu = r[2] * gflopPerImage(model);
-                        String row = String.format(Locale.ROOT,
-                                "| %-8s | %-8s | batch %d | %6.2f img/s (best call %6.2f) | %6.1f GFLOP/s | %4.0f %% of"
-                                        + " ceiling | %6.1f GFLOP/CPU-s = %3.0f %% of ceiling's | peak RSS %.2f GiB |"
-                                        + " load %.1f |",
-                                model, dtype.name().toLowerCase(Locale.ROOT), b, r[0], r[1], gflops,
-                                100 * gflops / ceiling, perCpu, 100 * perCpu / ceilingPerCpu,
-                                BenchEnv.peakRssMiB() / 1024, BenchEnv.loadAverage());
-                        System.out.println(row);
-                        rows.add(row);
-                    }
-                }
-            }
-            double[] after = MatmulBench.squareGflops(manager, 2048, DataType.FLOAT32, 3);
-            System.out.printf(Locale.ROOT, "ceiling probe again: %.1f GFLOP/s, %.1f GFLOP per CPU-second (load avg"
-                    + " %.2f)%n", after[0], after[1], BenchEnv.loadAverage());
+        System.gc();
+        System.out.printf(
+            Locale.ROOT,
+            "%s loaded (%s), layers %s, RSS %.0f MiB%n",
+            model,
+            dtype,
+            Arrays.toString(layers),
+            BenchEnv.rssMiB());
+        try (clip) {
+          if (profile != null) {
+            profile(
+                clip,
+                manager,
+                batches[batches.length - 1],
+                layers,
+                profile + "-" + model + ".json");
+          }
+          for (int b : batches) {
+            double[] r = run(clip, manager, b, layers, seconds);
+            double gflops = r[0] * gflopPerImage(model);
+            double perCpu = r[2] * gflopPerImage(model);
+            String row =
+                String.format(
+                    Locale.ROOT,
+                    "| %-8s | %-8s | batch %d | %6.2f img/s (best call %6.2f) | %6.1f GFLOP/s | %4.0f %% of"
+                        + " ceiling | %6.1f GFLOP/CPU-s = %3.0f %% of ceiling's | peak RSS %.2f GiB |"
+                        + " load %.1f |",
+                    model,
+                    dtype.name().toLowerCase(Locale.ROOT),
+                    b,
+                    r[0],
+                    r[1],
+                    gflops,
+                    100 * gflops / ceiling,
+                    perCpu,
+                    100 * perCpu / ceilingPerCpu,
+                    BenchEnv.peakRssMiB() / 1024,
+                    BenchEnv.loadAverage());
+            System.out.println(row);
+            rows.add(row);
+          }
         }
-        System.out.println();
-        rows.forEach(System.out::println);
+      }
+      double[] after = MatmulBench.squareGflops(manager, 2048, DataType.FLOAT32, 3);
+      System.out.printf(
+          Locale.ROOT,
+          "ceiling probe again: %.1f GFLOP/s, %.1f GFLOP per CPU-second (load avg" + " %.2f)%n",
+          after[0],
+          after[1],
+          BenchEnv.loadAverage());
     }
+    System.out.println();
+    rows.forEach(System.out::println);
+  }
 
-    /**
-     * Random float32 weights with CLIP's names and shapes, created by libtorch (N(0, 0.02), LayerNorm weights 1,
-     * biases 0, logit scale ln(1/0.07)); the values do not matter for speed, only that they stay finite.
-     */
-    static Map<String, NDArray> randomWeights(ClipConfig cfg, NDManager m) {
-        Map<String, NDArray> w = new java.util.LinkedHashMap<>();
-        for (Map.Entry<String, long[]> e : ClipWeights.expectedShapes(cfg).entrySet()) {
-            String n = e.getKey();
-            Shape shape = new Shape(e.getValue());
-            NDArray a;
-            if (n.equals("logit_scale")) {
-                a = m.full(shape, (float) Math.log(1 / 0.07));
-            } else if (n.matches(".*(ln_1|ln_2|ln_pre|ln_post|ln_final)\\.weight")) {
-                a = m.ones(shape);
-            } else if (n.endsWith("bias")) {
-                a = m.zeros(shape);
-            } else {
-                a = m.randomNormal(0, 0.02f, shape, DataType.FLOAT32);
-            }
-            a.setName(n);
-            w.put(n, a);
-        }
-        return w;
+  /**
+   * Random float32 weights with CLIP's names and shapes, created by libtorch (N(0, 0.02), LayerNorm
+   * weights 1, biases 0, logit scale ln(1/0.07)); the values do not matter for speed, only that
+   * they stay finite.
+   */
+  static Map<String, NDArray> randomWeights(ClipConfig cfg, NDManager m) {
+    Map<String, NDArray> w = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, long[]> e : ClipWeights.expectedShapes(cfg).entrySet()) {
+      String n = e.getKey();
+      Shape shape = new Shape(e.getValue());
+      NDArray a;
+      if (n.equals("logit_scale")) {
+        a = m.full(shape, (float) Math.log(1 / 0.07));
+      } else if (n.matches(".*(ln_1|ln_2|ln_pre|ln_post|ln_final)\\.weight")) {
+        a = m.ones(shape);
+      } else if (n.endsWith("bias")) {
+        a = m.zeros(shape);
+      } else {
+        a = m.randomNormal(0, 0.02f, shape, DataType.FLOAT32);
+      }
+      a.setName(n);
+      w.put(n, a);
     }
+    return w;
+  }
 
-    /** @return {mean images/s over the timed calls, images/s of the fastest call, images per CPU-second} */
-    static double[] run(ClipModel clip, NDManager manager, int batch, int[] layers, double seconds) {
-        int size = clip.config().vision().imageSize();
-        try (NDManager m = manager.newSubManager()) {
-            NDArray images = m.randomNormal(new Shape(batch, 3, size, size));
-            forward(clip, images, layers); // warm-up
-            long cpu0 = BenchEnv.processCpuNanos();
-            long start = System.nanoTime();
-            long best = Long.MAX_VALUE;
-            int calls = 0;
-            while (calls < 2 || System.nanoTime() - start < seconds * 1e9) {
-                long t0 = System.nanoTime();
-                forward(clip, images, layers);
-                best = Math.min(best, System.nanoTime() - t0);
-                calls++;
-            }
-            double total = (System.nanoTime() - start) / 1e9;
-            double cpu = (BenchEnv.processCpuNanos() - cpu0) / 1e9;
-            return new double[] {batch * calls / total, batch / (best / 1e9), batch * calls / cpu};
-        }
+  /**
+   * @return {mean images/s over the timed calls, images/s of the fastest call, images per
+   *     CPU-second}
+   */
+  static double[] run(ClipModel clip, NDManager manager, int batch, int[] layers, double seconds) {
+    int size = clip.config().vision().imageSize();
+    try (NDManager m = manager.newSubManager()) {
+      NDArray images = m.randomNormal(new Shape(batch, 3, size, size));
+      forward(clip, images, layers); // warm-up
+      long cpu0 = BenchEnv.processCpuNanos();
+      long start = System.nanoTime();
+      long best = Long.MAX_VALUE;
+      int calls = 0;
+      while (calls < 2 || System.nanoTime() - start < seconds * 1e9) {
+        long t0 = System.nanoTime();
+        forward(clip, images, layers);
+        best = Math.min(best, System.nanoTime() - t0);
+        calls++;
+      }
+      double total = (System.nanoTime() - start) / 1e9;
+      double cpu = (BenchEnv.processCpuNanos() - cpu0) / 1e9;
+      return new double[] {batch * calls / total, batch / (best / 1e9), batch * calls / cpu};
     }
+  }
 
-    /**
-     * Writes libtorch's profiler trace (chrome trace JSON) of one forward call and prints the time per operator.
-     */
-    static void profile(ClipModel clip, NDManager manager, int batch, int[] layers, String file) {
-        int size = clip.config().vision().imageSize();
-        try (NDManager m = manager.newSubManager()) {
-            NDArray images = m.randomNormal(new Shape(batch, 3, size, size));
-            forward(clip, images, layers); // warm-up
-            ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false);
-            forward(clip, images, layers);
-            ai.djl.pytorch.jni.JniUtils.stopProfile(file);
-        }
-        ProfileSummary.print(java.nio.file.Path.of(file));
+  /**
+   * Writes libtorch's profiler trace (chrome trace JSON) of one forward call and prints the time
+   * per operator.
+   */
+  static void profile(ClipModel clip, NDManager manager, int batch, int[] layers, String file) {
+    int size = clip.config().vision().imageSize();
+    try (NDManager m = manager.newSubManager()) {
+      NDArray images = m.randomNormal(new Shape(batch, 3, size, size));
+      forward(clip, images, layers); // warm-up
+      ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false);
+      forward(clip, images, layers);
+      ai.djl.pytorch.jni.JniUtils.stopProfile(file);
     }
+    ProfileSummary.print(java.nio.file.Path.of(file));
+  }
 
-    private static void forward(ClipModel clip, NDArray images, int[] layers) {
-        try (NDManager call = images.getManager().newSubManager()) {
-            NDArray in = images.duplicate();
-            in.attach(call);
-            ClipModel.VisionOutput out = clip.encodeImage(in, layers);
-            out.layers().get(0).toFloatArray(); // make sure the work is done (synchronous on CPU anyway)
-        }
+  private static void forward(ClipModel clip, NDArray images, int[] layers) {
+    try (NDManager call = images.getManager().newSubManager()) {
+      NDArray in = images.duplicate();
+      in.attach(call);
+      ClipModel.VisionOutput out = clip.encodeImage(in, layers);
+      out.layers().get(0).toFloatArray(); // make sure the work is done (synchronous on CPU anyway)
     }
+  }
 }

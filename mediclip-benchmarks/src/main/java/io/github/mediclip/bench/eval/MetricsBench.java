@@ -7,8 +7,8 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * Times the exact pixel metrics over 100 anomaly maps of 224 x 224 (5.0 M pixels) on one thread and compares
- * with the scikit-learn figures measured on the project machine (roc_auc_score 2.5 s and
+ * Times the exact pixel metrics over 100 anomaly maps of 224 x 224 (5.0 M pixels) on one thread and
+ * compares with the scikit-learn figures measured on the project machine (roc_auc_score 2.5 s and
  * average_precision_score 2.7 s on the same 5.0 M pixels).
  *
  * <p>Run: {@code java -cp mediclip-benchmarks/target/mediclip-benchmarks-0.1.0-SNAPSHOT.jar
@@ -50,8 +50,14 @@ public final class MetricsBench {
       masks[m] = mask;
     }
     long pixels = (long) maps * size * size;
-    System.out.printf(Locale.ROOT, "MetricsBench: %d maps of %dx%d = %.2f M pixels, single thread, Java %s%n", maps,
-        size, size, pixels / 1e6, System.getProperty("java.version"));
+    System.out.printf(
+        Locale.ROOT,
+        "MetricsBench: %d maps of %dx%d = %.2f M pixels, single thread, Java %s%n",
+        maps,
+        size,
+        size,
+        pixels / 1e6,
+        System.getProperty("java.version"));
 
     double[] addAuroc = new double[repeats];
     double[] auprot = new double[repeats];
@@ -92,21 +98,39 @@ public final class MetricsBench {
     double doublePathS = (System.nanoTime() - t4) / 1e9;
 
     double med = median(addAuroc);
-    System.out.printf(Locale.ROOT, "pixel AUROC = %.12f  AP = %.12f  AUPRO@0.3 = %.12f%n", auroc, ap, aupro);
-    System.out.printf(Locale.ROOT, "accumulate %d maps (keys + connected components): median %.3f s%n", maps,
+    System.out.printf(
+        Locale.ROOT, "pixel AUROC = %.12f  AP = %.12f  AUPRO@0.3 = %.12f%n", auroc, ap, aupro);
+    System.out.printf(
+        Locale.ROOT,
+        "accumulate %d maps (keys + connected components): median %.3f s%n",
+        maps,
         median(addOnly));
-    System.out.printf(Locale.ROOT, "pixel AUROC (accumulate + radix sort + sweep; AP and F1-max come from the same"
-        + " pass): median %.3f s, min %.3f s%n", med, min(addAuroc));
-    System.out.printf(Locale.ROOT, "  vs scikit-learn roc_auc_score 2.5 s: %.1fx faster (target >= 3x, i.e."
-        + " <= 0.8 s)%n", SKLEARN_AUROC_S / med);
-    System.out.printf(Locale.ROOT, "  vs scikit-learn average_precision_score 2.7 s: %.1fx faster%n",
+    System.out.printf(
+        Locale.ROOT,
+        "pixel AUROC (accumulate + radix sort + sweep; AP and F1-max come from the same"
+            + " pass): median %.3f s, min %.3f s%n",
+        med,
+        min(addAuroc));
+    System.out.printf(
+        Locale.ROOT,
+        "  vs scikit-learn roc_auc_score 2.5 s: %.1fx faster (target >= 3x, i.e." + " <= 0.8 s)%n",
+        SKLEARN_AUROC_S / med);
+    System.out.printf(
+        Locale.ROOT,
+        "  vs scikit-learn average_precision_score 2.7 s: %.1fx faster%n",
         SKLEARN_AP_S / med);
     System.out.printf(Locale.ROOT, "AUPRO@0.3 after the sort: median %.3f s%n", median(auprot));
-    System.out.printf(Locale.ROOT, "plain Metrics.auroc(double[5M]) (Arrays.sort path): %.3f s, value %.12f, equal"
-        + " to the pixel path: %s%n", doublePathS, aurocDouble, aurocDouble == auroc);
+    System.out.printf(
+        Locale.ROOT,
+        "plain Metrics.auroc(double[5M]) (Arrays.sort path): %.3f s, value %.12f, equal"
+            + " to the pixel path: %s%n",
+        doublePathS,
+        aurocDouble,
+        aurocDouble == auroc);
     flat = null;
     labels = null;
-    // image-level path at the sizes scikit-learn was timed at (roc_auc_score: 0.039 s, 0.42 s, 5.5 s)
+    // image-level path at the sizes scikit-learn was timed at (roc_auc_score: 0.039 s, 0.42 s, 5.5
+    // s)
     double[] sklearn = {0.039, 0.42, 5.5};
     int[] sizes = {100_000, 1_000_000, 10_000_000};
     for (int t = 0; t < sizes.length; t++) {
@@ -126,8 +150,13 @@ public final class MetricsBench {
           times[rep - 1] = (System.nanoTime() - a) / 1e9;
         }
       }
-      System.out.printf(Locale.ROOT, "Metrics.auroc(double[%d]): median %.3f s vs scikit-learn %.3f s (%.1fx)%n", n,
-          median(times), sklearn[t], sklearn[t] / median(times));
+      System.out.printf(
+          Locale.ROOT,
+          "Metrics.auroc(double[%d]): median %.3f s vs scikit-learn %.3f s (%.1fx)%n",
+          n,
+          median(times),
+          sklearn[t],
+          sklearn[t] / median(times));
     }
   }
 

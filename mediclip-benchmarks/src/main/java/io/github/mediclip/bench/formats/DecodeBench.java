@@ -18,11 +18,12 @@ import java.util.Map;
 
 /**
  * Decode throughput (slices/s) of {@link MedicalImages#read} on the lgg-volumes DICOM series
- * (uncompressed explicit VR LE, RLE Lossless, JPEG 2000 Lossless) and a {@code .nii.gz}, side by side with
- * pydicom and nibabel on the same files ({@code mediclip-benchmarks/python/decode_bench.py}). Rounds are
- * interleaved: each round times every Java case, then runs the Python script once for every case; the
- * figure per round is the best of {@code reps} reads, the reported figure the median over rounds. The load
- * average is printed before and after, since the machine is shared.
+ * (uncompressed explicit VR LE, RLE Lossless, JPEG 2000 Lossless) and a {@code .nii.gz}, side by
+ * side with pydicom and nibabel on the same files ({@code
+ * mediclip-benchmarks/python/decode_bench.py}). Rounds are interleaved: each round times every Java
+ * case, then runs the Python script once for every case; the figure per round is the best of {@code
+ * reps} reads, the reported figure the median over rounds. The load average is printed before and
+ * after, since the machine is shared.
  *
  * <p>Run: {@code java -cp mediclip-benchmarks/target/mediclip-benchmarks-0.1.0-SNAPSHOT.jar
  * io.github.mediclip.bench.formats.DecodeBench [--data ../shared/data/lgg-volumes] [--rounds 5]
@@ -49,8 +50,8 @@ public final class DecodeBench {
       }
     }
     if (!Files.isDirectory(data.resolve("dicom"))) {
-      throw new IllegalArgumentException("no lgg-volumes at " + data.toAbsolutePath()
-          + "; pass --data DIR");
+      throw new IllegalArgumentException(
+          "no lgg-volumes at " + data.toAbsolutePath() + "; pass --data DIR");
     }
     Map<String, Path> cases = new LinkedHashMap<>();
     cases.put("dicom-explicit-le", data.resolve("dicom/TCGA_CS_4942_19970222"));
@@ -60,7 +61,11 @@ public final class DecodeBench {
     cases.put("nifti-nii.gz", data.resolve("nifti/TCGA_CS_4942_19970222.nii.gz"));
     Path script = Paths.get("mediclip-benchmarks/python/decode_bench.py");
     System.out.println("load before: " + loadAverage());
-    System.out.printf(Locale.ROOT, "rounds %d, best of %d reads per round; Java %s%n", rounds, reps,
+    System.out.printf(
+        Locale.ROOT,
+        "rounds %d, best of %d reads per round; Java %s%n",
+        rounds,
+        reps,
         System.getProperty("java.version"));
     // warm-up: the JIT needs some 30 reads before the converters run compiled (first reads are 3-4x
     // slower); Python's figures are steady after its own warm-up read
@@ -70,7 +75,10 @@ public final class DecodeBench {
         MedicalImages.read(p);
       }
     }
-    System.out.printf(Locale.ROOT, "warm-up: %d reads per case, %.1f s%n", warmup,
+    System.out.printf(
+        Locale.ROOT,
+        "warm-up: %d reads per case, %.1f s%n",
+        warmup,
         (System.nanoTime() - w0) / 1e9);
     Map<String, List<Double>> java = new LinkedHashMap<>();
     Map<String, List<Double>> py = new LinkedHashMap<>();
@@ -89,11 +97,12 @@ public final class DecodeBench {
         java.computeIfAbsent(c.getKey(), k -> new ArrayList<>()).add(n / best);
       }
       if (Files.isRegularFile(script)) {
-        List<String> cmd = new ArrayList<>(List.of(python, script.toString(), String.valueOf(reps)));
+        List<String> cmd =
+            new ArrayList<>(List.of(python, script.toString(), String.valueOf(reps)));
         cases.forEach((k, v) -> cmd.add(k + "=" + v));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        try (BufferedReader in = new BufferedReader(
-            new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader in =
+            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
           String line;
           while ((line = in.readLine()) != null) {
             String[] f = line.trim().split("\\s+");
@@ -110,13 +119,19 @@ public final class DecodeBench {
     }
     System.out.println("load after: " + loadAverage());
     System.out.println();
-    System.out.println("| case | slices | mediclip slices/s | pydicom / nibabel slices/s | ratio |");
+    System.out.println(
+        "| case | slices | mediclip slices/s | pydicom / nibabel slices/s | ratio |");
     System.out.println("| --- | --- | --- | --- | --- |");
     for (String k : cases.keySet()) {
       double j = median(java.get(k));
       List<Double> pl = py.get(k);
       double q = pl == null ? Double.NaN : median(pl);
-      System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %s | %s |%n", k, slices.get(k), j,
+      System.out.printf(
+          Locale.ROOT,
+          "| %s | %d | %.0f | %s | %s |%n",
+          k,
+          slices.get(k),
+          j,
           pl == null ? "n/a" : String.format(Locale.ROOT, "%.0f", q),
           pl == null ? "n/a" : String.format(Locale.ROOT, "%.2fx", j / q));
     }

@@ -9,10 +9,10 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.mediclip.cli.parity.BackboneParity;
+import io.github.mediclip.cli.parity.HeadsParity;
 import io.github.mediclip.clip.ClipConfig;
 import io.github.mediclip.clip.ClipModel;
 import io.github.mediclip.internal.clip.SafetensorsReader;
-import io.github.mediclip.cli.parity.HeadsParity;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,18 +21,19 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The parity fixtures ({@code tiny-clip-64}: outputs of the reference implementation) computed on a chosen device,
- * normally a CUDA GPU: the backbone ({@link BackboneParity}) and the heads, losses, gradients and one Adam step
- * ({@link HeadsParity}) in float32, each tensor against the reference within 1e-4 (absolute; gradients also within
- * 1e-3 of their largest magnitude, as {@code HeadsParityTest} holds them), and the float16 vision tower's deviation
- * from the reference and from the float32 run, reported (no bar).
+ * The parity fixtures ({@code tiny-clip-64}: outputs of the reference implementation) computed on a
+ * chosen device, normally a CUDA GPU: the backbone ({@link BackboneParity}) and the heads, losses,
+ * gradients and one Adam step ({@link HeadsParity}) in float32, each tensor against the reference
+ * within 1e-4 (absolute; gradients also within 1e-3 of their largest magnitude, as {@code
+ * HeadsParityTest} holds them), and the float16 vision tower's deviation from the reference and
+ * from the float32 run, reported (no bar).
  *
- * <p>TF32: run it with {@code NVIDIA_TF32_OVERRIDE=0} in the environment (as {@code gpu/device-check.sh} does) so
- * that neither cuBLAS nor cuDNN uses TF32 for float32 work; libtorch's own defaults leave cuDNN convolutions (the
- * heads' 1×1 adapters) free to use it.
+ * <p>TF32: run it with {@code NVIDIA_TF32_OVERRIDE=0} in the environment (as {@code
+ * gpu/device-check.sh} does) so that neither cuBLAS nor cuDNN uses TF32 for float32 work;
+ * libtorch's own defaults leave cuDNN convolutions (the heads' 1×1 adapters) free to use it.
  *
- * <p>Usage: {@code CudaParityBench --fixture DIR [--device gpu]}. Prints one {@code RESULT {json}} line; exits with
- * status 1 when a float32 tensor misses the bar.
+ * <p>Usage: {@code CudaParityBench --fixture DIR [--device gpu]}. Prints one {@code RESULT {json}}
+ * line; exits with status 1 when a float32 tensor misses the bar.
  */
 public final class CudaParityBench {
 
@@ -50,7 +51,8 @@ public final class CudaParityBench {
     Map<String, String> a = GpuBenchArgs.parse(args, "fixture", "", "device", "gpu");
     Path dir = Path.of(a.get("fixture"));
     if (!Files.isRegularFile(dir.resolve("meta.json"))) {
-      throw new IllegalArgumentException("--fixture " + dir + ": no meta.json there (give the tiny-clip-64 folder)");
+      throw new IllegalArgumentException(
+          "--fixture " + dir + ": no meta.json there (give the tiny-clip-64 folder)");
     }
     Device device = GpuBenchArgs.device(a.get("device"));
     Engine engine = Engine.getEngine("PyTorch");
@@ -93,9 +95,11 @@ public final class CudaParityBench {
         pass &= ok;
       }
       // float16 vision tower on the same device, same fixture weights and images
-      JsonObject meta = JsonParser.parseString(Files.readString(dir.resolve("meta.json"), StandardCharsets.UTF_8))
-          .getAsJsonObject();
-      ClipConfig config = ClipConfig.fromOpenClipJsonString(meta.getAsJsonObject("clip_config").toString());
+      JsonObject meta =
+          JsonParser.parseString(Files.readString(dir.resolve("meta.json"), StandardCharsets.UTF_8))
+              .getAsJsonObject();
+      ClipConfig config =
+          ClipConfig.fromOpenClipJsonString(meta.getAsJsonObject("clip_config").toString());
       JsonArray lj = meta.getAsJsonArray("out_layers_1_based");
       int[] layers = new int[lj.size()];
       for (int i = 0; i < layers.length; i++) {
@@ -113,8 +117,11 @@ public final class CudaParityBench {
           try (SafetensorsReader r = SafetensorsReader.open(dir.resolve("inputs.safetensors"))) {
             images = r.read("images", s, DataType.FLOAT32);
           }
-          try (ClipModel half = ClipModel.loader().optDevice(device).optDataType(DataType.FLOAT16)
-              .fromWeights(config, w)) {
+          try (ClipModel half =
+              ClipModel.loader()
+                  .optDevice(device)
+                  .optDataType(DataType.FLOAT16)
+                  .fromWeights(config, w)) {
             ClipModel.VisionOutput vo = half.encodeImage(images, layers);
             Map<String, NDArray> h = new LinkedHashMap<>();
             h.put("image.pooled", vo.pooled());
@@ -122,14 +129,20 @@ public final class CudaParityBench {
               h.put("image.layer" + layers[i], vo.layers().get(i));
             }
             for (Map.Entry<String, NDArray> e : h.entrySet()) {
-              NDArray have = e.getValue().toDevice(Device.cpu(), false).toType(DataType.FLOAT64, false);
+              NDArray have =
+                  e.getValue().toDevice(Device.cpu(), false).toType(DataType.FLOAT64, false);
               have.attach(cpu);
               NDArray want = expected.read(e.getKey(), cpu, DataType.FLOAT64);
-              NDArray f32 = backbone.get(e.getKey()).toDevice(Device.cpu(), false).toType(DataType.FLOAT64, false);
+              NDArray f32 =
+                  backbone
+                      .get(e.getKey())
+                      .toDevice(Device.cpu(), false)
+                      .toType(DataType.FLOAT64, false);
               f32.attach(cpu);
               double scale = want.abs().max().getDouble();
               fp16VsRef.put(e.getKey(), have.sub(want).abs().max().getDouble());
-              fp16VsRef.put(e.getKey() + ".relative_to_max", have.sub(want).abs().max().getDouble() / scale);
+              fp16VsRef.put(
+                  e.getKey() + ".relative_to_max", have.sub(want).abs().max().getDouble() / scale);
               fp16VsFp32.put(e.getKey(), have.sub(f32).abs().max().getDouble());
             }
           }

@@ -9,10 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Loads DJL's PyTorch engine the way the environment says (PYTORCH_LIBRARY_PATH, PYTORCH_VERSION, PYTORCH_FLAVOR,
- * DJL_OFFLINE, DJL_CACHE_DIR) and prints one {@code RESULT {json}} line: engine version, the libtorch folder and
- * JNI library in use, the engine's capabilities, the GPUs DJL sees, CUDA runtime version, and a small matrix
- * product on every device as a smoke test. Exits with status 1 when the engine cannot be loaded.
+ * Loads DJL's PyTorch engine the way the environment says (PYTORCH_LIBRARY_PATH, PYTORCH_VERSION,
+ * PYTORCH_FLAVOR, DJL_OFFLINE, DJL_CACHE_DIR) and prints one {@code RESULT {json}} line: engine
+ * version, the libtorch folder and JNI library in use, the engine's capabilities, the GPUs DJL
+ * sees, CUDA runtime version, and a small matrix product on every device as a smoke test. Exits
+ * with status 1 when the engine cannot be loaded.
  */
 public final class EngineInfo {
 
@@ -26,8 +27,15 @@ public final class EngineInfo {
   public static void main(String[] args) {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("bench", "engine");
-    for (String k : new String[] {"PYTORCH_LIBRARY_PATH", "PYTORCH_VERSION", "PYTORCH_FLAVOR", "DJL_OFFLINE",
-        "DJL_CACHE_DIR", "NVIDIA_TF32_OVERRIDE"}) {
+    for (String k :
+        new String[] {
+          "PYTORCH_LIBRARY_PATH",
+          "PYTORCH_VERSION",
+          "PYTORCH_FLAVOR",
+          "DJL_OFFLINE",
+          "DJL_CACHE_DIR",
+          "NVIDIA_TF32_OVERRIDE"
+        }) {
       row.put(k, System.getenv(k));
     }
     try {

@@ -34,8 +34,8 @@ final class GpuBenchArgs {
     for (int i = 0; i < args.length; i++) {
       String k = args[i].startsWith("--") ? args[i].substring(2) : null;
       if (k == null || !out.containsKey(k)) {
-        throw new IllegalArgumentException("unknown option '" + args[i] + "'; options: --"
-            + String.join(" --", out.keySet()));
+        throw new IllegalArgumentException(
+            "unknown option '" + args[i] + "'; options: --" + String.join(" --", out.keySet()));
       }
       if (i + 1 >= args.length) {
         throw new IllegalArgumentException("option --" + k + " needs a value");
@@ -64,9 +64,10 @@ final class GpuBenchArgs {
   }
 
   /**
-   * Memory of the device: for a GPU, the bytes in use on the whole card and its total as the CUDA runtime reports
-   * them (cudaMemGetInfo, through DJL's CudaUtils: this counts libtorch's cached blocks and every process on the
-   * card); for the CPU, this process's resident and peak resident set (VmRSS, VmHWM).
+   * Memory of the device: for a GPU, the bytes in use on the whole card and its total as the CUDA
+   * runtime reports them (cudaMemGetInfo, through DJL's CudaUtils: this counts libtorch's cached
+   * blocks and every process on the card); for the CPU, this process's resident and peak resident
+   * set (VmRSS, VmHWM).
    */
   static Map<String, Object> deviceMemory(Device device) {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -98,10 +99,10 @@ final class GpuBenchArgs {
   }
 
   /**
-   * Random float32 weights with CLIP's names and shapes, drawn by libtorch on the manager's device (N(0, 0.02),
-   * LayerNorm weights 1, biases 0, logit scale ln(1/0.07)): values do not matter for speed, only that they stay
-   * finite, and drawing them on the GPU takes milliseconds where the seeded Java draw of {@link ClipWeights#randomInit}
-   * takes seconds for ViT-L-14.
+   * Random float32 weights with CLIP's names and shapes, drawn by libtorch on the manager's device
+   * (N(0, 0.02), LayerNorm weights 1, biases 0, logit scale ln(1/0.07)): values do not matter for
+   * speed, only that they stay finite, and drawing them on the GPU takes milliseconds where the
+   * seeded Java draw of {@link ClipWeights#randomInit} takes seconds for ViT-L-14.
    */
   static Map<String, NDArray> randomWeights(ClipConfig cfg, NDManager m) {
     Map<String, NDArray> w = new LinkedHashMap<>();
@@ -126,7 +127,8 @@ final class GpuBenchArgs {
 
   /** Prints one result row as {@code RESULT {json}} on standard output. */
   static void emit(Map<String, Object> row) {
-    System.out.println("RESULT " + new GsonBuilder().serializeSpecialFloatingPointValues().create().toJson(row));
+    System.out.println(
+        "RESULT " + new GsonBuilder().serializeSpecialFloatingPointValues().create().toJson(row));
     System.out.flush();
   }
 }

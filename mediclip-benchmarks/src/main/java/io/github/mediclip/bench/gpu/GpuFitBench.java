@@ -16,18 +16,20 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Wall time of one full few-shot fit through {@code MediClip.builder()} on a random backbone (the values do not
- * matter for timing), then memory stability over many single predictions with the fitted detector.
+ * Wall time of one full few-shot fit through {@code MediClip.builder()} on a random backbone (the
+ * values do not matter for timing), then memory stability over many single predictions with the
+ * fitted detector.
  *
- * <p>Defaults are the paper protocol at k = 16: ViT-L-14 at 224 px, 200 epochs, batch 8, the default reference
- * synthesis and per-epoch validation on the normals left over after drawing k (24 phantom slices are given, so 8
- * are held out) plus synthesized anomalies; {@code --mixed-precision true} (the library default) runs the frozen
- * backbone in float16 on a GPU.
+ * <p>Defaults are the paper protocol at k = 16: ViT-L-14 at 224 px, 200 epochs, batch 8, the
+ * default reference synthesis and per-epoch validation on the normals left over after drawing k (24
+ * phantom slices are given, so 8 are held out) plus synthesized anomalies; {@code --mixed-precision
+ * true} (the library default) runs the frozen backbone in float16 on a GPU.
  *
- * <p>Usage: {@code GpuFitBench [--model ViT-L-14] [--device gpu] [--shots 16] [--normals 24] [--epochs 200]
- * [--batch 8] [--mixed-precision true] [--predictions 2000] [--samples 5]}. Prints {@code RESULT {json}} lines: the
- * fit (wall seconds, steps, epochs, memory after) and the prediction run (predictions/s and the memory in use after
- * each fifth of the predictions; growth = last minus first sample).
+ * <p>Usage: {@code GpuFitBench [--model ViT-L-14] [--device gpu] [--shots 16] [--normals 24]
+ * [--epochs 200] [--batch 8] [--mixed-precision true] [--predictions 2000] [--samples 5]}. Prints
+ * {@code RESULT {json}} lines: the fit (wall seconds, steps, epochs, memory after) and the
+ * prediction run (predictions/s and the memory in use after each fifth of the predictions; growth =
+ * last minus first sample).
  */
 public final class GpuFitBench {
 
@@ -39,9 +41,27 @@ public final class GpuFitBench {
    * @param args see the class documentation
    */
   public static void main(String[] args) {
-    Map<String, String> a = GpuBenchArgs.parse(args, "model", "ViT-L-14", "device", "gpu", "shots", "16",
-        "normals", "24", "epochs", "200", "batch", "8", "mixed-precision", "true", "predictions", "2000",
-        "samples", "5");
+    Map<String, String> a =
+        GpuBenchArgs.parse(
+            args,
+            "model",
+            "ViT-L-14",
+            "device",
+            "gpu",
+            "shots",
+            "16",
+            "normals",
+            "24",
+            "epochs",
+            "200",
+            "batch",
+            "8",
+            "mixed-precision",
+            "true",
+            "predictions",
+            "2000",
+            "samples",
+            "5");
     String model = a.get("model");
     Device device = GpuBenchArgs.device(a.get("device"));
     int shots = Integer.parseInt(a.get("shots"));
@@ -57,37 +77,53 @@ public final class GpuFitBench {
       normals.add(TrainStepBench.phantom(root.split(), size));
     }
     Engine engine = Engine.getEngine("PyTorch");
-    System.out.printf(Locale.ROOT, "engine %s %s, device %s, model %s, k %d of %d normals, %d epochs, batch %d,"
-        + " mixed precision %s%n", engine.getEngineName(), engine.getVersion(), device, model, shots,
-        normals.size(), epochs, batch, mixed);
+    System.out.printf(
+        Locale.ROOT,
+        "engine %s %s, device %s, model %s, k %d of %d normals, %d epochs, batch %d,"
+            + " mixed precision %s%n",
+        engine.getEngineName(),
+        engine.getVersion(),
+        device,
+        model,
+        shots,
+        normals.size(),
+        epochs,
+        batch,
+        mixed);
     int[] steps = new int[1];
     int[] epochsRun = new int[1];
     long[] fitStart = new long[1];
-    FitListener counter = new FitListener() {
-      @Override
-      public boolean onStep(int epoch, int step, double loss) {
-        steps[0]++;
-        return true;
-      }
+    FitListener counter =
+        new FitListener() {
+          @Override
+          public boolean onStep(int epoch, int step, double loss) {
+            steps[0]++;
+            return true;
+          }
 
-      @Override
-      public boolean onEpochEnd(int epoch, double trainLoss, Map<String, Double> metrics) {
-        epochsRun[0] = epoch;
-        // progress for a run cut short by its timeout: the collector keeps the last line
-        System.out.printf(Locale.ROOT, "PROGRESS epoch %d steps %d elapsed %.1f s%n", epoch, steps[0],
-            (System.nanoTime() - fitStart[0]) / 1e9);
-        return true;
-      }
-    };
-    MediClip mc = MediClip.builder()
-        .setRandomBackbone(model, 1)
-        .optDevice(device)
-        .optShots(shots)
-        .optEpochs(epochs)
-        .optBatchSize(batch)
-        .optMixedPrecision(mixed)
-        .optListener(counter)
-        .build();
+          @Override
+          public boolean onEpochEnd(int epoch, double trainLoss, Map<String, Double> metrics) {
+            epochsRun[0] = epoch;
+            // progress for a run cut short by its timeout: the collector keeps the last line
+            System.out.printf(
+                Locale.ROOT,
+                "PROGRESS epoch %d steps %d elapsed %.1f s%n",
+                epoch,
+                steps[0],
+                (System.nanoTime() - fitStart[0]) / 1e9);
+            return true;
+          }
+        };
+    MediClip mc =
+        MediClip.builder()
+            .setRandomBackbone(model, 1)
+            .optDevice(device)
+            .optShots(shots)
+            .optEpochs(epochs)
+            .optBatchSize(batch)
+            .optMixedPrecision(mixed)
+            .optListener(counter)
+            .build();
     Map<String, Object> fit = new LinkedHashMap<>();
     fit.put("bench", "fit");
     fit.put("model", model);
@@ -134,7 +170,8 @@ public final class GpuFitBench {
       pr.put("memory_trace", trace);
       Map<String, Object> first = trace.get(0);
       Map<String, Object> last = trace.get(trace.size() - 1);
-      if (first.get("gpu_used_mib") instanceof Double f && last.get("gpu_used_mib") instanceof Double l) {
+      if (first.get("gpu_used_mib") instanceof Double f
+          && last.get("gpu_used_mib") instanceof Double l) {
         pr.put("gpu_used_growth_mib", l - f);
       }
       pr.put("rss_growth_mib", (Double) last.get("rss_mib") - (Double) first.get("rss_mib"));

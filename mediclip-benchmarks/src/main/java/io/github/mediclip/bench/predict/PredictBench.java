@@ -1,6 +1,5 @@
 package io.github.mediclip.bench.predict;
 
-import ai.djl.Device;
 import io.github.mediclip.MediClip;
 import io.github.mediclip.MediClipDetector;
 import io.github.mediclip.Prediction;
@@ -19,8 +18,8 @@ import java.util.SplittableRandom;
  * Prediction throughput and native-memory stability of {@link MediClipDetector} (not a unit test).
  *
  * <p>For each preset: trains a detector for one epoch on a random backbone (weights are random: the
- * numbers measure speed, not accuracy), then measures predictions/s at batch 1 ({@code predict}) and
- * batch 8 ({@code predictBatch}), and the resident set size (VmRSS of /proc/self/status) after
+ * numbers measure speed, not accuracy), then measures predictions/s at batch 1 ({@code predict})
+ * and batch 8 ({@code predictBatch}), and the resident set size (VmRSS of /proc/self/status) after
  * {@code n1} and after {@code n2} single predictions: equal RSS means no native leak per call.
  *
  * <p>Usage: {@code java -cp mediclip-benchmarks.jar io.github.mediclip.bench.predict.PredictBench
@@ -54,8 +53,13 @@ public final class PredictBench {
             .build();
     long t0 = System.nanoTime();
     try (MediClipDetector d = mc.fitGray(images.subList(0, 3))) {
-      System.out.printf(Locale.ROOT, "preset %s, image %d px, device %s, setup+1 epoch %.1f s%n",
-          preset, size, d.backbone().device(), (System.nanoTime() - t0) / 1e9);
+      System.out.printf(
+          Locale.ROOT,
+          "preset %s, image %d px, device %s, setup+1 epoch %.1f s%n",
+          preset,
+          size,
+          d.backbone().device(),
+          (System.nanoTime() - t0) / 1e9);
       List<BufferedImage> inputs = new ArrayList<>();
       for (GrayImage g : images) {
         inputs.add(g.toBufferedImage());
@@ -75,16 +79,27 @@ public final class PredictBench {
         checksum += p.score();
         if (i + 1 == n1) {
           System.gc();
-          System.out.printf(Locale.ROOT, "after %d predictions: VmRSS %d KiB (heap used %d MiB)%n",
-              n1, rssKiB(), usedHeapMiB());
+          System.out.printf(
+              Locale.ROOT,
+              "after %d predictions: VmRSS %d KiB (heap used %d MiB)%n",
+              n1,
+              rssKiB(),
+              usedHeapMiB());
         }
       }
       System.gc();
       long rss2 = rssKiB();
-      System.out.printf(Locale.ROOT, "after %d predictions: VmRSS %d KiB (heap used %d MiB)%n",
-          n2, rss2, usedHeapMiB());
-      System.out.printf(Locale.ROOT, "leak loop: %.2f predictions/s, checksum %.6f%n",
-          n2 / ((System.nanoTime() - start) / 1e9), checksum);
+      System.out.printf(
+          Locale.ROOT,
+          "after %d predictions: VmRSS %d KiB (heap used %d MiB)%n",
+          n2,
+          rss2,
+          usedHeapMiB());
+      System.out.printf(
+          Locale.ROOT,
+          "leak loop: %.2f predictions/s, checksum %.6f%n",
+          n2 / ((System.nanoTime() - start) / 1e9),
+          checksum);
     }
   }
 
@@ -134,8 +149,10 @@ public final class PredictBench {
       for (int y = 0; y < size; y++) {
         for (int x = 0; x < size; x++) {
           double d = Math.hypot((x - c) / a, (y - c) / (a * 1.1));
-          px[y * size + x] = d < 0.85 ? (float) (120 + 30 * Math.sin(x * 0.3) * Math.cos(y * 0.2))
-              : d < 1 ? 220f : 0f;
+          px[y * size + x] =
+              d < 0.85
+                  ? (float) (120 + 30 * Math.sin(x * 0.3) * Math.cos(y * 0.2))
+                  : d < 1 ? 220f : 0f;
         }
       }
       out.add(GrayImage.of(size, size, px));

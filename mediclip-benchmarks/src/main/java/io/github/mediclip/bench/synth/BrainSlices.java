@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Brain-MRI-like test images: an elliptical head on a black background, a bright skull ring, textured
- * grey matter, darker ventricles. Deterministic per seed; 8-bit grey levels (whole numbers 0..255).
+ * Brain-MRI-like test images: an elliptical head on a black background, a bright skull ring,
+ * textured grey matter, darker ventricles. Deterministic per seed; 8-bit grey levels (whole numbers
+ * 0..255).
  */
 public final class BrainSlices {
   private BrainSlices() {}

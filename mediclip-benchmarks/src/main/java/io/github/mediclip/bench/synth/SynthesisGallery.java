@@ -12,11 +12,11 @@ import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
 
 /**
- * Renders one picture per registered reference task, original | synthesized | mask, from a synthetic
- * brain slice, into a folder (default {@code docs/images/synthesis}); the pictures of
- * {@code docs/synthesis.md} are made with it:
- * {@code java -cp ... io.github.mediclip.bench.synth.SynthesisGallery docs/images/synthesis}.
- * Seed 3 for every task; the support set is three other synthetic slices.
+ * Renders one picture per registered reference task, original | synthesized | mask, from a
+ * synthetic brain slice, into a folder (default {@code docs/images/synthesis}); the pictures of
+ * {@code docs/synthesis.md} are made with it: {@code java -cp ...
+ * io.github.mediclip.bench.synth.SynthesisGallery docs/images/synthesis}. Seed 3 for every task;
+ * the support set is three other synthetic slices.
  */
 public final class SynthesisGallery {
   private SynthesisGallery() {}
@@ -28,13 +28,13 @@ public final class SynthesisGallery {
     GrayImage normal = images.get(0);
     List<GrayImage> support = images.subList(1, 4);
     for (String name : Synthesizers.referenceNames()) {
-      SynthesizedSample s = Synthesizers.create(name)
-          .synthesize(normal, new SplittableRandom(3), support);
+      SynthesizedSample s =
+          Synthesizers.create(name).synthesize(normal, new SplittableRandom(3), support);
       BufferedImage row = strip(normal, s.image(), scale(s.mask()));
       Path file = out.resolve(name + ".png");
       ImageIO.write(row, "png", file.toFile());
-      System.out.printf("%s: mask area %.3f -> %s (%d bytes)%n", name, s.maskArea(), file,
-          Files.size(file));
+      System.out.printf(
+          "%s: mask area %.3f -> %s (%d bytes)%n", name, s.maskArea(), file, Files.size(file));
     }
   }
 
@@ -50,8 +50,9 @@ public final class SynthesisGallery {
     int gap = 4;
     int w = panels[0].width();
     int h = panels[0].height();
-    BufferedImage img = new BufferedImage(panels.length * w + (panels.length - 1) * gap, h,
-        BufferedImage.TYPE_BYTE_GRAY);
+    BufferedImage img =
+        new BufferedImage(
+            panels.length * w + (panels.length - 1) * gap, h, BufferedImage.TYPE_BYTE_GRAY);
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < img.getWidth(); x++) {
         img.getRaster().setSample(x, y, 0, 128);

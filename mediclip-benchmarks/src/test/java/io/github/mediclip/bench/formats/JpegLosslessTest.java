@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * JPEG Lossless SV1 DICOM (dcmcjpeg +e1) decoded through the optional TwelveMonkeys reader, which this
- * module's tests put on the class path (the library does not depend on it): values equal the
+ * JPEG Lossless SV1 DICOM (dcmcjpeg +e1) decoded through the optional TwelveMonkeys reader, which
+ * this module's tests put on the class path (the library does not depend on it): values equal the
  * nibabel-written NIfTI of the same patient exactly. Skips when lgg-volumes is absent.
  */
 class JpegLosslessTest {
@@ -22,7 +22,8 @@ class JpegLosslessTest {
   void jpegLosslessSeriesEqualsNiftiExactly() {
     String shared = System.getProperty("mediclip.shared.dir");
     Path dir = shared == null ? null : Paths.get(shared, "data", "lgg-volumes");
-    Assumptions.assumeTrue(dir != null && Files.isDirectory(dir.resolve("dicom")),
+    Assumptions.assumeTrue(
+        dir != null && Files.isDirectory(dir.resolve("dicom")),
         "lgg-volumes not found at " + dir + "; skipping");
     String patient = "TCGA_CS_4941_19960909";
     MedicalVolume dicom = MedicalImages.read(dir.resolve("dicom/" + patient));
@@ -37,6 +38,7 @@ class JpegLosslessTest {
         fail("voxel " + i + ": " + a[i] + " != " + b[i]);
       }
     }
-    assertThat(dicom.metadata().voxelToPatient()).containsExactly(nifti.metadata().voxelToPatient());
+    assertThat(dicom.metadata().voxelToPatient())
+        .containsExactly(nifti.metadata().voxelToPatient());
   }
 }

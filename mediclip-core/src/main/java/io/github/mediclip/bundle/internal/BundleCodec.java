@@ -21,8 +21,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The bundle format in both directions: manifest ↔ heads configuration, backbone relocation, content
- * hashes, and the bounded reading of the heads. {@code MediClip.load} and {@code
+ * The bundle format in both directions: manifest ↔ heads configuration, backbone relocation,
+ * content hashes, and the bounded reading of the heads. {@code MediClip.load} and {@code
  * MediClipDetector.save} are thin callers of this class, {@link BundleSource} and {@link
  * BundleWriter}.
  */
@@ -81,8 +81,8 @@ public final class BundleCodec {
   }
 
   /**
-   * The CLIP configuration recorded in a bundle, checked against the manifest's image size, layers and
-   * preset.
+   * The CLIP configuration recorded in a bundle, checked against the manifest's image size, layers
+   * and preset.
    *
    * @param src the bundle
    * @return the configuration (at the recorded image size)
@@ -96,25 +96,37 @@ public final class BundleCodec {
       cfg = ClipConfig.fromOpenClipJsonString(m.backbone().openClipConfig());
     } catch (RuntimeException e) {
       throw new MediClipException(
-          where + ": field 'backbone.openClipConfig' is not a valid CLIP configuration ("
-              + ManifestParser.firstLine(e) + ")", e);
+          where
+              + ": field 'backbone.openClipConfig' is not a valid CLIP configuration ("
+              + ManifestParser.firstLine(e)
+              + ")",
+          e);
     }
     if ("random".equals(m.backbone().kind())
         && !ClipConfig.presetNames().contains(m.backbone().preset())) {
       throw new MediClipException(
-          where + ": field 'backbone.preset' is \"" + m.backbone().preset() + "\"; known presets: "
+          where
+              + ": field 'backbone.preset' is \""
+              + m.backbone().preset()
+              + "\"; known presets: "
               + ClipConfig.presetNames());
     }
     int patch = cfg.vision().patchSize();
     if (m.imageSize() % patch != 0) {
       throw new MediClipException(
-          where + ": field 'imageSize' is " + m.imageSize()
-              + ", not a multiple of the backbone's patch size " + patch);
+          where
+              + ": field 'imageSize' is "
+              + m.imageSize()
+              + ", not a multiple of the backbone's patch size "
+              + patch);
     }
     for (int l : m.heads().layers()) {
       if (l > cfg.vision().layers()) {
         throw new MediClipException(
-            where + ": field 'heads.layers' lists block " + l + " but the backbone has "
+            where
+                + ": field 'heads.layers' lists block "
+                + l
+                + " but the backbone has "
                 + cfg.vision().layers());
       }
     }
@@ -122,8 +134,8 @@ public final class BundleCodec {
   }
 
   /**
-   * The most bytes {@code heads.safetensors} may have: the float32 data the configuration implies plus
-   * the header allowance. Checked before the file is read.
+   * The most bytes {@code heads.safetensors} may have: the float32 data the configuration implies
+   * plus the header allowance. Checked before the file is read.
    *
    * @param src the bundle
    * @return bytes
@@ -144,11 +156,12 @@ public final class BundleCodec {
           Math.addExact(
               Math.multiplyExact(layers, Math.addExact(Math.multiplyExact(d, c), d)),
               Math.multiplyExact(Math.multiplyExact(prompts, m.heads().nCtx()), w));
-      return Math.addExact(Math.addExact(Math.multiplyExact(floats, 4L), 8L),
-          BundleLimits.maxHeadsHeaderBytes());
+      return Math.addExact(
+          Math.addExact(Math.multiplyExact(floats, 4L), 8L), BundleLimits.maxHeadsHeaderBytes());
     } catch (ArithmeticException e) {
       throw new MediClipException(
-          "Bundle manifest " + src.where(DetectorBundle.MANIFEST)
+          "Bundle manifest "
+              + src.where(DetectorBundle.MANIFEST)
               + ": field 'backbone.openClipConfig' declares sizes too large to load");
     }
   }
@@ -167,15 +180,16 @@ public final class BundleCodec {
   }
 
   /**
-   * Decodes heads read by {@link #readHeads(BundleSource)} against the shapes the heads configuration
-   * defines.
+   * Decodes heads read by {@link #readHeads(BundleSource)} against the shapes the heads
+   * configuration defines.
    *
    * @param src the bundle
    * @param bytes the content of its heads file
    * @param expected the parameter shapes
    * @return name to float32 values
    */
-  public static Map<String, float[]> decodeHeads(BundleSource src, byte[] bytes, Map<String, Shape> expected) {
+  public static Map<String, float[]> decodeHeads(
+      BundleSource src, byte[] bytes, Map<String, Shape> expected) {
     return HeadsCodec.decode(bytes, src.where(DetectorBundle.HEADS), expected);
   }
 
@@ -221,13 +235,19 @@ public final class BundleCodec {
     String h = sha256(headsBytes);
     if (!h.equalsIgnoreCase(m.integrity().headsSha256())) {
       throw new MediClipException(
-          src.where(DetectorBundle.HEADS) + " has SHA-256 " + h + " but the manifest records "
-              + m.integrity().headsSha256() + " (integrity.headsSha256): the file was changed or"
+          src.where(DetectorBundle.HEADS)
+              + " has SHA-256 "
+              + h
+              + " but the manifest records "
+              + m.integrity().headsSha256()
+              + " (integrity.headsSha256): the file was changed or"
               + " damaged after saving; restore it from a copy or retrain");
     }
     if (!configSha256(m, h).equalsIgnoreCase(m.integrity().configSha256())) {
       throw new MediClipException(
-          "Bundle manifest " + src.where(DetectorBundle.MANIFEST) + ": the fields imageSize, heads"
+          "Bundle manifest "
+              + src.where(DetectorBundle.MANIFEST)
+              + ": the fields imageSize, heads"
               + " or backbone (kind, preset, randomSeed, sha256, openClipConfig) or"
               + " training.intensityPolicy were changed after"
               + " saving (integrity.configSha256 does not match); restore the original manifest or"
@@ -287,7 +307,13 @@ public final class BundleCodec {
     }
     BundleManifest.Backbone nb =
         new BundleManifest.Backbone(
-            ref.kind(), rel, abs, ref.preset(), ref.randomSeed(), ref.sha256(), ref.openClipConfig());
+            ref.kind(),
+            rel,
+            abs,
+            ref.preset(),
+            ref.randomSeed(),
+            ref.sha256(),
+            ref.openClipConfig());
     return new BundleManifest(
         m.format(),
         m.formatVersion(),
@@ -328,7 +354,10 @@ public final class BundleCodec {
       }
     }
     throw new MediClipException(
-        "Cannot find the backbone folder of bundle " + bundle + " (tried " + tried
+        "Cannot find the backbone folder of bundle "
+            + bundle
+            + " (tried "
+            + tried
             + "); pass it explicitly: MediClip.loader().optBackbone(folder).load(bundle), or optArgument(\"backbone\","
             + " folder) with DJL");
   }
@@ -348,8 +377,14 @@ public final class BundleCodec {
     BundleManifest.Backbone ref = m.backbone();
     if (!ref.sha256().equalsIgnoreCase(actualSha256)) {
       throw new BackboneMismatchException(
-          "Backbone mismatch for bundle " + bundle + ": it was trained on weights with SHA-256 "
-              + ref.sha256() + " but the backbone " + description + " has SHA-256 " + actualSha256
+          "Backbone mismatch for bundle "
+              + bundle
+              + ": it was trained on weights with SHA-256 "
+              + ref.sha256()
+              + " but the backbone "
+              + description
+              + " has SHA-256 "
+              + actualSha256
               + "; load it with the backbone folder it was trained with",
           ref.sha256(),
           actualSha256);

@@ -41,7 +41,8 @@ public final class BundleSource implements AutoCloseable {
     try {
       byte[] bytes = read(DetectorBundle.MANIFEST, BundleLimits.maxManifestBytes(), "the limit");
       this.manifest =
-          ManifestParser.parse(new String(bytes, StandardCharsets.UTF_8), where(DetectorBundle.MANIFEST));
+          ManifestParser.parse(
+              new String(bytes, StandardCharsets.UTF_8), where(DetectorBundle.MANIFEST));
       ok = true;
     } finally {
       if (!ok) {
@@ -127,9 +128,17 @@ public final class BundleSource implements AutoCloseable {
     long maxEntries = BundleLimits.maxZipEntries();
     if (zf.size() > maxEntries) {
       throw new MediClipException(
-          "Bundle zip " + file + " lists " + zf.size() + " entries; a bundle zip holds "
-              + FILES.size() + " (limit " + maxEntries + ", system property "
-              + BundleLimits.MAX_ZIP_ENTRIES + ")");
+          "Bundle zip "
+              + file
+              + " lists "
+              + zf.size()
+              + " entries; a bundle zip holds "
+              + FILES.size()
+              + " (limit "
+              + maxEntries
+              + ", system property "
+              + BundleLimits.MAX_ZIP_ENTRIES
+              + ")");
     }
     Set<String> seen = new HashSet<>();
     Enumeration<? extends ZipEntry> en = zf.entries();
@@ -138,19 +147,35 @@ public final class BundleSource implements AutoCloseable {
       String name = e.getName();
       if (name.isEmpty()) {
         throw new MediClipException(
-            "Bundle zip " + file + " holds an entry with an empty name; a bundle zip holds only "
+            "Bundle zip "
+                + file
+                + " holds an entry with an empty name; a bundle zip holds only "
                 + FILES);
       }
-      if (e.isDirectory() || name.contains("/") || name.contains("\\") || name.startsWith(".")
-          || name.contains(":") || name.indexOf('\0') >= 0) {
+      if (e.isDirectory()
+          || name.contains("/")
+          || name.contains("\\")
+          || name.startsWith(".")
+          || name.contains(":")
+          || name.indexOf('\0') >= 0) {
         throw new MediClipException(
-            "Bundle zip " + file + " holds an unexpected entry '" + printable(name)
-                + "' (a bundle zip holds the flat files " + FILES + " only)");
+            "Bundle zip "
+                + file
+                + " holds an unexpected entry '"
+                + printable(name)
+                + "' (a bundle zip holds the flat files "
+                + FILES
+                + " only)");
       }
       if (!FILES.contains(name)) {
         throw new MediClipException(
-            "Bundle zip " + file + " holds an unexpected entry '" + printable(name)
-                + "' (a bundle zip holds the flat files " + FILES + " only)");
+            "Bundle zip "
+                + file
+                + " holds an unexpected entry '"
+                + printable(name)
+                + "' (a bundle zip holds the flat files "
+                + FILES
+                + " only)");
       }
       if (!seen.add(name)) {
         throw new MediClipException("Bundle zip " + file + " lists '" + name + "' twice");
@@ -171,22 +196,34 @@ public final class BundleSource implements AutoCloseable {
     if (DetectorBundle.SERVING.equals(name)) {
       return BundleLimits.MAX_SERVING_BYTES;
     }
-    return Long.MAX_VALUE; // heads: checked against the size the configuration implies, see readHeads
+    return Long
+        .MAX_VALUE; // heads: checked against the size the configuration implies, see readHeads
   }
 
   private static void checkRatio(String where, long size, long compressed) {
     long max = BundleLimits.maxCompressionRatio();
     if (size > 4096 && compressed >= 0 && (compressed == 0 || size / compressed > max)) {
       throw new MediClipException(
-          where + " expands " + (compressed == 0 ? "from 0 bytes" : size / compressed + " times")
-              + " (" + size + " bytes); refusing a likely zip bomb (limit " + max
-              + ", system property " + BundleLimits.MAX_COMPRESSION_RATIO + ")");
+          where
+              + " expands "
+              + (compressed == 0 ? "from 0 bytes" : size / compressed + " times")
+              + " ("
+              + size
+              + " bytes); refusing a likely zip bomb (limit "
+              + max
+              + ", system property "
+              + BundleLimits.MAX_COMPRESSION_RATIO
+              + ")");
     }
   }
 
   private static MediClipException tooLarge(String where, long size, long limit) {
     return new MediClipException(
-        where + " is " + size + " bytes, more than the " + limit
+        where
+            + " is "
+            + size
+            + " bytes, more than the "
+            + limit
             + " bytes a detector bundle can need (limits: docs/reliability.md)");
   }
 
@@ -237,8 +274,8 @@ public final class BundleSource implements AutoCloseable {
   }
 
   /**
-   * Reads the heads file, refusing more than {@code limit} bytes (the size the configuration implies
-   * plus the header allowance).
+   * Reads the heads file, refusing more than {@code limit} bytes (the size the configuration
+   * implies plus the header allowance).
    *
    * @param limit the most bytes accepted
    * @return the bytes
@@ -292,7 +329,11 @@ public final class BundleSource implements AutoCloseable {
       total += n;
       if (total > limit) {
         throw new MediClipException(
-            where + " holds more than " + limit + " bytes (" + limitName
+            where
+                + " holds more than "
+                + limit
+                + " bytes ("
+                + limitName
                 + "); the bundle is damaged or not ours");
       }
       out.write(buf, 0, n);

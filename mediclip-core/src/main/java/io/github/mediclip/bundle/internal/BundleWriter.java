@@ -93,7 +93,8 @@ public final class BundleWriter {
    * @return the reservation (close it)
    * @throws MediClipException naming the target and the reason when it is refused
    */
-  public static Reservation reserve(Path target, SaveOptions options, List<Path> implicitProtected) {
+  public static Reservation reserve(
+      Path target, SaveOptions options, List<Path> implicitProtected) {
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(options, "options");
     Path t = target.toAbsolutePath().normalize();
@@ -217,7 +218,10 @@ public final class BundleWriter {
     if (cwd.startsWith(rt)) {
       throw refuse(t, "it is the current working folder or one of its parents");
     }
-    Path home = System.getProperty("user.home") == null ? null : realish(Path.of(System.getProperty("user.home")));
+    Path home =
+        System.getProperty("user.home") == null
+            ? null
+            : realish(Path.of(System.getProperty("user.home")));
     if (home != null && home.startsWith(rt)) {
       throw refuse(t, "it is the home folder or one of its parents");
     }
@@ -270,7 +274,10 @@ public final class BundleWriter {
     }
     List<String> names;
     try (Stream<Path> s = Files.list(t)) {
-      names = s.map(p -> p.getFileName().toString() + (Files.isDirectory(p) ? "/" : "")).sorted().toList();
+      names =
+          s.map(p -> p.getFileName().toString() + (Files.isDirectory(p) ? "/" : ""))
+              .sorted()
+              .toList();
     } catch (IOException e) {
       throw refuse(t, "it cannot be listed (" + e.getMessage() + ")");
     }
@@ -296,7 +303,8 @@ public final class BundleWriter {
 
   private static boolean isOurManifest(Path manifest) {
     try {
-      if (!Files.isRegularFile(manifest) || Files.size(manifest) > BundleLimits.maxManifestBytes()) {
+      if (!Files.isRegularFile(manifest)
+          || Files.size(manifest) > BundleLimits.maxManifestBytes()) {
         return false;
       }
       return formatIsOurs(Files.readString(manifest, StandardCharsets.UTF_8));
@@ -337,7 +345,10 @@ public final class BundleWriter {
     }
   }
 
-  /** Creates and removes the temporary sibling that the save will use: same folder, same name length. */
+  /**
+   * Creates and removes the temporary sibling that the save will use: same folder, same name
+   * length.
+   */
   private static void probe(Path t) {
     Path parent = t.getParent();
     Path probe = parent.resolve(tmpName(t));
@@ -360,9 +371,18 @@ public final class BundleWriter {
             ? f.getReason()
             : e.getClass().getSimpleName();
     return new MediClipException(
-        "Cannot write the detector bundle " + t + ": cannot create " + what.getFileName() + " in "
-            + what.getParent() + " (" + reason + "); choose a writable folder"
-            + (reason.toLowerCase(Locale.ROOT).contains("name too long") ? " and a shorter name" : ""),
+        "Cannot write the detector bundle "
+            + t
+            + ": cannot create "
+            + what.getFileName()
+            + " in "
+            + what.getParent()
+            + " ("
+            + reason
+            + "); choose a writable folder"
+            + (reason.toLowerCase(Locale.ROOT).contains("name too long")
+                ? " and a shorter name"
+                : ""),
         e);
   }
 
@@ -404,7 +424,12 @@ public final class BundleWriter {
         try {
           move(best, t);
           left.remove(best);
-          notes.add("restored the bundle " + t + " from " + best.getFileName() + ", left by an interrupted save");
+          notes.add(
+              "restored the bundle "
+                  + t
+                  + " from "
+                  + best.getFileName()
+                  + ", left by an interrupted save");
         } catch (IOException e) {
           notes.add("could not restore " + best + " to " + t + ": " + e.getMessage());
         }
@@ -441,7 +466,8 @@ public final class BundleWriter {
       }
     } catch (IOException e) {
       throw new UncheckedIOException(
-          "Cannot write detector bundle " + t + ": " + e.getMessage() + " (nothing was changed)", e);
+          "Cannot write detector bundle " + t + ": " + e.getMessage() + " (nothing was changed)",
+          e);
     }
   }
 
@@ -451,9 +477,12 @@ public final class BundleWriter {
     Path tmp = Files.createDirectory(parent.resolve(tmpName(t)));
     try {
       Files.write(tmp.resolve(DetectorBundle.HEADS), heads, StandardOpenOption.CREATE_NEW);
-      Files.write(tmp.resolve(DetectorBundle.MANIFEST), manifestJson, StandardOpenOption.CREATE_NEW);
+      Files.write(
+          tmp.resolve(DetectorBundle.MANIFEST), manifestJson, StandardOpenOption.CREATE_NEW);
       Files.writeString(
-          tmp.resolve(DetectorBundle.SERVING), BundleCodec.SERVING_TEXT, StandardOpenOption.CREATE_NEW);
+          tmp.resolve(DetectorBundle.SERVING),
+          BundleCodec.SERVING_TEXT,
+          StandardOpenOption.CREATE_NEW);
       if (Files.exists(t, LinkOption.NOFOLLOW_LINKS)) {
         Path old = parent.resolve(oldName(t));
         move(t, old);
@@ -464,7 +493,8 @@ public final class BundleWriter {
           throw e;
         }
         tmp = null;
-        Leftovers.deleteOurFolder(old); // only our files; anything else stays (and is reported later)
+        Leftovers.deleteOurFolder(
+            old); // only our files; anything else stays (and is reported later)
       } else {
         move(tmp, t);
         tmp = null;

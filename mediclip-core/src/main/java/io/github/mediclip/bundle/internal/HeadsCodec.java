@@ -26,8 +26,8 @@ import java.util.TreeSet;
  * The heads file of a bundle, {@code heads.safetensors}: written with {@link SafetensorsWriter},
  * read strictly. Reading accepts exactly the tensors the heads configuration defines, each float32
  * (F32) with the expected shape, in non-overlapping byte ranges; a duplicate key, a wrong dtype, a
- * wrong shape, overlapping or out-of-range offsets, or a missing or extra tensor is refused with the
- * tensor's name.
+ * wrong shape, overlapping or out-of-range offsets, or a missing or extra tensor is refused with
+ * the tensor's name.
  */
 public final class HeadsCodec {
 
@@ -74,7 +74,8 @@ public final class HeadsCodec {
    * @return name to float32 values (row-major), in the order of {@code expected}
    * @throws MediClipException naming the file and tensor on any mismatch
    */
-  public static Map<String, float[]> decode(byte[] bytes, String where, Map<String, Shape> expected) {
+  public static Map<String, float[]> decode(
+      byte[] bytes, String where, Map<String, Shape> expected) {
     if (bytes.length < 8) {
       throw new MediClipException(where + " is truncated (" + bytes.length + " bytes)");
     }
@@ -83,9 +84,16 @@ public final class HeadsCodec {
     long maxHeader = BundleLimits.maxHeadsHeaderBytes();
     if (headerLen < 2 || headerLen > bytes.length - 8L || headerLen > maxHeader) {
       throw new MediClipException(
-          where + ": header length " + Long.toUnsignedString(headerLen)
-              + " is out of range (file " + bytes.length + " bytes, limit " + maxHeader
-              + ", system property " + BundleLimits.MAX_HEADS_HEADER_BYTES + ")");
+          where
+              + ": header length "
+              + Long.toUnsignedString(headerLen)
+              + " is out of range (file "
+              + bytes.length
+              + " bytes, limit "
+              + maxHeader
+              + ", system property "
+              + BundleLimits.MAX_HEADS_HEADER_BYTES
+              + ")");
     }
     String json = new String(bytes, 8, (int) headerLen, StandardCharsets.UTF_8);
     long dataStart = 8 + headerLen;
@@ -101,8 +109,12 @@ public final class HeadsCodec {
     }
     if (!unexpected.isEmpty()) {
       throw new MediClipException(
-          where + ": unexpected tensor '" + unexpected.first() + "' (this configuration has "
-              + expected.keySet() + ")");
+          where
+              + ": unexpected tensor '"
+              + unexpected.first()
+              + "' (this configuration has "
+              + expected.keySet()
+              + ")");
     }
     if (!missing.isEmpty()) {
       throw new MediClipException(where + ": tensor '" + missing.first() + "' is missing");
@@ -115,17 +127,32 @@ public final class HeadsCodec {
       Shape want = expected.get(e.name);
       if (!Arrays.equals(want.getShape(), e.shape)) {
         throw new MediClipException(
-            t + ": shape " + Arrays.toString(e.shape) + ", expected " + Arrays.toString(want.getShape()));
+            t
+                + ": shape "
+                + Arrays.toString(e.shape)
+                + ", expected "
+                + Arrays.toString(want.getShape()));
       }
       if (e.begin < 0 || e.end < e.begin || e.end > dataLen) {
         throw new MediClipException(
-            t + ": data_offsets [" + e.begin + ", " + e.end + "] outside the data section ("
-                + dataLen + " bytes)");
+            t
+                + ": data_offsets ["
+                + e.begin
+                + ", "
+                + e.end
+                + "] outside the data section ("
+                + dataLen
+                + " bytes)");
       }
       if (e.end - e.begin != want.size() * 4) {
         throw new MediClipException(
-            t + ": " + (e.end - e.begin) + " bytes, but shape " + Arrays.toString(e.shape)
-                + " of F32 needs " + want.size() * 4);
+            t
+                + ": "
+                + (e.end - e.begin)
+                + " bytes, but shape "
+                + Arrays.toString(e.shape)
+                + " of F32 needs "
+                + want.size() * 4);
       }
     }
     List<Entry> byOffset = new ArrayList<>(entries);
@@ -135,8 +162,20 @@ public final class HeadsCodec {
       Entry b = byOffset.get(i);
       if (b.begin < a.end) {
         throw new MediClipException(
-            where + ", tensor '" + b.name + "': data_offsets [" + b.begin + ", " + b.end
-                + "] overlap those of tensor '" + a.name + "' [" + a.begin + ", " + a.end + "]");
+            where
+                + ", tensor '"
+                + b.name
+                + "': data_offsets ["
+                + b.begin
+                + ", "
+                + b.end
+                + "] overlap those of tensor '"
+                + a.name
+                + "' ["
+                + a.begin
+                + ", "
+                + a.end
+                + "]");
       }
     }
     Map<String, Entry> byName = new LinkedHashMap<>();

@@ -19,9 +19,9 @@ import java.util.regex.Pattern;
 
 /**
  * Strict reading of {@code manifest.json}: every field that decides what is loaded or how much is
- * allocated is checked for its JSON type and range before anything else happens, and every failure is
- * one line naming the file and the field (e.g. {@code heads.position}). Fields that only describe the
- * training (provenance, summary) are read as Gson reads them.
+ * allocated is checked for its JSON type and range before anything else happens, and every failure
+ * is one line naming the file and the field (e.g. {@code heads.position}). Fields that only
+ * describe the training (provenance, summary) are read as Gson reads them.
  */
 public final class ManifestParser {
 
@@ -84,7 +84,8 @@ public final class ManifestParser {
     JsonObject bb = object(obj, "backbone", source);
     String kind = string(bb, "backbone.kind", "kind", source, false);
     if (!"folder".equals(kind) && !"random".equals(kind)) {
-      throw fail(source, "field 'backbone.kind' is \"" + kind + "\"; expected \"folder\" or \"random\"");
+      throw fail(
+          source, "field 'backbone.kind' is \"" + kind + "\"; expected \"folder\" or \"random\"");
     }
     String sha = string(bb, "backbone.sha256", "sha256", source, false);
     if (!SHA256.matcher(sha).matches()) {
@@ -132,7 +133,11 @@ public final class ManifestParser {
         throw fail(source, "field 'training' is " + describe(training) + "; expected an object");
       }
       String policy =
-          string(training.getAsJsonObject(), "training.intensityPolicy", "intensityPolicy", source,
+          string(
+              training.getAsJsonObject(),
+              "training.intensityPolicy",
+              "intensityPolicy",
+              source,
               true);
       if (policy != null) {
         try {
@@ -155,8 +160,7 @@ public final class ManifestParser {
       return GSON.fromJson(obj, BundleManifest.class);
     } catch (RuntimeException e) {
       Throwable c = e.getCause() != null ? e.getCause() : e;
-      throw new MediClipException(
-          "Malformed bundle manifest " + source + ": " + firstLine(c), e);
+      throw new MediClipException("Malformed bundle manifest " + source + ": " + firstLine(c), e);
     }
   }
 
@@ -166,7 +170,8 @@ public final class ManifestParser {
     for (int i = 0; i < a.size(); i++) {
       JsonElement e = a.get(i);
       if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
-        throw fail(source, "field '" + field + "[" + i + "]' is " + describe(e) + "; expected a string");
+        throw fail(
+            source, "field '" + field + "[" + i + "]' is " + describe(e) + "; expected a string");
       }
       String s = e.getAsString();
       if (s.isBlank() || s.length() > BundleLimits.MAX_PROMPT_CHARS) {

@@ -18,14 +18,14 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One writer per output: a lock file {@code .NAME.lock} next to the target, locked with the operating
- * system's file lock (released by the OS when the process dies, so a crash leaves no stale lock) and
- * deleted when released. After locking, the holder checks (with {@code stat}, never by opening the
- * file: closing any descriptor of a file drops the process's POSIX locks on it) that the path still
- * names the file it opened, so that a holder deleting the file on release does not let two writers
- * in. The holder's pid and start time are written into the file for the other writers' message.
- * Re-entrant for the thread that holds it (the CLI reserves the output before training, and the save
- * at the end joins that reservation).
+ * One writer per output: a lock file {@code .NAME.lock} next to the target, locked with the
+ * operating system's file lock (released by the OS when the process dies, so a crash leaves no
+ * stale lock) and deleted when released. After locking, the holder checks (with {@code stat}, never
+ * by opening the file: closing any descriptor of a file drops the process's POSIX locks on it) that
+ * the path still names the file it opened, so that a holder deleting the file on release does not
+ * let two writers in. The holder's pid and start time are written into the file for the other
+ * writers' message. Re-entrant for the thread that holds it (the CLI reserves the output before
+ * training, and the save at the end joins that reservation).
  */
 public final class OutputLocks {
 
@@ -105,11 +105,20 @@ public final class OutputLocks {
         try {
           ch =
               FileChannel.open(
-                  file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                  file,
+                  StandardOpenOption.CREATE,
+                  StandardOpenOption.READ,
+                  StandardOpenOption.WRITE);
         } catch (IOException e) {
           throw new UncheckedIOException(
-              "Cannot write " + target + ": cannot create the lock file " + file + " ("
-                  + e.getMessage() + ")", e);
+              "Cannot write "
+                  + target
+                  + ": cannot create the lock file "
+                  + file
+                  + " ("
+                  + e.getMessage()
+                  + ")",
+              e);
         }
         Object keyAtOpen = fileKey(file);
         FileLock fl = null;
@@ -171,7 +180,12 @@ public final class OutputLocks {
 
   private static MediClipException busy(Path target, Path file, String holder) {
     return new MediClipException(
-        "Cannot write " + target + ": it is being written by " + holder + " (lock file " + file
+        "Cannot write "
+            + target
+            + ": it is being written by "
+            + holder
+            + " (lock file "
+            + file
             + "); wait for that training or save to finish, or choose another output");
   }
 }

@@ -9,8 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A parsed DICOM data set: elements by tag, values kept as slices of the file's bytes. Only what the
- * pixel reader needs is interpreted (strings, integers, decimal strings, sequences).
+ * A parsed DICOM data set: elements by tag, values kept as slices of the file's bytes. Only what
+ * the pixel reader needs is interpreted (strings, integers, decimal strings, sequences).
  */
 public final class DicomDataset {
 
@@ -26,8 +26,15 @@ public final class DicomDataset {
    * @param items items of a sequence, or null
    * @param fragments encapsulated pixel data fragments as {offset, length} pairs, or null
    */
-  public record Element(int tag, String vr, byte[] buf, int offset, int length, boolean bigEndian,
-      List<DicomDataset> items, List<int[]> fragments) {}
+  public record Element(
+      int tag,
+      String vr,
+      byte[] buf,
+      int offset,
+      int length,
+      boolean bigEndian,
+      List<DicomDataset> items,
+      List<int[]> fragments) {}
 
   private final Path file;
   private final Map<Integer, Element> elements = new HashMap<>();
@@ -61,7 +68,10 @@ public final class DicomDataset {
     return String.format(Locale.ROOT, "(%04X,%04X)", tag >>> 16, tag & 0xFFFF);
   }
 
-  /** Returns the value as a trimmed string (first value of a multi-valued string kept whole), or null. */
+  /**
+   * Returns the value as a trimmed string (first value of a multi-valued string kept whole), or
+   * null.
+   */
   public String string(int tag) {
     Element e = elements.get(tag);
     if (e == null || e.length() <= 0 || e.buf() == null) {
@@ -175,16 +185,32 @@ public final class DicomDataset {
     try {
       return Double.parseDouble(s.trim());
     } catch (NumberFormatException ex) {
-      throw new MedicalFormatException(file, "element " + tag(e.tag()) + " at byte offset "
-          + e.offset() + " holds '" + s + "', which is not a number");
+      throw new MedicalFormatException(
+          file,
+          "element "
+              + tag(e.tag())
+              + " at byte offset "
+              + e.offset()
+              + " holds '"
+              + s
+              + "', which is not a number");
     }
   }
 
   private boolean requireLength(Element e, int n) {
     if (e.length() < n) {
-      throw new MedicalFormatException(file, "element " + tag(e.tag()) + " (" + e.vr()
-          + ") at byte offset " + e.offset() + " is " + e.length() + " bytes long, expected "
-          + n);
+      throw new MedicalFormatException(
+          file,
+          "element "
+              + tag(e.tag())
+              + " ("
+              + e.vr()
+              + ") at byte offset "
+              + e.offset()
+              + " is "
+              + e.length()
+              + " bytes long, expected "
+              + n);
     }
     return true;
   }
@@ -201,9 +227,13 @@ public final class DicomDataset {
     byte[] b = e.buf();
     int o = e.offset() + at;
     return e.bigEndian()
-        ? ((b[o] & 0xFF) << 24) | ((b[o + 1] & 0xFF) << 16) | ((b[o + 2] & 0xFF) << 8)
+        ? ((b[o] & 0xFF) << 24)
+            | ((b[o + 1] & 0xFF) << 16)
+            | ((b[o + 2] & 0xFF) << 8)
             | (b[o + 3] & 0xFF)
-        : (b[o] & 0xFF) | ((b[o + 1] & 0xFF) << 8) | ((b[o + 2] & 0xFF) << 16)
+        : (b[o] & 0xFF)
+            | ((b[o + 1] & 0xFF) << 8)
+            | ((b[o + 2] & 0xFF) << 16)
             | ((b[o + 3] & 0xFF) << 24);
   }
 }

@@ -16,9 +16,9 @@ import java.util.zip.Inflater;
 
 /**
  * A defensive DICOM Part 10 parser: preamble, File Meta Information, then the data set in the
- * transfer syntax the meta group declares (implicit/explicit VR, little/big endian, deflated). Every
- * length is checked against the bytes that remain, every buffer is bounded by the caller's limit, and
- * every error names the file, the tag and the byte offset.
+ * transfer syntax the meta group declares (implicit/explicit VR, little/big endian, deflated).
+ * Every length is checked against the bytes that remain, every buffer is bounded by the caller's
+ * limit, and every error names the file, the tag and the byte offset.
  *
  * <p>Written from PS3.5 (data structures and encoding) and PS3.10 (file format); no toolkit code.
  */
@@ -40,19 +40,49 @@ public final class DicomParser {
   private static final Map<Integer, String> IMPLICIT_VRS = new HashMap<>();
 
   static {
-    for (int t : new int[] {0x00280002, 0x00280006, 0x00280010, 0x00280011, 0x00280100, 0x00280101,
-        0x00280102, 0x00280103}) {
+    for (int t :
+        new int[] {
+          0x00280002,
+          0x00280006,
+          0x00280010,
+          0x00280011,
+          0x00280100,
+          0x00280101,
+          0x00280102,
+          0x00280103
+        }) {
       IMPLICIT_VRS.put(t, "US");
     }
     for (int t : new int[] {0x00200013, 0x00280008}) {
       IMPLICIT_VRS.put(t, "IS");
     }
-    for (int t : new int[] {0x00200032, 0x00200037, 0x00280030, 0x00180050, 0x00180088, 0x00281050,
-        0x00281051, 0x00281052, 0x00281053, 0x00201041}) {
+    for (int t :
+        new int[] {
+          0x00200032,
+          0x00200037,
+          0x00280030,
+          0x00180050,
+          0x00180088,
+          0x00281050,
+          0x00281051,
+          0x00281052,
+          0x00281053,
+          0x00201041
+        }) {
       IMPLICIT_VRS.put(t, "DS");
     }
-    for (int t : new int[] {0x52009229, 0x52009230, 0x00209113, 0x00209116, 0x00289110, 0x00289145,
-        0x00289132, 0x00283000, 0x00283010}) {
+    for (int t :
+        new int[] {
+          0x52009229,
+          0x52009230,
+          0x00209113,
+          0x00209116,
+          0x00289110,
+          0x00289145,
+          0x00289132,
+          0x00283000,
+          0x00283010
+        }) {
       IMPLICIT_VRS.put(t, "SQ");
     }
     IMPLICIT_VRS.put(PIXEL_DATA, "OW");
@@ -81,7 +111,10 @@ public final class DicomParser {
     }
     try (InputStream in = Files.newInputStream(file)) {
       byte[] head = in.readNBytes(132);
-      return head.length == 132 && head[128] == 'D' && head[129] == 'I' && head[130] == 'C'
+      return head.length == 132
+          && head[128] == 'D'
+          && head[129] == 'I'
+          && head[130] == 'C'
           && head[131] == 'M';
     }
   }
@@ -96,14 +129,22 @@ public final class DicomParser {
   public static Parsed parse(Path file, long maxBytes) throws IOException {
     long size = Files.size(file);
     if (size > maxBytes || size > Integer.MAX_VALUE - 8) {
-      throw new MedicalFormatException(file, "the file is " + size + " bytes, more than the limit of "
-          + maxBytes + " bytes; raise ReadOptions.maxDecodedBytes if it is genuine");
+      throw new MedicalFormatException(
+          file,
+          "the file is "
+              + size
+              + " bytes, more than the limit of "
+              + maxBytes
+              + " bytes; raise ReadOptions.maxDecodedBytes if it is genuine");
     }
     return new DicomParser(file, maxBytes).parse(Files.readAllBytes(file));
   }
 
   private Parsed parse(byte[] buf) {
-    if (buf.length < 132 || buf[128] != 'D' || buf[129] != 'I' || buf[130] != 'C'
+    if (buf.length < 132
+        || buf[128] != 'D'
+        || buf[129] != 'I'
+        || buf[130] != 'C'
         || buf[131] != 'M') {
       throw new MedicalFormatException(file, "not a DICOM Part 10 file: no 'DICM' at byte 128");
     }
@@ -115,15 +156,25 @@ public final class DicomParser {
     }
     String tsUid = ds.string(TRANSFER_SYNTAX);
     if (tsUid == null || tsUid.isEmpty()) {
-      throw new MedicalFormatException(file, "the File Meta Information has no Transfer Syntax UID "
-          + DicomDataset.tag(TRANSFER_SYNTAX) + " (byte offset 132..." + pos + "); the file is"
-          + " damaged or not written as DICOM Part 10");
+      throw new MedicalFormatException(
+          file,
+          "the File Meta Information has no Transfer Syntax UID "
+              + DicomDataset.tag(TRANSFER_SYNTAX)
+              + " (byte offset 132..."
+              + pos
+              + "); the file is"
+              + " damaged or not written as DICOM Part 10");
     }
     TransferSyntax ts = TransferSyntax.of(tsUid);
     if (ts == null) {
-      throw new MedicalFormatException(file, "unknown transfer syntax UID '" + tsUid + "' in "
-          + DicomDataset.tag(TRANSFER_SYNTAX) + "; supported: see docs/formats.md (convert the file,"
-          + " e.g. with dcmconv +te, or plug in a DicomFrameDecoder)");
+      throw new MedicalFormatException(
+          file,
+          "unknown transfer syntax UID '"
+              + tsUid
+              + "' in "
+              + DicomDataset.tag(TRANSFER_SYNTAX)
+              + "; supported: see docs/formats.md (convert the file,"
+              + " e.g. with dcmconv +te, or plug in a DicomFrameDecoder)");
     }
     if (ts.deflated()) {
       byte[] inflated = inflate(buf, pos);
@@ -144,22 +195,36 @@ public final class DicomParser {
         if (n == out.length) {
           long bigger = Math.min((long) out.length * 2, maxBytes);
           if (bigger <= out.length || bigger > Integer.MAX_VALUE - 8) {
-            throw new MedicalFormatException(file, "the deflated data set (from byte offset " + pos
-                + ") inflates to more than the limit of " + maxBytes + " bytes");
+            throw new MedicalFormatException(
+                file,
+                "the deflated data set (from byte offset "
+                    + pos
+                    + ") inflates to more than the limit of "
+                    + maxBytes
+                    + " bytes");
           }
           out = java.util.Arrays.copyOf(out, (int) bigger);
         }
         int got = inf.inflate(out, n, out.length - n);
         if (got == 0 && (inf.needsInput() || inf.needsDictionary())) {
-          throw new MedicalFormatException(file, "the deflated data set (from byte offset " + pos
-              + ") is truncated: the deflate stream ends early after " + n + " bytes");
+          throw new MedicalFormatException(
+              file,
+              "the deflated data set (from byte offset "
+                  + pos
+                  + ") is truncated: the deflate stream ends early after "
+                  + n
+                  + " bytes");
         }
         n += got;
       }
       return java.util.Arrays.copyOf(out, n);
     } catch (DataFormatException e) {
-      throw new MedicalFormatException(file, "the deflated data set (from byte offset " + pos
-          + ") is not valid deflate data: " + e.getMessage());
+      throw new MedicalFormatException(
+          file,
+          "the deflated data set (from byte offset "
+              + pos
+              + ") is not valid deflate data: "
+              + e.getMessage());
     } finally {
       inf.end();
     }
@@ -169,8 +234,15 @@ public final class DicomParser {
    * Parses elements from {@code pos} to {@code end}; with {@code untilItemDelim}, stops after an
    * Item Delimitation Item. Returns the position after the last element read.
    */
-  private int parseDataset(byte[] buf, int pos, int end, boolean explicit, boolean be,
-      DicomDataset ds, int depth, boolean untilItemDelim) {
+  private int parseDataset(
+      byte[] buf,
+      int pos,
+      int end,
+      boolean explicit,
+      boolean be,
+      DicomDataset ds,
+      int depth,
+      boolean untilItemDelim) {
     while (pos < end) {
       if (end - pos < 8) {
         // Trailing padding shorter than an element header: tolerated only at top level.
@@ -182,8 +254,12 @@ public final class DicomParser {
       int tag = tag(buf, pos, be);
       if (tag == ITEM_DELIM) {
         if (!untilItemDelim) {
-          throw new MedicalFormatException(file, "unexpected Item Delimitation Item "
-              + DicomDataset.tag(tag) + " at byte offset " + pos);
+          throw new MedicalFormatException(
+              file,
+              "unexpected Item Delimitation Item "
+                  + DicomDataset.tag(tag)
+                  + " at byte offset "
+                  + pos);
         }
         return pos + 8;
       }
@@ -196,8 +272,8 @@ public final class DicomParser {
   }
 
   /** Reads one element at {@code pos} into {@code ds}; returns the position after it. */
-  private int element(byte[] buf, int pos, int end, boolean explicit, boolean be, DicomDataset ds,
-      int depth) {
+  private int element(
+      byte[] buf, int pos, int end, boolean explicit, boolean be, DicomDataset ds, int depth) {
     if (end - pos < 8) {
       throw truncated(pos, "an element header (8 bytes)", end - pos);
     }
@@ -213,13 +289,22 @@ public final class DicomParser {
         }
         len = u32(buf, pos + 8, be);
         header = 12;
-      } else if (vr.charAt(0) >= 'A' && vr.charAt(0) <= 'Z' && vr.charAt(1) >= 'A'
+      } else if (vr.charAt(0) >= 'A'
+          && vr.charAt(0) <= 'Z'
+          && vr.charAt(1) >= 'A'
           && vr.charAt(1) <= 'Z') {
         len = u16(buf, pos + 6, be);
         header = 8;
       } else {
-        throw new MedicalFormatException(file, "element " + DicomDataset.tag(tag) + " at byte offset "
-            + pos + " has no valid VR (bytes '" + vr + "'); the file says explicit VR but is not");
+        throw new MedicalFormatException(
+            file,
+            "element "
+                + DicomDataset.tag(tag)
+                + " at byte offset "
+                + pos
+                + " has no valid VR (bytes '"
+                + vr
+                + "'); the file says explicit VR but is not");
       }
     } else {
       vr = IMPLICIT_VRS.getOrDefault(tag, "??");
@@ -232,8 +317,14 @@ public final class DicomParser {
         return fragments(buf, value, end, be, ds, tag);
       }
       if (depth >= MAX_DEPTH) {
-        throw new MedicalFormatException(file, "sequences nested deeper than " + MAX_DEPTH
-            + " levels at " + DicomDataset.tag(tag) + ", byte offset " + pos);
+        throw new MedicalFormatException(
+            file,
+            "sequences nested deeper than "
+                + MAX_DEPTH
+                + " levels at "
+                + DicomDataset.tag(tag)
+                + ", byte offset "
+                + pos);
       }
       // SQ, or UN / implicit with undefined length: a sequence; UN items are implicit VR LE.
       boolean itemsExplicit = explicit && !"UN".equals(vr);
@@ -244,9 +335,17 @@ public final class DicomParser {
       return after;
     }
     if (len > end - value) {
-      throw new MedicalFormatException(file, "element " + DicomDataset.tag(tag) + " at byte offset "
-          + pos + " declares " + len + " bytes of value but only " + (end - value)
-          + " remain: the file is truncated");
+      throw new MedicalFormatException(
+          file,
+          "element "
+              + DicomDataset.tag(tag)
+              + " at byte offset "
+              + pos
+              + " declares "
+              + len
+              + " bytes of value but only "
+              + (end - value)
+              + " remain: the file is truncated");
     }
     int n = (int) len;
     if ("SQ".equals(vr) && depth < MAX_DEPTH) {
@@ -259,8 +358,15 @@ public final class DicomParser {
     return value + n;
   }
 
-  private int sequence(byte[] buf, int pos, int end, int definedEnd, boolean explicit, boolean be,
-      List<DicomDataset> items, int depth) {
+  private int sequence(
+      byte[] buf,
+      int pos,
+      int end,
+      int definedEnd,
+      boolean explicit,
+      boolean be,
+      List<DicomDataset> items,
+      int depth) {
     while (true) {
       if (definedEnd != UNDEFINED && pos >= definedEnd) {
         return pos;
@@ -274,16 +380,27 @@ public final class DicomParser {
         return pos + 8;
       }
       if (tag != ITEM) {
-        throw new MedicalFormatException(file, "expected a sequence Item (FFFE,E000) at byte offset "
-            + pos + " but found " + DicomDataset.tag(tag));
+        throw new MedicalFormatException(
+            file,
+            "expected a sequence Item (FFFE,E000) at byte offset "
+                + pos
+                + " but found "
+                + DicomDataset.tag(tag));
       }
       DicomDataset item = new DicomDataset(file);
       if (len == 0xFFFFFFFFL) {
         pos = parseDataset(buf, pos + 8, end, explicit, be, item, depth, true);
       } else {
         if (len > end - pos - 8) {
-          throw new MedicalFormatException(file, "sequence item at byte offset " + pos + " declares "
-              + len + " bytes but only " + (end - pos - 8) + " remain: the file is truncated");
+          throw new MedicalFormatException(
+              file,
+              "sequence item at byte offset "
+                  + pos
+                  + " declares "
+                  + len
+                  + " bytes but only "
+                  + (end - pos - 8)
+                  + " remain: the file is truncated");
         }
         parseDataset(buf, pos + 8, pos + 8 + (int) len, explicit, be, item, depth, false);
         pos += 8 + (int) len;
@@ -297,9 +414,15 @@ public final class DicomParser {
     int start = pos;
     while (true) {
       if (end - pos < 8) {
-        throw new MedicalFormatException(file, "encapsulated Pixel Data " + DicomDataset.tag(tag)
-            + " starting at byte offset " + start + " is truncated at byte offset " + pos
-            + ": no Sequence Delimitation Item (FFFE,E0DD)");
+        throw new MedicalFormatException(
+            file,
+            "encapsulated Pixel Data "
+                + DicomDataset.tag(tag)
+                + " starting at byte offset "
+                + start
+                + " is truncated at byte offset "
+                + pos
+                + ": no Sequence Delimitation Item (FFFE,E0DD)");
       }
       int t = tag(buf, pos, be);
       long len = u32(buf, pos + 4, be);
@@ -308,13 +431,24 @@ public final class DicomParser {
         break;
       }
       if (t != ITEM) {
-        throw new MedicalFormatException(file, "expected a pixel data fragment Item (FFFE,E000) at"
-            + " byte offset " + pos + " but found " + DicomDataset.tag(t));
+        throw new MedicalFormatException(
+            file,
+            "expected a pixel data fragment Item (FFFE,E000) at"
+                + " byte offset "
+                + pos
+                + " but found "
+                + DicomDataset.tag(t));
       }
       if (len > end - pos - 8) {
-        throw new MedicalFormatException(file, "Pixel Data fragment at byte offset " + pos
-            + " declares " + len + " bytes but only " + (end - pos - 8)
-            + " remain: truncated pixel data");
+        throw new MedicalFormatException(
+            file,
+            "Pixel Data fragment at byte offset "
+                + pos
+                + " declares "
+                + len
+                + " bytes but only "
+                + (end - pos - 8)
+                + " remain: truncated pixel data");
       }
       frags.add(new int[] {pos + 8, (int) len});
       pos += 8 + (int) len;
@@ -324,8 +458,15 @@ public final class DicomParser {
   }
 
   private MedicalFormatException truncated(int pos, String what, int remaining) {
-    return new MedicalFormatException(file, "truncated at byte offset " + pos + ": expected "
-        + what + " but only " + remaining + " bytes remain");
+    return new MedicalFormatException(
+        file,
+        "truncated at byte offset "
+            + pos
+            + ": expected "
+            + what
+            + " but only "
+            + remaining
+            + " bytes remain");
   }
 
   private static boolean allZero(byte[] b, int from, int to) {
@@ -346,11 +487,16 @@ public final class DicomParser {
   }
 
   static long u32(byte[] b, int o, boolean be) {
-    long v = be
-        ? ((long) (b[o] & 0xFF) << 24) | ((b[o + 1] & 0xFF) << 16) | ((b[o + 2] & 0xFF) << 8)
-            | (b[o + 3] & 0xFF)
-        : (b[o] & 0xFF) | ((b[o + 1] & 0xFF) << 8) | ((b[o + 2] & 0xFF) << 16)
-            | ((long) (b[o + 3] & 0xFF) << 24);
+    long v =
+        be
+            ? ((long) (b[o] & 0xFF) << 24)
+                | ((b[o + 1] & 0xFF) << 16)
+                | ((b[o + 2] & 0xFF) << 8)
+                | (b[o + 3] & 0xFF)
+            : (b[o] & 0xFF)
+                | ((b[o + 1] & 0xFF) << 8)
+                | ((b[o + 2] & 0xFF) << 16)
+                | ((long) (b[o + 3] & 0xFF) << 24);
     return v;
   }
 }

@@ -101,14 +101,17 @@ public final class DicomReader {
       this.iop = o != null && o.length == 6 ? o : null;
       double[] wc = frameAttr(ds, 0, FRAME_VOI_LUT_SEQ, WINDOW_CENTER);
       double[] ww = frameAttr(ds, 0, FRAME_VOI_LUT_SEQ, WINDOW_WIDTH);
-      this.window = new double[] {
-        wc == null || wc.length == 0 ? Double.NaN : wc[0], ww == null || ww.length == 0 ? Double.NaN : ww[0]
-      };
+      this.window =
+          new double[] {
+            wc == null || wc.length == 0 ? Double.NaN : wc[0],
+            ww == null || ww.length == 0 ? Double.NaN : ww[0]
+          };
       double[] rs = frameAttr(ds, 0, PIXEL_VALUE_TRANSFORM_SEQ, RESCALE_SLOPE);
       double[] ri = frameAttr(ds, 0, PIXEL_VALUE_TRANSFORM_SEQ, RESCALE_INTERCEPT);
-      this.rescale = new double[] {
-        rs == null || rs.length == 0 ? 1 : rs[0], ri == null || ri.length == 0 ? 0 : ri[0]
-      };
+      this.rescale =
+          new double[] {
+            rs == null || rs.length == 0 ? 1 : rs[0], ri == null || ri.length == 0 ? 0 : ri[0]
+          };
       double[] ps = frameAttr(ds, 0, PIXEL_MEASURES_SEQ, PIXEL_SPACING);
       this.pixelSpacing = ps != null && ps.length == 2 ? ps : null;
       double[] sb = frameAttr(ds, 0, PIXEL_MEASURES_SEQ, SPACING_BETWEEN);
@@ -135,13 +138,20 @@ public final class DicomReader {
       long fileBytes = 0;
       for (Path p : listFiles(source)) {
         if (!DicomParser.isDicom(p)) {
-          throw new MedicalFormatException(p, "not a DICOM Part 10 file (no 'DICM' at byte 128), in"
-              + " the series folder " + source + "; move it out of the folder");
+          throw new MedicalFormatException(
+              p,
+              "not a DICOM Part 10 file (no 'DICM' at byte 128), in"
+                  + " the series folder "
+                  + source
+                  + "; move it out of the folder");
         }
         fileBytes += Files.size(p);
         if (fileBytes > budget) {
-          throw new MedicalFormatException(source, "the series files hold more than the limit of "
-              + budget + " bytes; raise ReadOptions.maxDecodedBytes if the series is genuine");
+          throw new MedicalFormatException(
+              source,
+              "the series files hold more than the limit of "
+                  + budget
+                  + " bytes; raise ReadOptions.maxDecodedBytes if the series is genuine");
         }
         files.add(new FileEntry(p, DicomParser.parse(p, budget)));
       }
@@ -157,22 +167,47 @@ public final class DicomReader {
     FileEntry first = files.get(0);
     long slices = 0;
     for (FileEntry e : files) {
-      if (e.info.rows() != first.info.rows() || e.info.columns() != first.info.columns()
+      if (e.info.rows() != first.info.rows()
+          || e.info.columns() != first.info.columns()
           || e.info.spp() != first.info.spp()) {
-        throw new MedicalFormatException(e.path, "inconsistent series: this file is "
-            + e.info.columns() + "x" + e.info.rows() + "x" + e.info.spp() + " (columns x rows x"
-            + " samples) but " + first.path.getFileName() + " is " + first.info.columns() + "x"
-            + first.info.rows() + "x" + first.info.spp() + "; a series folder must hold one series"
-            + " of equal-size images");
+        throw new MedicalFormatException(
+            e.path,
+            "inconsistent series: this file is "
+                + e.info.columns()
+                + "x"
+                + e.info.rows()
+                + "x"
+                + e.info.spp()
+                + " (columns x rows x"
+                + " samples) but "
+                + first.path.getFileName()
+                + " is "
+                + first.info.columns()
+                + "x"
+                + first.info.rows()
+                + "x"
+                + first.info.spp()
+                + "; a series folder must hold one series"
+                + " of equal-size images");
       }
       slices += e.info.frames();
     }
     long decodedBytes = slices * first.info.pixels() * 4;
     if (decodedBytes > budget) {
-      throw new MedicalFormatException(source, "the image declares " + slices + " frame(s) of "
-          + first.info.columns() + "x" + first.info.rows() + " pixels, " + decodedBytes
-          + " bytes as float, more than the limit of " + budget + " bytes; raise"
-          + " ReadOptions.maxDecodedBytes if it is genuine");
+      throw new MedicalFormatException(
+          source,
+          "the image declares "
+              + slices
+              + " frame(s) of "
+              + first.info.columns()
+              + "x"
+              + first.info.rows()
+              + " pixels, "
+              + decodedBytes
+              + " bytes as float, more than the limit of "
+              + budget
+              + " bytes; raise"
+              + " ReadOptions.maxDecodedBytes if it is genuine");
     }
 
     List<FrameRef> frames = new ArrayList<>();
@@ -180,8 +215,12 @@ public final class DicomReader {
       DicomDataset ds = e.parsed.dataset();
       for (int k = 0; k < e.info.frames(); k++) {
         double[] pos = frameAttr(ds, k, PLANE_POSITION_SEQ, IPP);
-        frames.add(new FrameRef(e, k, pos != null && pos.length == 3 ? pos : null,
-            ds.integer(INSTANCE_NUMBER, Integer.MIN_VALUE)));
+        frames.add(
+            new FrameRef(
+                e,
+                k,
+                pos != null && pos.length == 3 ? pos : null,
+                ds.integer(INSTANCE_NUMBER, Integer.MIN_VALUE)));
       }
     }
     double[] normal = order(source, files, frames, folder);
@@ -210,28 +249,39 @@ public final class DicomReader {
     if (wanted != null) {
       List<FileEntry> l = bySeries.get(wanted);
       if (l == null) {
-        throw new MedicalFormatException(source, "no file of series " + wanted + "; the source holds"
-            + " series " + bySeries.keySet());
+        throw new MedicalFormatException(
+            source,
+            "no file of series " + wanted + "; the source holds" + " series " + bySeries.keySet());
       }
       return l;
     }
     if (bySeries.size() > 1) {
       StringBuilder sb = new StringBuilder();
-      bySeries.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(" (")
-          .append(v.size()).append(" files)"));
-      throw new MedicalFormatException(source, "the folder holds " + bySeries.size()
-          + " series (SeriesInstanceUID " + sb + "); put each series in its own folder or choose"
-          + " one with ReadOptions.withSeriesInstanceUid");
+      bySeries.forEach(
+          (k, v) ->
+              sb.append(sb.length() == 0 ? "" : ", ")
+                  .append(k)
+                  .append(" (")
+                  .append(v.size())
+                  .append(" files)"));
+      throw new MedicalFormatException(
+          source,
+          "the folder holds "
+              + bySeries.size()
+              + " series (SeriesInstanceUID "
+              + sb
+              + "); put each series in its own folder or choose"
+              + " one with ReadOptions.withSeriesInstanceUid");
     }
     return files;
   }
 
   /**
-   * Sorts the frames in place along the slice normal, or by InstanceNumber; returns the unit
-   * normal used, or null when InstanceNumber decided.
+   * Sorts the frames in place along the slice normal, or by InstanceNumber; returns the unit normal
+   * used, or null when InstanceNumber decided.
    */
-  private static double[] order(Path source, List<FileEntry> files, List<FrameRef> frames,
-      boolean folder) {
+  private static double[] order(
+      Path source, List<FileEntry> files, List<FrameRef> frames, boolean folder) {
     double[] iop = files.get(0).iop;
     boolean positions = iop != null;
     for (FrameRef r : frames) {
@@ -239,17 +289,25 @@ public final class DicomReader {
     }
     for (FileEntry e : files) {
       if (positions && (e.iop == null || !near(e.iop, iop, 1e-4))) {
-        throw new MedicalFormatException(e.path, "inconsistent series: ImageOrientationPatient "
-            + java.util.Arrays.toString(e.iop) + " differs from "
-            + java.util.Arrays.toString(iop) + " of " + files.get(0).path.getFileName());
+        throw new MedicalFormatException(
+            e.path,
+            "inconsistent series: ImageOrientationPatient "
+                + java.util.Arrays.toString(e.iop)
+                + " differs from "
+                + java.util.Arrays.toString(iop)
+                + " of "
+                + files.get(0).path.getFileName());
       }
     }
     if (positions) {
       double[] n = cross(iop);
       double norm = Math.sqrt(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]);
       if (norm < 1e-6) {
-        throw new MedicalFormatException(files.get(0).path, "ImageOrientationPatient "
-            + java.util.Arrays.toString(iop) + " has parallel row and column directions");
+        throw new MedicalFormatException(
+            files.get(0).path,
+            "ImageOrientationPatient "
+                + java.util.Arrays.toString(iop)
+                + " has parallel row and column directions");
       }
       for (int i = 0; i < 3; i++) {
         n[i] /= norm;
@@ -262,11 +320,18 @@ public final class DicomReader {
         FrameRef b = sorted.get(i);
         if (Math.abs(dot(a.position(), n) - dot(b.position(), n)) < SAME_POSITION_MM) {
           if (files.size() > 1) {
-            throw new MedicalFormatException(b.file().path, "duplicate slice position: frame "
-                + (b.frame() + 1) + " has the same ImagePositionPatient "
-                + java.util.Arrays.toString(b.position()) + " along the slice normal as frame "
-                + (a.frame() + 1) + " of " + a.file().path + "; remove the duplicate file or"
-                + " split the series");
+            throw new MedicalFormatException(
+                b.file().path,
+                "duplicate slice position: frame "
+                    + (b.frame() + 1)
+                    + " has the same ImagePositionPatient "
+                    + java.util.Arrays.toString(b.position())
+                    + " along the slice normal as frame "
+                    + (a.frame() + 1)
+                    + " of "
+                    + a.file().path
+                    + "; remove the duplicate file or"
+                    + " split the series");
           }
           duplicate = true;
         }
@@ -284,8 +349,10 @@ public final class DicomReader {
     }
     for (FrameRef r : frames) {
       if (r.instance() == Integer.MIN_VALUE) {
-        throw new MedicalFormatException(r.file().path, "cannot order the series: this file has"
-            + " neither ImagePositionPatient/ImageOrientationPatient nor InstanceNumber (0020,0013)");
+        throw new MedicalFormatException(
+            r.file().path,
+            "cannot order the series: this file has"
+                + " neither ImagePositionPatient/ImageOrientationPatient nor InstanceNumber (0020,0013)");
       }
     }
     List<FrameRef> sorted = new ArrayList<>(frames);
@@ -294,8 +361,13 @@ public final class DicomReader {
       FrameRef a = sorted.get(i - 1);
       FrameRef b = sorted.get(i);
       if (a.instance() == b.instance() && a.file() != b.file()) {
-        throw new MedicalFormatException(b.file().path, "duplicate InstanceNumber " + b.instance()
-            + " (also in " + a.file().path + ") and no ImagePositionPatient to order by");
+        throw new MedicalFormatException(
+            b.file().path,
+            "duplicate InstanceNumber "
+                + b.instance()
+                + " (also in "
+                + a.file().path
+                + ") and no ImagePositionPatient to order by");
       }
     }
     frames.clear();
@@ -306,8 +378,10 @@ public final class DicomReader {
   private static float[][] decodeFile(FileEntry e, List<DicomFrameDecoder> plugins, long budget) {
     DicomDataset ds = e.parsed.dataset();
     if (ds.has(MODALITY_LUT_SEQ)) {
-      throw new MedicalFormatException(e.path, "a Modality LUT Sequence (0028,3000) is not supported"
-          + " (only Rescale Slope/Intercept); convert the file to rescaled values");
+      throw new MedicalFormatException(
+          e.path,
+          "a Modality LUT Sequence (0028,3000) is not supported"
+              + " (only Rescale Slope/Intercept); convert the file to rescaled values");
     }
     int n = e.info.frames();
     double[] slope = new double[n];
@@ -318,8 +392,15 @@ public final class DicomReader {
       slope[k] = s == null || s.length == 0 ? 1 : s[0];
       intercept[k] = c == null || c.length == 0 ? 0 : c[0];
       if (!Double.isFinite(slope[k]) || !Double.isFinite(intercept[k])) {
-        throw new MedicalFormatException(e.path, "Rescale Slope/Intercept of frame " + (k + 1)
-            + " is not finite (" + slope[k] + "/" + intercept[k] + ")");
+        throw new MedicalFormatException(
+            e.path,
+            "Rescale Slope/Intercept of frame "
+                + (k + 1)
+                + " is not finite ("
+                + slope[k]
+                + "/"
+                + intercept[k]
+                + ")");
       }
     }
     return PixelData.decode(e.parsed, e.info, slope, intercept, plugins, budget);
@@ -351,8 +432,8 @@ public final class DicomReader {
     return ds.has(attr) ? ds.decimals(attr) : null;
   }
 
-  private static VolumeMetadata metadata(Path source, List<FileEntry> files, List<FrameRef> frames,
-      double[] normal, boolean folder) {
+  private static VolumeMetadata metadata(
+      Path source, List<FileEntry> files, List<FrameRef> frames, double[] normal, boolean folder) {
     FileEntry f = frames.get(0).file();
     PixelData.Info info = f.info;
     int n = frames.size();
@@ -389,10 +470,29 @@ public final class DicomReader {
     } else {
       sliceSpacing = !Double.isNaN(f.spacingBetween) ? f.spacingBetween : f.thickness;
     }
-    return new VolumeMetadata("DICOM", source.toString(), f.syntax.uid(), f.syntax.displayName(),
-        f.modality, info.rows(), info.columns(), n, files.size(), info.bitsAllocated(),
-        info.bitsStored(), info.signed(), info.photometric(), f.rescale[0], f.rescale[1],
-        f.window[0], f.window[1], rowSpacing, colSpacing, sliceSpacing, f.seriesUid, affine);
+    return new VolumeMetadata(
+        "DICOM",
+        source.toString(),
+        f.syntax.uid(),
+        f.syntax.displayName(),
+        f.modality,
+        info.rows(),
+        info.columns(),
+        n,
+        files.size(),
+        info.bitsAllocated(),
+        info.bitsStored(),
+        info.signed(),
+        info.photometric(),
+        f.rescale[0],
+        f.rescale[1],
+        f.window[0],
+        f.window[1],
+        rowSpacing,
+        colSpacing,
+        sliceSpacing,
+        f.seriesUid,
+        affine);
   }
 
   private static boolean near(double[] a, double[] b, double tol) {
@@ -406,7 +506,8 @@ public final class DicomReader {
 
   private static double[] cross(double[] iop) {
     return new double[] {
-      iop[1] * iop[5] - iop[2] * iop[4], iop[2] * iop[3] - iop[0] * iop[5],
+      iop[1] * iop[5] - iop[2] * iop[4],
+      iop[2] * iop[3] - iop[0] * iop[5],
       iop[0] * iop[4] - iop[1] * iop[3]
     };
   }

@@ -36,24 +36,41 @@ final class ImageIoFrames {
     List<String> failures = new ArrayList<>();
     Iterator<ImageReader> it = ImageIO.getImageReadersByFormatName(format);
     if (!it.hasNext()) {
-      throw new IOException("no ImageIO reader for '" + format + "' on the class path"
-          + ("jpeg2000".equals(format) ? " (add com.github.jai-imageio:jai-imageio-jpeg2000)" : ""));
+      throw new IOException(
+          "no ImageIO reader for '"
+              + format
+              + "' on the class path"
+              + ("jpeg2000".equals(format)
+                  ? " (add com.github.jai-imageio:jai-imageio-jpeg2000)"
+                  : ""));
     }
     while (it.hasNext()) {
       ImageReader reader = it.next();
       String name = reader.getClass().getName();
-      try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(encoded))) {
+      try (ImageInputStream in =
+          ImageIO.createImageInputStream(new ByteArrayInputStream(encoded))) {
         reader.setInput(in, true, true);
         int w = reader.getWidth(0);
         int h = reader.getHeight(0);
         if (w != columns || h != rows) {
-          throw new IOException("the code stream is " + w + "x" + h + " but the DICOM header says "
-              + columns + "x" + rows);
+          throw new IOException(
+              "the code stream is "
+                  + w
+                  + "x"
+                  + h
+                  + " but the DICOM header says "
+                  + columns
+                  + "x"
+                  + rows);
         }
         Raster r = reader.canReadRaster() ? reader.readRaster(0, null) : reader.read(0).getRaster();
         if (r.getNumBands() != spp) {
-          throw new IOException("the code stream has " + r.getNumBands() + " components but"
-              + " SamplesPerPixel is " + spp);
+          throw new IOException(
+              "the code stream has "
+                  + r.getNumBands()
+                  + " components but"
+                  + " SamplesPerPixel is "
+                  + spp);
         }
         return r.getPixels(r.getMinX(), r.getMinY(), columns, rows, (int[]) null);
       } catch (IOException | RuntimeException e) {

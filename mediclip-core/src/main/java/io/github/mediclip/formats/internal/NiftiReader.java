@@ -27,7 +27,9 @@ public final class NiftiReader {
 
   private NiftiReader() {}
 
-  /** Whether a file is NIfTI-1/-2 (a header size of 348 or 540 in either byte order, after gunzip). */
+  /**
+   * Whether a file is NIfTI-1/-2 (a header size of 348 or 540 in either byte order, after gunzip).
+   */
   public static boolean canRead(Path source) throws IOException {
     if (!Files.isRegularFile(source) || Files.size(source) < 4) {
       return false;
@@ -70,8 +72,9 @@ public final class NiftiReader {
       byte[] first = readHeader(source, in);
       h = Header.parse(source, first);
       long[] geom = geometry(source, h, options);
-      if (h.singleFile && isGzip(source) && geom[0] <= Math.min(Integer.MAX_VALUE - 8,
-          options.maxDecodedBytes())) {
+      if (h.singleFile
+          && isGzip(source)
+          && geom[0] <= Math.min(Integer.MAX_VALUE - 8, options.maxDecodedBytes())) {
         // .nii.gz: one inflate of exactly the bytes needed, no stream layers (2 copies fewer)
         return readGzipped(source, first.length, h, options);
       }
@@ -104,9 +107,9 @@ public final class NiftiReader {
   }
 
   /**
-   * Inflates a gzipped single-file NIfTI into one buffer holding the header and the requested volume
-   * (the rest of a 4D file is not inflated), then converts it as {@link #readVoxels} does. The member's
-   * CRC-32 and size are checked when the whole member was inflated.
+   * Inflates a gzipped single-file NIfTI into one buffer holding the header and the requested
+   * volume (the rest of a 4D file is not inflated), then converts it as {@link #readVoxels} does.
+   * The member's CRC-32 and size are checked when the whole member was inflated.
    */
   private static Decoded readGzipped(Path source, int headerSize, Header h, ReadOptions options)
       throws IOException {
@@ -114,8 +117,13 @@ public final class NiftiReader {
     long need = geom[0];
     long compressed = Files.size(source);
     if (compressed > options.maxDecodedBytes() || compressed > Integer.MAX_VALUE - 8) {
-      throw new MedicalFormatException(source, "the compressed file is " + compressed
-          + " bytes, more than the limit of " + options.maxDecodedBytes() + " bytes");
+      throw new MedicalFormatException(
+          source,
+          "the compressed file is "
+              + compressed
+              + " bytes, more than the limit of "
+              + options.maxDecodedBytes()
+              + " bytes");
     }
     byte[] gz = Files.readAllBytes(source);
     int pos = gzipHeaderEnd(source, gz);
@@ -146,9 +154,12 @@ public final class NiftiReader {
       inf.end();
     }
     if (n < out.length) {
-      throw new MedicalFormatException(source, "truncated voxel data: the volume needs "
-          + out.length + " bytes (uncompressed, header included) but the gzip stream ends after "
-          + n);
+      throw new MedicalFormatException(
+          source,
+          "truncated voxel data: the volume needs "
+              + out.length
+              + " bytes (uncompressed, header included) but the gzip stream ends after "
+              + n);
     }
     return convertAll(source, out, h, geom, options.volumeIndex());
   }
@@ -210,16 +221,33 @@ public final class NiftiReader {
     }
     int v = options.volumeIndex();
     if (v >= volumes) {
-      throw new MedicalFormatException(source, "volume index " + v + " does not exist: the file holds "
-          + volumes + " volume(s) (dim[4..7] = " + java.util.Arrays.toString(
-              java.util.Arrays.copyOfRange(h.dim, 4, 8)) + "); choose 0.." + (volumes - 1));
+      throw new MedicalFormatException(
+          source,
+          "volume index "
+              + v
+              + " does not exist: the file holds "
+              + volumes
+              + " volume(s) (dim[4..7] = "
+              + java.util.Arrays.toString(java.util.Arrays.copyOfRange(h.dim, 4, 8))
+              + "); choose 0.."
+              + (volumes - 1));
     }
     long plane = nx * ny;
     long floatBytes = plane * nz * 4;
     if (plane > Integer.MAX_VALUE - 8 || floatBytes > options.maxDecodedBytes()) {
-      throw new MedicalFormatException(source, "the header declares a volume of " + nx + "x" + ny
-          + "x" + nz + " voxels, " + floatBytes + " bytes as float, more than the limit of "
-          + options.maxDecodedBytes() + " bytes; raise ReadOptions.maxDecodedBytes if it is genuine");
+      throw new MedicalFormatException(
+          source,
+          "the header declares a volume of "
+              + nx
+              + "x"
+              + ny
+              + "x"
+              + nz
+              + " voxels, "
+              + floatBytes
+              + " bytes as float, more than the limit of "
+              + options.maxDecodedBytes()
+              + " bytes; raise ReadOptions.maxDecodedBytes if it is genuine");
     }
     long start = h.voxOffset + (long) v * plane * h.bytesPerVoxel * nz;
     long end = start + plane * h.bytesPerVoxel * nz;
@@ -237,8 +265,8 @@ public final class NiftiReader {
     double inter = scale && Double.isFinite(h.sclInter) ? h.sclInter : 0;
     float[][] slices = new float[nz][];
     for (int k = 0; k < nz; k++) {
-      ByteBuffer bb = ByteBuffer.wrap(all, (int) geom[4] + k * planeBytes, planeBytes).slice()
-          .order(h.order);
+      ByteBuffer bb =
+          ByteBuffer.wrap(all, (int) geom[4] + k * planeBytes, planeBytes).slice().order(h.order);
       float[] out = new float[plane];
       convert(bb, h.datatype, out, slope, inter);
       if (h.isFloat) {
@@ -252,9 +280,20 @@ public final class NiftiReader {
   private static void checkFinite(Path source, float[] out, long nx, int k, int v) {
     for (int i = 0; i < out.length; i++) {
       if (!Float.isFinite(out[i])) {
-        throw new MedicalFormatException(source, "voxel (i=" + (i % nx) + ", j=" + (i / nx)
-            + ", k=" + k + ") of volume " + v + " is " + out[i] + "; NaN and infinite values"
-            + " cannot be normalised: replace them (e.g. with 0) before reading");
+        throw new MedicalFormatException(
+            source,
+            "voxel (i="
+                + (i % nx)
+                + ", j="
+                + (i / nx)
+                + ", k="
+                + k
+                + ") of volume "
+                + v
+                + " is "
+                + out[i]
+                + "; NaN and infinite values"
+                + " cannot be normalised: replace them (e.g. with 0) before reading");
       }
     }
   }
@@ -269,7 +308,8 @@ public final class NiftiReader {
     int be = ByteBuffer.wrap(four).order(ByteOrder.BIG_ENDIAN).getInt();
     int size = le == 348 || le == 540 ? le : be == 348 || be == 540 ? be : -1;
     if (size < 0) {
-      throw new MedicalFormatException(source, "not a NIfTI file: sizeof_hdr is neither 348 nor 540");
+      throw new MedicalFormatException(
+          source, "not a NIfTI file: sizeof_hdr is neither 348 nor 540");
     }
     byte[] rest = in.readNBytes(size - 4);
     byte[] all = new byte[4 + rest.length];
@@ -280,20 +320,35 @@ public final class NiftiReader {
 
   private static Path imageFileOf(Path hdr) {
     String name = hdr.getFileName().toString();
-    String base = name.endsWith(".hdr.gz") ? name.substring(0, name.length() - 7)
-        : name.endsWith(".hdr") ? name.substring(0, name.length() - 4) : name;
+    String base =
+        name.endsWith(".hdr.gz")
+            ? name.substring(0, name.length() - 7)
+            : name.endsWith(".hdr") ? name.substring(0, name.length() - 4) : name;
     for (String ext : new String[] {".img", ".img.gz"}) {
       Path p = hdr.resolveSibling(base + ext);
       if (Files.isRegularFile(p)) {
         return p;
       }
     }
-    throw new MedicalFormatException(hdr, "this NIfTI header (magic 'ni1'/'ni2') keeps its voxels in"
-        + " a separate file, but neither " + base + ".img nor " + base + ".img.gz exists next to it");
+    throw new MedicalFormatException(
+        hdr,
+        "this NIfTI header (magic 'ni1'/'ni2') keeps its voxels in"
+            + " a separate file, but neither "
+            + base
+            + ".img nor "
+            + base
+            + ".img.gz exists next to it");
   }
 
-  private static Decoded readVoxels(Path source, Path dataFile, InputStream in, long consumed,
-      byte[] first, Header h, ReadOptions options) throws IOException {
+  private static Decoded readVoxels(
+      Path source,
+      Path dataFile,
+      InputStream in,
+      long consumed,
+      byte[] first,
+      Header h,
+      ReadOptions options)
+      throws IOException {
     long[] geom = geometry(source, h, options);
     long nx = geom[1];
     long nz = geom[3];
@@ -303,8 +358,14 @@ public final class NiftiReader {
     long start = geom[4];
     long skip = start - consumed;
     if (skip < 0) {
-      throw new MedicalFormatException(source, "vox_offset " + h.voxOffset + " lies inside the header"
-          + " (" + h.headerSize + " bytes)");
+      throw new MedicalFormatException(
+          source,
+          "vox_offset "
+              + h.voxOffset
+              + " lies inside the header"
+              + " ("
+              + h.headerSize
+              + " bytes)");
     }
     long skipped = in.skip(skip);
     while (skipped < skip) {
@@ -314,8 +375,12 @@ public final class NiftiReader {
       skipped++;
     }
     if (skipped < skip) {
-      throw new MedicalFormatException(dataFile, "truncated: the voxel data should start at byte "
-          + start + " but the file ends at byte " + (consumed + skipped));
+      throw new MedicalFormatException(
+          dataFile,
+          "truncated: the voxel data should start at byte "
+              + start
+              + " but the file ends at byte "
+              + (consumed + skipped));
     }
     boolean scale = h.sclSlope != 0 && Double.isFinite(h.sclSlope);
     double slope = scale ? h.sclSlope : 1;
@@ -326,9 +391,19 @@ public final class NiftiReader {
     for (int k = 0; k < nz; k++) {
       int n = in.readNBytes(buf, 0, buf.length);
       if (n < buf.length) {
-        throw new MedicalFormatException(dataFile, "truncated voxel data: slice " + k + " of volume "
-            + v + " needs " + planeBytes + " bytes at byte " + (start + k * planeBytes)
-            + " (uncompressed), but only " + n + " remain");
+        throw new MedicalFormatException(
+            dataFile,
+            "truncated voxel data: slice "
+                + k
+                + " of volume "
+                + v
+                + " needs "
+                + planeBytes
+                + " bytes at byte "
+                + (start + k * planeBytes)
+                + " (uncompressed), but only "
+                + n
+                + " remain");
       }
       float[] out = new float[(int) plane];
       convert(bb, h.datatype, out, slope, inter);
@@ -340,7 +415,8 @@ public final class NiftiReader {
     return new Decoded(slices, metadata(source, h, (int) nx, (int) geom[2], (int) nz));
   }
 
-  private static void convert(ByteBuffer bb, int datatype, float[] out, double slope, double inter) {
+  private static void convert(
+      ByteBuffer bb, int datatype, float[] out, double slope, double inter) {
     byte[] b = bb.array();
     int base = bb.arrayOffset(); // the buffer may be a slice of a larger array
     boolean le = bb.order() == ByteOrder.LITTLE_ENDIAN;
@@ -427,13 +503,32 @@ public final class NiftiReader {
       }
     }
     int bits = h.bytesPerVoxel * 8;
-    boolean signed = h.datatype == 256 || h.datatype == 4 || h.datatype == 8 || h.datatype == 1024
-        || h.isFloat;
+    boolean signed =
+        h.datatype == 256 || h.datatype == 4 || h.datatype == 8 || h.datatype == 1024 || h.isFloat;
     boolean scale = h.sclSlope != 0 && Double.isFinite(h.sclSlope);
-    return new VolumeMetadata(h.version == 2 ? "NIfTI-2" : "NIfTI-1", source.toString(), null, null,
-        null, ny, nx, nz, 1, bits, bits, signed, "MONOCHROME2", scale ? h.sclSlope : 1,
-        scale && Double.isFinite(h.sclInter) ? h.sclInter : 0, Double.NaN, Double.NaN,
-        h.pixdim[2], h.pixdim[1], h.ndim >= 3 ? h.pixdim[3] : Double.NaN, null, lps);
+    return new VolumeMetadata(
+        h.version == 2 ? "NIfTI-2" : "NIfTI-1",
+        source.toString(),
+        null,
+        null,
+        null,
+        ny,
+        nx,
+        nz,
+        1,
+        bits,
+        bits,
+        signed,
+        "MONOCHROME2",
+        scale ? h.sclSlope : 1,
+        scale && Double.isFinite(h.sclInter) ? h.sclInter : 0,
+        Double.NaN,
+        Double.NaN,
+        h.pixdim[2],
+        h.pixdim[1],
+        h.ndim >= 3 ? h.pixdim[3] : Double.NaN,
+        null,
+        lps);
   }
 
   /** The header fields this reader uses, from either version. */
@@ -471,11 +566,12 @@ public final class NiftiReader {
         size = bb.getInt(0);
       }
       if (size != 348 && size != 540) {
-        throw new MedicalFormatException(file, "not a NIfTI file: sizeof_hdr is neither 348 nor 540");
+        throw new MedicalFormatException(
+            file, "not a NIfTI file: sizeof_hdr is neither 348 nor 540");
       }
       if (b.length < size) {
-        throw new MedicalFormatException(file, "truncated NIfTI header: " + b.length
-            + " bytes, sizeof_hdr says " + size);
+        throw new MedicalFormatException(
+            file, "truncated NIfTI header: " + b.length + " bytes, sizeof_hdr says " + size);
       }
       h.headerSize = size;
       h.order = bb.order();
@@ -483,8 +579,11 @@ public final class NiftiReader {
         h.version = 1;
         String magic = new String(b, 344, 3, java.nio.charset.StandardCharsets.ISO_8859_1);
         if (!magic.equals("n+1") && !magic.equals("ni1")) {
-          throw new MedicalFormatException(file, "sizeof_hdr is 348 but the magic at byte 344 is '"
-              + magic + "', not 'n+1' or 'ni1' (an ANALYZE 7.5 file is not supported)");
+          throw new MedicalFormatException(
+              file,
+              "sizeof_hdr is 348 but the magic at byte 344 is '"
+                  + magic
+                  + "', not 'n+1' or 'ni1' (an ANALYZE 7.5 file is not supported)");
         }
         h.singleFile = magic.equals("n+1");
         for (int d = 0; d < 8; d++) {
@@ -510,8 +609,9 @@ public final class NiftiReader {
         h.version = 2;
         String magic = new String(b, 4, 3, java.nio.charset.StandardCharsets.ISO_8859_1);
         if (!magic.equals("n+2") && !magic.equals("ni2")) {
-          throw new MedicalFormatException(file, "sizeof_hdr is 540 but the magic at byte 4 is '"
-              + magic + "', not 'n+2' or 'ni2'");
+          throw new MedicalFormatException(
+              file,
+              "sizeof_hdr is 540 but the magic at byte 4 is '" + magic + "', not 'n+2' or 'ni2'");
         }
         h.singleFile = magic.equals("n+2");
         h.datatype = bb.getShort(12);
@@ -536,13 +636,13 @@ public final class NiftiReader {
       }
       h.ndim = (int) h.dim[0];
       if (h.ndim < 2 || h.ndim > 7) {
-        throw new MedicalFormatException(file, "dim[0] is " + h.dim[0]
-            + "; a NIfTI image needs 2 to 7 dimensions");
+        throw new MedicalFormatException(
+            file, "dim[0] is " + h.dim[0] + "; a NIfTI image needs 2 to 7 dimensions");
       }
       for (int d = 1; d <= h.ndim; d++) {
         if (h.dim[d] < 1) {
-          throw new MedicalFormatException(file, "dim[" + d + "] is " + h.dim[d] + "; sizes must be"
-              + " at least 1");
+          throw new MedicalFormatException(
+              file, "dim[" + d + "] is " + h.dim[d] + "; sizes must be" + " at least 1");
         }
       }
       for (int d = h.ndim + 1; d < 8; d++) {
@@ -562,13 +662,17 @@ public final class NiftiReader {
         }
         case 1024, 1280 -> h.bytesPerVoxel = 8;
         case 128 -> h.bytesPerVoxel = 3;
-        default -> throw new MedicalFormatException(file, "NIfTI datatype " + h.datatype
-            + " is not supported (supported: int8, uint8, int16, uint16, int32, uint32, int64,"
-            + " uint64, float32, float64, RGB24)");
+        default ->
+            throw new MedicalFormatException(
+                file,
+                "NIfTI datatype "
+                    + h.datatype
+                    + " is not supported (supported: int8, uint8, int16, uint16, int32, uint32, int64,"
+                    + " uint64, float32, float64, RGB24)");
       }
       if (h.singleFile && h.voxOffset < size) {
-        throw new MedicalFormatException(file, "vox_offset " + h.voxOffset
-            + " lies inside the " + size + "-byte header");
+        throw new MedicalFormatException(
+            file, "vox_offset " + h.voxOffset + " lies inside the " + size + "-byte header");
       }
       return h;
     }

@@ -32,8 +32,17 @@ final class PixelData {
    * @param photometric PhotometricInterpretation
    * @param frames NumberOfFrames (1 when absent)
    */
-  record Info(int rows, int columns, int spp, int bitsAllocated, int bitsStored, int highBit,
-      boolean signed, boolean planar, String photometric, int frames) {
+  record Info(
+      int rows,
+      int columns,
+      int spp,
+      int bitsAllocated,
+      int bitsStored,
+      int highBit,
+      boolean signed,
+      boolean planar,
+      String photometric,
+      int frames) {
 
     long pixels() {
       return (long) rows * columns;
@@ -45,8 +54,14 @@ final class PixelData {
     int rows = ds.integer(0x00280010, -1);
     int cols = ds.integer(0x00280011, -1);
     if (rows < 1 || cols < 1) {
-      throw new MedicalFormatException(f, "Rows (0028,0010) / Columns (0028,0011) missing or not"
-          + " positive (" + rows + " x " + cols + "); the file holds no image");
+      throw new MedicalFormatException(
+          f,
+          "Rows (0028,0010) / Columns (0028,0011) missing or not"
+              + " positive ("
+              + rows
+              + " x "
+              + cols
+              + "); the file holds no image");
     }
     int spp = ds.integer(0x00280002, 1);
     int ba = ds.integer(0x00280100, -1);
@@ -57,16 +72,23 @@ final class PixelData {
     String pi = ds.string(0x00280004);
     int frames = ds.integer(0x00280008, 1);
     if (spp != 1 && spp != 3) {
-      throw new MedicalFormatException(f, "SamplesPerPixel (0028,0002) is " + spp
-          + "; only 1 (gray) and 3 (color) are supported");
+      throw new MedicalFormatException(
+          f,
+          "SamplesPerPixel (0028,0002) is " + spp + "; only 1 (gray) and 3 (color) are supported");
     }
     if (ba != 8 && ba != 16 && ba != 32) {
-      throw new MedicalFormatException(f, "BitsAllocated (0028,0100) is " + ba
-          + "; only 8, 16 and 32 are supported");
+      throw new MedicalFormatException(
+          f, "BitsAllocated (0028,0100) is " + ba + "; only 8, 16 and 32 are supported");
     }
     if (bs < 1 || bs > ba || hb < bs - 1 || hb >= ba) {
-      throw new MedicalFormatException(f, "BitsStored (0028,0101) " + bs + " / HighBit (0028,0102) "
-          + hb + " do not fit BitsAllocated " + ba);
+      throw new MedicalFormatException(
+          f,
+          "BitsStored (0028,0101) "
+              + bs
+              + " / HighBit (0028,0102) "
+              + hb
+              + " do not fit BitsAllocated "
+              + ba);
     }
     if (frames < 1) {
       throw new MedicalFormatException(f, "NumberOfFrames (0028,0008) is " + frames);
@@ -75,8 +97,10 @@ final class PixelData {
       pi = spp == 1 ? "MONOCHROME2" : "RGB";
     }
     if (pi.startsWith("PALETTE")) {
-      throw new MedicalFormatException(f, "PhotometricInterpretation PALETTE COLOR is not supported;"
-          + " convert the series to MONOCHROME2 or RGB");
+      throw new MedicalFormatException(
+          f,
+          "PhotometricInterpretation PALETTE COLOR is not supported;"
+              + " convert the series to MONOCHROME2 or RGB");
     }
     return new Info(rows, cols, spp, ba, bs, hb, pr == 1, planar == 1, pi, frames);
   }
@@ -91,8 +115,13 @@ final class PixelData {
    * @param plugins frame decoders from ServiceLoader, asked before the built-ins
    * @return one gray float array per frame
    */
-  static float[][] decode(DicomParser.Parsed parsed, Info info, double[] slope, double[] intercept,
-      List<DicomFrameDecoder> plugins, long maxBytes) {
+  static float[][] decode(
+      DicomParser.Parsed parsed,
+      Info info,
+      double[] slope,
+      double[] intercept,
+      List<DicomFrameDecoder> plugins,
+      long maxBytes) {
     DicomDataset ds = parsed.dataset();
     Path f = ds.file();
     TransferSyntax ts = parsed.syntax();
@@ -104,9 +133,15 @@ final class PixelData {
     float[][] out = new float[info.frames()][];
     if (!ts.encapsulated()) {
       if (px.fragments() != null) {
-        throw new MedicalFormatException(f, "Pixel Data (7FE0,0010) at byte offset " + px.offset()
-            + " is encapsulated, but the transfer syntax " + ts.uid() + " (" + ts.displayName()
-            + ") is native");
+        throw new MedicalFormatException(
+            f,
+            "Pixel Data (7FE0,0010) at byte offset "
+                + px.offset()
+                + " is encapsulated, but the transfer syntax "
+                + ts.uid()
+                + " ("
+                + ts.displayName()
+                + ") is native");
       }
       int bytesPerSample = info.bitsAllocated() / 8;
       long frameBytes = info.pixels() * info.spp() * bytesPerSample;
@@ -115,10 +150,25 @@ final class PixelData {
       }
       long need = frameBytes * info.frames();
       if (px.length() < need) {
-        throw new MedicalFormatException(f, "truncated pixel data: Pixel Data (7FE0,0010) at byte"
-            + " offset " + px.offset() + " holds " + px.length() + " bytes, but " + info.frames()
-            + " frame(s) of " + info.columns() + "x" + info.rows() + "x" + info.spp() + " samples of "
-            + info.bitsAllocated() + " bits need " + need);
+        throw new MedicalFormatException(
+            f,
+            "truncated pixel data: Pixel Data (7FE0,0010) at byte"
+                + " offset "
+                + px.offset()
+                + " holds "
+                + px.length()
+                + " bytes, but "
+                + info.frames()
+                + " frame(s) of "
+                + info.columns()
+                + "x"
+                + info.rows()
+                + "x"
+                + info.spp()
+                + " samples of "
+                + info.bitsAllocated()
+                + " bits need "
+                + need);
       }
       byte[] buf = px.buf();
       boolean be = px.bigEndian();
@@ -136,20 +186,35 @@ final class PixelData {
         return out;
       }
       for (int k = 0; k < info.frames(); k++) {
-        out[k] = nativeFrame(buf, px.offset() + (int) (k * frameBytes), info, be, slope[k],
-            intercept[k]);
+        out[k] =
+            nativeFrame(
+                buf, px.offset() + (int) (k * frameBytes), info, be, slope[k], intercept[k]);
       }
       return out;
     }
     if (px.fragments() == null) {
-      throw new MedicalFormatException(f, "Pixel Data (7FE0,0010) at byte offset " + px.offset()
-          + " is native, but the transfer syntax " + ts.uid() + " (" + ts.displayName()
-          + ") requires encapsulated fragments");
+      throw new MedicalFormatException(
+          f,
+          "Pixel Data (7FE0,0010) at byte offset "
+              + px.offset()
+              + " is native, but the transfer syntax "
+              + ts.uid()
+              + " ("
+              + ts.displayName()
+              + ") requires encapsulated fragments");
     }
     List<byte[]> frames = splitFrames(px, info.frames(), ts, f);
-    DicomFrameDecoder.Frame spec = new DicomFrameDecoder.Frame(info.rows(), info.columns(),
-        info.spp(), info.bitsAllocated(), info.bitsStored(), info.signed(), info.photometric(),
-        ts.uid(), maxBytes);
+    DicomFrameDecoder.Frame spec =
+        new DicomFrameDecoder.Frame(
+            info.rows(),
+            info.columns(),
+            info.spp(),
+            info.bitsAllocated(),
+            info.bitsStored(),
+            info.signed(),
+            info.photometric(),
+            ts.uid(),
+            maxBytes);
     DicomFrameDecoder plugin = null;
     for (DicomFrameDecoder d : plugins) {
       if (d.transferSyntaxUids().contains(ts.uid())) {
@@ -164,31 +229,45 @@ final class PixelData {
         if (plugin != null) {
           samples = plugin.decode(enc, spec);
           if (samples == null || samples.length != spec.sampleCount()) {
-            throw new IOException("decoder '" + plugin.name() + "' returned "
-                + (samples == null ? "null" : samples.length + " samples") + ", expected "
-                + spec.sampleCount());
+            throw new IOException(
+                "decoder '"
+                    + plugin.name()
+                    + "' returned "
+                    + (samples == null ? "null" : samples.length + " samples")
+                    + ", expected "
+                    + spec.sampleCount());
           }
         } else {
           switch (ts.codec()) {
             case RLE:
-              samples = RleDecoder.decode(enc, 0, enc.length, pixels, info.spp(),
-                  info.bitsAllocated() / 8);
+              samples =
+                  RleDecoder.decode(
+                      enc, 0, enc.length, pixels, info.spp(), info.bitsAllocated() / 8);
               break;
             case JPEG:
               samples = ImageIoFrames.decode(enc, "jpeg", info.rows(), info.columns(), info.spp());
               break;
             case JPEG2000:
-              samples = ImageIoFrames.decode(enc, "jpeg2000", info.rows(), info.columns(),
-                  info.spp());
+              samples =
+                  ImageIoFrames.decode(enc, "jpeg2000", info.rows(), info.columns(), info.spp());
               break;
             default:
               throw unsupported(f, ts);
           }
         }
       } catch (IOException e) {
-        throw new MedicalFormatException(f, "frame " + (k + 1) + " of Pixel Data (7FE0,0010) in "
-            + ts.displayName() + " (" + ts.uid() + ") cannot be decoded: " + e.getMessage()
-            + jpegHint(ts), e);
+        throw new MedicalFormatException(
+            f,
+            "frame "
+                + (k + 1)
+                + " of Pixel Data (7FE0,0010) in "
+                + ts.displayName()
+                + " ("
+                + ts.uid()
+                + ") cannot be decoded: "
+                + e.getMessage()
+                + jpegHint(ts),
+            e);
       }
       // Color code streams decode to RGB (JPEG 2000 MCT, ImageIO JPEG color conversion is not
       // applied by readRaster: YBR stays YBR, so the Y sample is taken as luma below).
@@ -211,26 +290,40 @@ final class PixelData {
   }
 
   static MedicalFormatException unsupported(Path f, TransferSyntax ts) {
-    return new MedicalFormatException(f, "transfer syntax " + ts.uid() + " (" + ts.displayName()
-        + ") is not supported: no maintained Java decoder resolves from Maven Central; convert the"
-        + " file to an uncompressed or RLE syntax (e.g. dcmdjpls / gdcmconv --raw), or plug in a"
-        + " DicomFrameDecoder (see docs/formats.md)");
+    return new MedicalFormatException(
+        f,
+        "transfer syntax "
+            + ts.uid()
+            + " ("
+            + ts.displayName()
+            + ") is not supported: no maintained Java decoder resolves from Maven Central; convert the"
+            + " file to an uncompressed or RLE syntax (e.g. dcmdjpls / gdcmconv --raw), or plug in a"
+            + " DicomFrameDecoder (see docs/formats.md)");
   }
 
-  /** Groups fragments into frames (PS3.5 A.4): Basic Offset Table, one fragment per frame, or JPEG SOI markers. */
-  private static List<byte[]> splitFrames(DicomDataset.Element px, int frames, TransferSyntax ts,
-      Path f) {
+  /**
+   * Groups fragments into frames (PS3.5 A.4): Basic Offset Table, one fragment per frame, or JPEG
+   * SOI markers.
+   */
+  private static List<byte[]> splitFrames(
+      DicomDataset.Element px, int frames, TransferSyntax ts, Path f) {
     List<int[]> frags = px.fragments();
     byte[] buf = px.buf();
     if (frags.isEmpty()) {
-      throw new MedicalFormatException(f, "encapsulated Pixel Data (7FE0,0010) at byte offset "
-          + px.offset() + " has no Basic Offset Table item: truncated pixel data");
+      throw new MedicalFormatException(
+          f,
+          "encapsulated Pixel Data (7FE0,0010) at byte offset "
+              + px.offset()
+              + " has no Basic Offset Table item: truncated pixel data");
     }
     int[] bot = frags.get(0);
     List<int[]> data = frags.subList(1, frags.size());
     if (data.isEmpty()) {
-      throw new MedicalFormatException(f, "encapsulated Pixel Data (7FE0,0010) at byte offset "
-          + px.offset() + " holds no fragment: truncated pixel data");
+      throw new MedicalFormatException(
+          f,
+          "encapsulated Pixel Data (7FE0,0010) at byte offset "
+              + px.offset()
+              + " holds no fragment: truncated pixel data");
     }
     List<List<int[]>> groups = new ArrayList<>();
     if (frames == 1) {
@@ -240,7 +333,8 @@ final class PixelData {
         groups.add(List.of(d));
       }
     } else if (bot[1] == 4 * frames) {
-      // Basic Offset Table: byte offsets of each frame's first fragment item, relative to the first item
+      // Basic Offset Table: byte offsets of each frame's first fragment item, relative to the first
+      // item
       int first = data.get(0)[0] - 8;
       long[] starts = new long[frames];
       for (int k = 0; k < frames; k++) {
@@ -257,17 +351,26 @@ final class PixelData {
           }
         }
         if (g.isEmpty()) {
-          throw new MedicalFormatException(f, "the Basic Offset Table at byte offset " + bot[0]
-              + " points frame " + (k + 1) + " at no fragment");
+          throw new MedicalFormatException(
+              f,
+              "the Basic Offset Table at byte offset "
+                  + bot[0]
+                  + " points frame "
+                  + (k + 1)
+                  + " at no fragment");
         }
         groups.add(g);
       }
-    } else if (ts.codec() == TransferSyntax.Codec.JPEG || ts.codec() == TransferSyntax.Codec.JPEG2000) {
-      // No offset table: a frame starts at each fragment that starts with a JPEG SOI / J2K SOC marker.
+    } else if (ts.codec() == TransferSyntax.Codec.JPEG
+        || ts.codec() == TransferSyntax.Codec.JPEG2000) {
+      // No offset table: a frame starts at each fragment that starts with a JPEG SOI / J2K SOC
+      // marker.
       List<int[]> cur = null;
       for (int[] d : data) {
-        boolean start = d[1] >= 2 && (buf[d[0]] & 0xFF) == 0xFF
-            && ((buf[d[0] + 1] & 0xFF) == 0xD8 || (buf[d[0] + 1] & 0xFF) == 0x4F);
+        boolean start =
+            d[1] >= 2
+                && (buf[d[0]] & 0xFF) == 0xFF
+                && ((buf[d[0] + 1] & 0xFF) == 0xD8 || (buf[d[0] + 1] & 0xFF) == 0x4F);
         if (start || cur == null) {
           cur = new ArrayList<>();
           groups.add(cur);
@@ -276,10 +379,16 @@ final class PixelData {
       }
     }
     if (groups.size() != frames) {
-      throw new MedicalFormatException(f, "encapsulated Pixel Data (7FE0,0010) at byte offset "
-          + px.offset() + " holds " + data.size() + " fragments that cannot be split into the "
-          + frames + " frames of NumberOfFrames (0028,0008): truncated pixel data or a missing"
-          + " Basic Offset Table");
+      throw new MedicalFormatException(
+          f,
+          "encapsulated Pixel Data (7FE0,0010) at byte offset "
+              + px.offset()
+              + " holds "
+              + data.size()
+              + " fragments that cannot be split into the "
+              + frames
+              + " frames of NumberOfFrames (0028,0008): truncated pixel data or a missing"
+              + " Basic Offset Table");
     }
     List<byte[]> out = new ArrayList<>(frames);
     for (List<int[]> g : groups) {
@@ -299,8 +408,8 @@ final class PixelData {
   }
 
   /** Native frame: read, mask, sign-extend, color to gray, rescale. */
-  private static float[] nativeFrame(byte[] b, int off, Info info, boolean be, double slope,
-      double intercept) {
+  private static float[] nativeFrame(
+      byte[] b, int off, Info info, boolean be, double slope, double intercept) {
     int pixels = (int) info.pixels();
     if (info.spp() == 1) {
       float[] out = new float[pixels];
@@ -325,18 +434,24 @@ final class PixelData {
             // the common case (unsigned, HighBit = BitsStored - 1): one tight loop
             if (be) {
               for (int i = 0, o = off; i < pixels; i++, o += 2) {
-                out[i] = (float) (((((b[o] & 0xFF) << 8) | (b[o + 1] & 0xFF)) & mask) * slope + intercept);
+                out[i] =
+                    (float)
+                        (((((b[o] & 0xFF) << 8) | (b[o + 1] & 0xFF)) & mask) * slope + intercept);
               }
             } else {
               for (int i = 0, o = off; i < pixels; i++, o += 2) {
-                out[i] = (float) ((((b[o] & 0xFF) | ((b[o + 1] & 0xFF) << 8)) & mask) * slope + intercept);
+                out[i] =
+                    (float)
+                        ((((b[o] & 0xFF) | ((b[o + 1] & 0xFF) << 8)) & mask) * slope + intercept);
               }
             }
             break;
           }
           for (int i = 0, o = off; i < pixels; i++, o += 2) {
-            int raw = be ? ((b[o] & 0xFF) << 8) | (b[o + 1] & 0xFF)
-                : (b[o] & 0xFF) | ((b[o + 1] & 0xFF) << 8);
+            int raw =
+                be
+                    ? ((b[o] & 0xFF) << 8) | (b[o + 1] & 0xFF)
+                    : (b[o] & 0xFF) | ((b[o + 1] & 0xFF) << 8);
             int v = (raw >>> shift) & mask;
             if (signed && (v & signBit) != 0) {
               v -= signBit << 1;
@@ -346,11 +461,16 @@ final class PixelData {
           break;
         default:
           for (int i = 0, o = off; i < pixels; i++, o += 4) {
-            long raw = be
-                ? ((long) (b[o] & 0xFF) << 24) | ((b[o + 1] & 0xFF) << 16) | ((b[o + 2] & 0xFF) << 8)
-                    | (b[o + 3] & 0xFF)
-                : (b[o] & 0xFF) | ((b[o + 1] & 0xFF) << 8) | ((b[o + 2] & 0xFF) << 16)
-                    | ((long) (b[o + 3] & 0xFF) << 24);
+            long raw =
+                be
+                    ? ((long) (b[o] & 0xFF) << 24)
+                        | ((b[o + 1] & 0xFF) << 16)
+                        | ((b[o + 2] & 0xFF) << 8)
+                        | (b[o + 3] & 0xFF)
+                    : (b[o] & 0xFF)
+                        | ((b[o + 1] & 0xFF) << 8)
+                        | ((b[o + 2] & 0xFF) << 16)
+                        | ((long) (b[o + 3] & 0xFF) << 24);
             long v = (raw >>> shift) & (bs == 32 ? 0xFFFFFFFFL : (1L << bs) - 1);
             if (signed && (v & (1L << (bs - 1))) != 0) {
               v -= 1L << bs;
@@ -388,11 +508,19 @@ final class PixelData {
       return b[o] & 0xFF;
     }
     if (bps == 2) {
-      return be ? ((b[o] & 0xFF) << 8) | (b[o + 1] & 0xFF) : (b[o] & 0xFF) | ((b[o + 1] & 0xFF) << 8);
+      return be
+          ? ((b[o] & 0xFF) << 8) | (b[o + 1] & 0xFF)
+          : (b[o] & 0xFF) | ((b[o + 1] & 0xFF) << 8);
     }
     return be
-        ? ((b[o] & 0xFF) << 24) | ((b[o + 1] & 0xFF) << 16) | ((b[o + 2] & 0xFF) << 8) | (b[o + 3] & 0xFF)
-        : (b[o] & 0xFF) | ((b[o + 1] & 0xFF) << 8) | ((b[o + 2] & 0xFF) << 16) | ((b[o + 3] & 0xFF) << 24);
+        ? ((b[o] & 0xFF) << 24)
+            | ((b[o + 1] & 0xFF) << 16)
+            | ((b[o + 2] & 0xFF) << 8)
+            | (b[o + 3] & 0xFF)
+        : (b[o] & 0xFF)
+            | ((b[o + 1] & 0xFF) << 8)
+            | ((b[o + 2] & 0xFF) << 16)
+            | ((b[o + 3] & 0xFF) << 24);
   }
 
   /** Pixel-interleaved decoded samples: mask, sign-extend, color to gray, rescale. */
@@ -408,15 +536,17 @@ final class PixelData {
       }
       return out;
     }
-    boolean ybr = info.photometric().startsWith("YBR_FULL") || info.photometric().startsWith("YBR_PART");
+    boolean ybr =
+        info.photometric().startsWith("YBR_FULL") || info.photometric().startsWith("YBR_PART");
     for (int p = 0; p < pixels; p++) {
       double gray;
       if (ybr) {
         gray = stored(samples[3 * p], shift, mask, bs, info.signed());
       } else {
-        gray = 0.299 * stored(samples[3 * p], shift, mask, bs, info.signed())
-            + 0.587 * stored(samples[3 * p + 1], shift, mask, bs, info.signed())
-            + 0.114 * stored(samples[3 * p + 2], shift, mask, bs, info.signed());
+        gray =
+            0.299 * stored(samples[3 * p], shift, mask, bs, info.signed())
+                + 0.587 * stored(samples[3 * p + 1], shift, mask, bs, info.signed())
+                + 0.114 * stored(samples[3 * p + 2], shift, mask, bs, info.signed());
       }
       out[p] = (float) (gray * slope + intercept);
     }

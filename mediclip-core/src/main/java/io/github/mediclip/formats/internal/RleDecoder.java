@@ -4,8 +4,8 @@ import java.io.IOException;
 
 /**
  * DICOM RLE Lossless (PS3.5 Annex G): a 64-byte header with the segment count and offsets, then one
- * PackBits-coded byte plane per segment (most significant byte of each sample first, one segment per
- * byte per sample). Output is bounded by the frame size the header of the DICOM file declares.
+ * PackBits-coded byte plane per segment (most significant byte of each sample first, one segment
+ * per byte per sample). Output is bounded by the frame size the header of the DICOM file declares.
  */
 final class RleDecoder {
 
@@ -31,8 +31,15 @@ final class RleDecoder {
     int segments = (int) DicomParser.u32(data, off, false);
     int expected = spp * bytesPerSample;
     if (segments != expected) {
-      throw new IOException("RLE header declares " + segments + " segments, but " + spp
-          + " samples of " + bytesPerSample + " bytes need " + expected);
+      throw new IOException(
+          "RLE header declares "
+              + segments
+              + " segments, but "
+              + spp
+              + " samples of "
+              + bytesPerSample
+              + " bytes need "
+              + expected);
     }
     int[] out = new int[pixels * spp];
     byte[] plane = new byte[pixels];
@@ -40,13 +47,28 @@ final class RleDecoder {
       long start = DicomParser.u32(data, off + 4 + 4 * s, false);
       long end = s + 1 < segments ? DicomParser.u32(data, off + 8 + 4 * s, false) : len;
       if (start < 64 || start > end || end > len) {
-        throw new IOException("RLE segment " + (s + 1) + " has offsets " + start + ".." + end
-            + " outside the frame of " + len + " bytes");
+        throw new IOException(
+            "RLE segment "
+                + (s + 1)
+                + " has offsets "
+                + start
+                + ".."
+                + end
+                + " outside the frame of "
+                + len
+                + " bytes");
       }
       int filled = unpack(data, off + (int) start, off + (int) end, plane);
       if (filled < pixels) {
-        throw new IOException("RLE segment " + (s + 1) + " decodes to " + filled + " bytes, but the"
-            + " frame has " + pixels + " pixels: truncated pixel data");
+        throw new IOException(
+            "RLE segment "
+                + (s + 1)
+                + " decodes to "
+                + filled
+                + " bytes, but the"
+                + " frame has "
+                + pixels
+                + " pixels: truncated pixel data");
       }
       int sample = s / bytesPerSample;
       int shift = 8 * (bytesPerSample - 1 - s % bytesPerSample);

@@ -3,44 +3,94 @@ package io.github.mediclip.formats.internal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The DICOM transfer syntaxes this library knows by name (PS3.6 Annex A), and how each is encoded. */
+/**
+ * The DICOM transfer syntaxes this library knows by name (PS3.6 Annex A), and how each is encoded.
+ */
 public enum TransferSyntax {
-  IMPLICIT_VR_LE("1.2.840.10008.1.2", "Implicit VR Little Endian", false, false, false, Codec.NATIVE),
-  EXPLICIT_VR_LE("1.2.840.10008.1.2.1", "Explicit VR Little Endian", true, false, false, Codec.NATIVE),
+  IMPLICIT_VR_LE(
+      "1.2.840.10008.1.2", "Implicit VR Little Endian", false, false, false, Codec.NATIVE),
+  EXPLICIT_VR_LE(
+      "1.2.840.10008.1.2.1", "Explicit VR Little Endian", true, false, false, Codec.NATIVE),
   DEFLATED_EXPLICIT_VR_LE(
-      "1.2.840.10008.1.2.1.99", "Deflated Explicit VR Little Endian", true, false, true, Codec.NATIVE),
+      "1.2.840.10008.1.2.1.99",
+      "Deflated Explicit VR Little Endian",
+      true,
+      false,
+      true,
+      Codec.NATIVE),
   EXPLICIT_VR_BE("1.2.840.10008.1.2.2", "Explicit VR Big Endian", true, true, false, Codec.NATIVE),
   RLE("1.2.840.10008.1.2.5", "RLE Lossless", true, false, false, Codec.RLE),
-  JPEG_BASELINE("1.2.840.10008.1.2.4.50", "JPEG Baseline (Process 1)", true, false, false, Codec.JPEG),
+  JPEG_BASELINE(
+      "1.2.840.10008.1.2.4.50", "JPEG Baseline (Process 1)", true, false, false, Codec.JPEG),
   JPEG_EXTENDED(
       "1.2.840.10008.1.2.4.51", "JPEG Extended (Process 2 & 4)", true, false, false, Codec.JPEG),
   JPEG_LOSSLESS(
-      "1.2.840.10008.1.2.4.57", "JPEG Lossless, Non-Hierarchical (Process 14)", true, false, false,
+      "1.2.840.10008.1.2.4.57",
+      "JPEG Lossless, Non-Hierarchical (Process 14)",
+      true,
+      false,
+      false,
       Codec.JPEG),
   JPEG_LOSSLESS_SV1(
       "1.2.840.10008.1.2.4.70",
       "JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [Selection Value 1])",
-      true, false, false, Codec.JPEG),
+      true,
+      false,
+      false,
+      Codec.JPEG),
   JPEG_LS_LOSSLESS(
-      "1.2.840.10008.1.2.4.80", "JPEG-LS Lossless Image Compression", true, false, false, Codec.NONE),
+      "1.2.840.10008.1.2.4.80",
+      "JPEG-LS Lossless Image Compression",
+      true,
+      false,
+      false,
+      Codec.NONE),
   JPEG_LS_NEAR_LOSSLESS(
-      "1.2.840.10008.1.2.4.81", "JPEG-LS Lossy (Near-Lossless) Image Compression", true, false, false,
+      "1.2.840.10008.1.2.4.81",
+      "JPEG-LS Lossy (Near-Lossless) Image Compression",
+      true,
+      false,
+      false,
       Codec.NONE),
   JPEG_2000_LOSSLESS(
-      "1.2.840.10008.1.2.4.90", "JPEG 2000 Image Compression (Lossless Only)", true, false, false,
+      "1.2.840.10008.1.2.4.90",
+      "JPEG 2000 Image Compression (Lossless Only)",
+      true,
+      false,
+      false,
       Codec.JPEG2000),
-  JPEG_2000("1.2.840.10008.1.2.4.91", "JPEG 2000 Image Compression", true, false, false,
-      Codec.JPEG2000),
-  HTJ2K_LOSSLESS("1.2.840.10008.1.2.4.201", "High-Throughput JPEG 2000 (Lossless Only)", true, false,
-      false, Codec.NONE),
-  HTJ2K_LOSSLESS_RPCL("1.2.840.10008.1.2.4.202",
-      "High-Throughput JPEG 2000 with RPCL Options (Lossless Only)", true, false, false, Codec.NONE),
-  HTJ2K("1.2.840.10008.1.2.4.203", "High-Throughput JPEG 2000", true, false, false, Codec.NONE),
-  MPEG2_MPML("1.2.840.10008.1.2.4.100", "MPEG2 Main Profile / Main Level", true, false, false,
+  JPEG_2000(
+      "1.2.840.10008.1.2.4.91", "JPEG 2000 Image Compression", true, false, false, Codec.JPEG2000),
+  HTJ2K_LOSSLESS(
+      "1.2.840.10008.1.2.4.201",
+      "High-Throughput JPEG 2000 (Lossless Only)",
+      true,
+      false,
+      false,
       Codec.NONE),
-  MPEG4_AVC("1.2.840.10008.1.2.4.102", "MPEG-4 AVC/H.264 High Profile / Level 4.1", true, false,
-      false, Codec.NONE),
-  HEVC("1.2.840.10008.1.2.4.107", "HEVC/H.265 Main Profile / Level 5.1", true, false, false,
+  HTJ2K_LOSSLESS_RPCL(
+      "1.2.840.10008.1.2.4.202",
+      "High-Throughput JPEG 2000 with RPCL Options (Lossless Only)",
+      true,
+      false,
+      false,
+      Codec.NONE),
+  HTJ2K("1.2.840.10008.1.2.4.203", "High-Throughput JPEG 2000", true, false, false, Codec.NONE),
+  MPEG2_MPML(
+      "1.2.840.10008.1.2.4.100", "MPEG2 Main Profile / Main Level", true, false, false, Codec.NONE),
+  MPEG4_AVC(
+      "1.2.840.10008.1.2.4.102",
+      "MPEG-4 AVC/H.264 High Profile / Level 4.1",
+      true,
+      false,
+      false,
+      Codec.NONE),
+  HEVC(
+      "1.2.840.10008.1.2.4.107",
+      "HEVC/H.265 Main Profile / Level 5.1",
+      true,
+      false,
+      false,
       Codec.NONE);
 
   /** How the pixel data is encoded. */
@@ -72,8 +122,13 @@ public enum TransferSyntax {
   private final boolean deflated;
   private final Codec codec;
 
-  TransferSyntax(String uid, String displayName, boolean explicitVr, boolean bigEndian,
-      boolean deflated, Codec codec) {
+  TransferSyntax(
+      String uid,
+      String displayName,
+      boolean explicitVr,
+      boolean bigEndian,
+      boolean deflated,
+      Codec codec) {
     this.uid = uid;
     this.displayName = displayName;
     this.explicitVr = explicitVr;

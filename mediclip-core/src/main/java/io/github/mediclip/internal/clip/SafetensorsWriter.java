@@ -15,12 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.security.SecureRandom;
 
 /**
  * Writes NDArrays to a safetensors file, atomically (a temporary file in the same folder, then a
@@ -28,159 +28,173 @@ import java.security.SecureRandom;
  */
 public final class SafetensorsWriter {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
+  private static final SecureRandom RANDOM = new SecureRandom();
 
-    private SafetensorsWriter() {}
+  private SafetensorsWriter() {}
 
-    /**
-     * Writes tensors in map iteration order.
-     *
-     * @param file the target file (replaced if it exists)
-     * @param tensors name to array; dtypes F32, F16, BF16, F64, I64, I32, I8, U8, BOOL
-     * @throws UncheckedIOException when the file cannot be written
-     */
-    public static void write(Path file, Map<String, NDArray> tensors) {
-        write(file, tensors, Map.of());
-    }
+  /**
+   * Writes tensors in map iteration order.
+   *
+   * @param file the target file (replaced if it exists)
+   * @param tensors name to array; dtypes F32, F16, BF16, F64, I64, I32, I8, U8, BOOL
+   * @throws UncheckedIOException when the file cannot be written
+   */
+  public static void write(Path file, Map<String, NDArray> tensors) {
+    write(file, tensors, Map.of());
+  }
 
-    /**
-     * Writes tensors in map iteration order with a {@code __metadata__} string map.
-     *
-     * @param file the target file (replaced if it exists)
-     * @param tensors name to array
-     * @param metadata header metadata (may be empty)
-     */
-    public static void write(Path file, Map<String, NDArray> tensors, Map<String, String> metadata) {
-        Objects.requireNonNull(file, "file");
-        List<NDArray> order = new ArrayList<>();
-        ByteBuffer head = header(tensors, metadata, order);
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = null;
-        try {
-            Files.createDirectories(dir);
-            // Files.createFile (not createTempFile) so that the file gets the umask's permissions, as
-            // users expect of shared models, instead of createTempFile's owner-only 0600.
-            tmp = dir.resolve("." + file.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
-            Files.createFile(tmp);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                writeFully(ch, head);
-                for (NDArray a : order) {
-                    if (a.getShape().size() == 0) {
-                        continue;
-                    }
-                    ByteBuffer data = a.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-                    writeFully(ch, data);
-                }
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            tmp = null;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write safetensors file " + file + ": " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            }
-        }
-    }
-
-    /**
-     * Writes tensors in map iteration order to a stream (the same bytes as {@link #write(Path, Map,
-     * Map)} writes to a file); the stream is not closed.
-     *
-     * @param out the stream
-     * @param tensors name to array
-     * @param metadata header metadata (may be empty)
-     * @throws IOException when the stream fails
-     */
-    public static void write(OutputStream out, Map<String, NDArray> tensors, Map<String, String> metadata)
-            throws IOException {
-        Objects.requireNonNull(out, "out");
-        List<NDArray> order = new ArrayList<>();
-        ByteBuffer head = header(tensors, metadata, order);
-        out.write(head.array(), 0, head.limit());
+  /**
+   * Writes tensors in map iteration order with a {@code __metadata__} string map.
+   *
+   * @param file the target file (replaced if it exists)
+   * @param tensors name to array
+   * @param metadata header metadata (may be empty)
+   */
+  public static void write(Path file, Map<String, NDArray> tensors, Map<String, String> metadata) {
+    Objects.requireNonNull(file, "file");
+    List<NDArray> order = new ArrayList<>();
+    ByteBuffer head = header(tensors, metadata, order);
+    Path dir = file.toAbsolutePath().getParent();
+    Path tmp = null;
+    try {
+      Files.createDirectories(dir);
+      // Files.createFile (not createTempFile) so that the file gets the umask's permissions, as
+      // users expect of shared models, instead of createTempFile's owner-only 0600.
+      tmp =
+          dir.resolve(
+              "." + file.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
+      Files.createFile(tmp);
+      try (FileChannel ch =
+          FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        writeFully(ch, head);
         for (NDArray a : order) {
-            if (a.getShape().size() == 0) {
-                continue;
-            }
-            ByteBuffer data = a.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-            byte[] b = new byte[data.remaining()];
-            data.get(b);
-            out.write(b);
+          if (a.getShape().size() == 0) {
+            continue;
+          }
+          ByteBuffer data = a.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+          writeFully(ch, data);
         }
+      }
+      try {
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+      }
+      tmp = null;
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot write safetensors file " + file + ": " + e.getMessage(), e);
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // best effort
+        }
+      }
     }
+  }
 
-    private static ByteBuffer header(Map<String, NDArray> tensors, Map<String, String> metadata,
-            List<NDArray> order) {
-        Objects.requireNonNull(tensors, "tensors");
-        Objects.requireNonNull(metadata, "metadata");
-        Map<String, Object> header = new LinkedHashMap<>();
-        if (!metadata.isEmpty()) {
-            header.put("__metadata__", new LinkedHashMap<>(metadata));
-        }
-        long offset = 0;
-        for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
-            String name = Objects.requireNonNull(e.getKey(), "tensor name");
-            if ("__metadata__".equals(name)) {
-                throw new IllegalArgumentException("'__metadata__' is reserved and cannot name a tensor");
-            }
-            NDArray a = Objects.requireNonNull(e.getValue(), () -> "tensor '" + name + "'");
-            String dtype = toSafetensors(a.getDataType(), name);
-            long bytes = a.getShape().size() * SafetensorsReader.dtypeSize(dtype);
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("dtype", dtype);
-            entry.put("shape", a.getShape().getShape());
-            entry.put("data_offsets", new long[] {offset, offset + bytes});
-            header.put(name, entry);
-            offset += bytes;
-            order.add(a);
-        }
-        byte[] json = new Gson().toJson(header).getBytes(StandardCharsets.UTF_8);
-        int padded = (json.length + 7) / 8 * 8; // align the data section to 8 bytes, padding with spaces
-        ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
-        head.putLong(padded).put(json);
-        while (head.hasRemaining()) {
-            head.put((byte) ' ');
-        }
-        head.flip();
-        return head;
+  /**
+   * Writes tensors in map iteration order to a stream (the same bytes as {@link #write(Path, Map,
+   * Map)} writes to a file); the stream is not closed.
+   *
+   * @param out the stream
+   * @param tensors name to array
+   * @param metadata header metadata (may be empty)
+   * @throws IOException when the stream fails
+   */
+  public static void write(
+      OutputStream out, Map<String, NDArray> tensors, Map<String, String> metadata)
+      throws IOException {
+    Objects.requireNonNull(out, "out");
+    List<NDArray> order = new ArrayList<>();
+    ByteBuffer head = header(tensors, metadata, order);
+    out.write(head.array(), 0, head.limit());
+    for (NDArray a : order) {
+      if (a.getShape().size() == 0) {
+        continue;
+      }
+      ByteBuffer data = a.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+      byte[] b = new byte[data.remaining()];
+      data.get(b);
+      out.write(b);
     }
+  }
 
-    /**
-     * Maps a DJL data type to the safetensors dtype string.
-     *
-     * @param type the data type
-     * @param name the tensor name, for the error message
-     * @return the dtype string
-     */
-    static String toSafetensors(DataType type, String name) {
-        switch (type) {
-            case FLOAT32: return "F32";
-            case FLOAT16: return "F16";
-            case BFLOAT16: return "BF16";
-            case FLOAT64: return "F64";
-            case INT64: return "I64";
-            case INT32: return "I32";
-            case INT8: return "I8";
-            case UINT8: return "U8";
-            case BOOLEAN: return "BOOL";
-            default:
-                throw new IllegalArgumentException("tensor '" + name + "' has data type " + type
-                        + " which safetensors cannot store here");
-        }
+  private static ByteBuffer header(
+      Map<String, NDArray> tensors, Map<String, String> metadata, List<NDArray> order) {
+    Objects.requireNonNull(tensors, "tensors");
+    Objects.requireNonNull(metadata, "metadata");
+    Map<String, Object> header = new LinkedHashMap<>();
+    if (!metadata.isEmpty()) {
+      header.put("__metadata__", new LinkedHashMap<>(metadata));
     }
+    long offset = 0;
+    for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
+      String name = Objects.requireNonNull(e.getKey(), "tensor name");
+      if ("__metadata__".equals(name)) {
+        throw new IllegalArgumentException("'__metadata__' is reserved and cannot name a tensor");
+      }
+      NDArray a = Objects.requireNonNull(e.getValue(), () -> "tensor '" + name + "'");
+      String dtype = toSafetensors(a.getDataType(), name);
+      long bytes = a.getShape().size() * SafetensorsReader.dtypeSize(dtype);
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("dtype", dtype);
+      entry.put("shape", a.getShape().getShape());
+      entry.put("data_offsets", new long[] {offset, offset + bytes});
+      header.put(name, entry);
+      offset += bytes;
+      order.add(a);
+    }
+    byte[] json = new Gson().toJson(header).getBytes(StandardCharsets.UTF_8);
+    int padded =
+        (json.length + 7) / 8 * 8; // align the data section to 8 bytes, padding with spaces
+    ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+    head.putLong(padded).put(json);
+    while (head.hasRemaining()) {
+      head.put((byte) ' ');
+    }
+    head.flip();
+    return head;
+  }
 
-    private static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
-        while (buf.hasRemaining()) {
-            ch.write(buf);
-        }
+  /**
+   * Maps a DJL data type to the safetensors dtype string.
+   *
+   * @param type the data type
+   * @param name the tensor name, for the error message
+   * @return the dtype string
+   */
+  static String toSafetensors(DataType type, String name) {
+    switch (type) {
+      case FLOAT32:
+        return "F32";
+      case FLOAT16:
+        return "F16";
+      case BFLOAT16:
+        return "BF16";
+      case FLOAT64:
+        return "F64";
+      case INT64:
+        return "I64";
+      case INT32:
+        return "I32";
+      case INT8:
+        return "I8";
+      case UINT8:
+        return "U8";
+      case BOOLEAN:
+        return "BOOL";
+      default:
+        throw new IllegalArgumentException(
+            "tensor '" + name + "' has data type " + type + " which safetensors cannot store here");
     }
+  }
+
+  private static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
+    while (buf.hasRemaining()) {
+      ch.write(buf);
+    }
+  }
 }

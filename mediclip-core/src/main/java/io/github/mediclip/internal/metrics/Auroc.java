@@ -3,12 +3,13 @@ package io.github.mediclip.internal.metrics;
 import java.util.Arrays;
 
 /**
- * The one exact AUROC kernel of the library, shared by the trainer's model selection (core) and {@code
- * Metrics.auroc} (eval): P(s+ &gt; s-) + 0.5 P(s+ == s-), with ties counted one half as scikit-learn
- * does, by sorting positives and negatives separately and merging (O(n log n), primitive arrays only).
+ * The one exact AUROC kernel of the library, shared by the trainer's model selection (core) and
+ * {@code Metrics.auroc} (eval): P(s+ &gt; s-) + 0.5 P(s+ == s-), with ties counted one half as
+ * scikit-learn does, by sorting positives and negatives separately and merging (O(n log n),
+ * primitive arrays only).
  *
- * <p>Semantics: a class without samples is an error ({@link IllegalArgumentException}); the AUROC is
- * not defined then. A caller for whom "not measurable" is a normal outcome (the trainer, when a
+ * <p>Semantics: a class without samples is an error ({@link IllegalArgumentException}); the AUROC
+ * is not defined then. A caller for whom "not measurable" is a normal outcome (the trainer, when a
  * validation set has no anomalies) checks the class sizes itself, before calling.
  */
 public final class Auroc {

@@ -1,9 +1,8 @@
 package io.github.mediclip.internal.train;
 
-import io.github.mediclip.train.ValidationSource;
-import io.github.mediclip.internal.train.ScoreStats;
 import io.github.mediclip.OperatingPoint;
 import io.github.mediclip.ThresholdPolicy;
+import io.github.mediclip.train.ValidationSource;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -49,7 +48,8 @@ final class Calibration {
     ScoreStats.Split images = ScoreStats.split(labels, i -> scores[i]);
     Threshold image = threshold(images, policy);
 
-    // Pixels: anomalous pixels (mask > 0.5) vs all others; without masks, only normal images' pixels.
+    // Pixels: anomalous pixels (mask > 0.5) vs all others; without masks, only normal images'
+    // pixels.
     int px = imageSize * imageSize;
     double pmin = Double.POSITIVE_INFINITY;
     double pmax = Double.NEGATIVE_INFINITY;

@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A {@link FitListener} that prints progress. On a terminal it redraws one progress-bar line with
- * a carriage return; otherwise (a log file, CI) it prints one plain line per epoch with no control
+ * A {@link FitListener} that prints progress. On a terminal it redraws one progress-bar line with a
+ * carriage return; otherwise (a log file, CI) it prints one plain line per epoch with no control
  * characters. Numbers are formatted with {@link Locale#ROOT}.
  */
 public final class ConsoleProgressListener implements FitListener {
@@ -26,7 +26,8 @@ public final class ConsoleProgressListener implements FitListener {
    * Creates the listener.
    *
    * @param out where to print (usually {@code System.err})
-   * @param interactive {@code true} for a redrawn bar on a terminal, {@code false} for one line per epoch
+   * @param interactive {@code true} for a redrawn bar on a terminal, {@code false} for one line per
+   *     epoch
    */
   public ConsoleProgressListener(PrintStream out, boolean interactive) {
     this.out = Objects.requireNonNull(out, "out");

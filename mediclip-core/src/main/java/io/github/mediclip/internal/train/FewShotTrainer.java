@@ -1,16 +1,5 @@
 package io.github.mediclip.internal.train;
 
-import io.github.mediclip.train.FitConfig;
-import io.github.mediclip.train.FitListener;
-import io.github.mediclip.train.FitResult;
-import io.github.mediclip.train.FitSummary;
-import io.github.mediclip.train.KShotSampler;
-import io.github.mediclip.train.StopReason;
-import io.github.mediclip.train.ValidationSource;
-import io.github.mediclip.train.LabeledImage;
-import io.github.mediclip.internal.train.GrayTensors;
-import io.github.mediclip.internal.train.ScoreStats;
-import io.github.mediclip.internal.train.ValidationData;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -20,14 +9,22 @@ import ai.djl.training.GradientCollector;
 import io.github.mediclip.MediClipException;
 import io.github.mediclip.OperatingPoint;
 import io.github.mediclip.clip.ClipModel;
-import io.github.mediclip.internal.clip.SafetensorsWriter;
 import io.github.mediclip.internal.NoGrad;
+import io.github.mediclip.internal.clip.SafetensorsWriter;
 import io.github.mediclip.internal.model.AdamOptimizer;
 import io.github.mediclip.internal.model.Losses;
 import io.github.mediclip.internal.model.MediClipHeads;
 import io.github.mediclip.synth.AnomalySynthesizer;
 import io.github.mediclip.synth.GrayImage;
 import io.github.mediclip.synth.ValidatingSynthesizer;
+import io.github.mediclip.train.FitConfig;
+import io.github.mediclip.train.FitListener;
+import io.github.mediclip.train.FitResult;
+import io.github.mediclip.train.FitSummary;
+import io.github.mediclip.train.KShotSampler;
+import io.github.mediclip.train.LabeledImage;
+import io.github.mediclip.train.StopReason;
+import io.github.mediclip.train.ValidationSource;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,19 +51,19 @@ import java.util.SplittableRandom;
  *   <li><b>Shot split</b>: {@link KShotSampler} draws k of the normal images with the seed ({@link
  *       FitConfig#shots()}; 0 = all); the others are held out.
  *   <li><b>Validation plan</b>: the user's data when given; otherwise a fixed, seeded set of
- *       synthesized anomalies (at least {@link FitConfig#validationAnomalies()}) plus normal images,
- *       built on the k shots under other seeds (the k-shot protocol: the run sees only k normal
- *       images), or on the held-out normals when {@link FitConfig#holdoutValidation()} asks for it and
- *       there are some.
+ *       synthesized anomalies (at least {@link FitConfig#validationAnomalies()}) plus normal
+ *       images, built on the k shots under other seeds (the k-shot protocol: the run sees only k
+ *       normal images), or on the held-out normals when {@link FitConfig#holdoutValidation()} asks
+ *       for it and there are some.
  *   <li><b>Epoch loop</b>: one synthesized sample per shot (shuffled per epoch), batches of {@link
  *       FitConfig#batchSize()}; loss = focal + dice; Adam. Synthesis runs on {@link
  *       FitConfig#effectiveWorkers()} threads ahead of the model; each sample is a pure function of
- *       (seed, epoch, index), consumed in order, so results do not depend on the thread count. After
- *       each epoch (and once before training, as epoch 0), validation: image AUROC, or the mean of
- *       image and pixel AUROC when masks exist. The best heads are kept (in memory, and in {@link
- *       FitConfig#checkpointDir()} when set). Early stop after {@link FitConfig#patience()} epochs
- *       without improvement; stop, keeping the best state, on {@link Thread#interrupt()} (the
- *       interrupt status is preserved) or when a listener returns {@code false}.
+ *       (seed, epoch, index), consumed in order, so results do not depend on the thread count.
+ *       After each epoch (and once before training, as epoch 0), validation: image AUROC, or the
+ *       mean of image and pixel AUROC when masks exist. The best heads are kept (in memory, and in
+ *       {@link FitConfig#checkpointDir()} when set). Early stop after {@link FitConfig#patience()}
+ *       epochs without improvement; stop, keeping the best state, on {@link Thread#interrupt()}
+ *       (the interrupt status is preserved) or when a listener returns {@code false}.
  * </ol>
  *
  * <p>Finally the heads are set to the best state and the operating point is calibrated on the
@@ -78,9 +75,10 @@ import java.util.SplittableRandom;
  * <p>Not thread-safe; one trainer runs one training at a time (DJL's PyTorch engine allows only one
  * gradient collector per JVM at a time).
  *
- * <p>Length (about 650 lines, half of it documentation): the three phases, the optimizer step and the
- * validation pass share the run's settings and tensors; the parts that stand alone are in their own
- * files ({@link KShotSampler}, {@code Calibration}, {@code SampleProducer}, {@code ValidationData}).
+ * <p>Length (about 650 lines, half of it documentation): the three phases, the optimizer step and
+ * the validation pass share the run's settings and tensors; the parts that stand alone are in their
+ * own files ({@link KShotSampler}, {@code Calibration}, {@code SampleProducer}, {@code
+ * ValidationData}).
  */
 public final class FewShotTrainer {
 
@@ -120,8 +118,9 @@ public final class FewShotTrainer {
    * @param normals the pool of normal images (any size; resized to S×S); k of them are used, see
    *     {@link FitConfig#shots()}
    * @param validation the user's validation data, or {@code null}/empty for synthesized validation
-   * @param validationSource {@link ValidationSource#USER} or {@link ValidationSource#LEGACY_TEST_SET}
-   *     for user data ({@code null} = user); ignored when {@code validation} is empty
+   * @param validationSource {@link ValidationSource#USER} or {@link
+   *     ValidationSource#LEGACY_TEST_SET} for user data ({@code null} = user); ignored when {@code
+   *     validation} is empty
    * @return the summary, operating point and provenance
    * @throws IllegalArgumentException when {@code normals} is empty or k exceeds it
    */
@@ -133,12 +132,16 @@ public final class FewShotTrainer {
       ValidationSource validationSource) {
     Objects.requireNonNull(normals, "normals");
     if (normals.isEmpty()) {
-      throw new IllegalArgumentException("normals must not be empty: give at least one normal image");
+      throw new IllegalArgumentException(
+          "normals must not be empty: give at least one normal image");
     }
     if (config.shots() > normals.size()) {
       throw new IllegalArgumentException(
-          "shots (k = " + config.shots() + ") exceeds the number of normal images given ("
-              + normals.size() + ")");
+          "shots (k = "
+              + config.shots()
+              + ") exceeds the number of normal images given ("
+              + normals.size()
+              + ")");
     }
     return train(
         clip,
@@ -158,8 +161,9 @@ public final class FewShotTrainer {
    * @param split the shots (in the order drawn) and the held-out normal images (used only with
    *     {@link FitConfig#holdoutValidation()}; may be empty)
    * @param validation the user's validation data, or {@code null}/empty for synthesized validation
-   * @param validationSource {@link ValidationSource#USER} or {@link ValidationSource#LEGACY_TEST_SET}
-   *     for user data ({@code null} = user); ignored when {@code validation} is empty
+   * @param validationSource {@link ValidationSource#USER} or {@link
+   *     ValidationSource#LEGACY_TEST_SET} for user data ({@code null} = user); ignored when {@code
+   *     validation} is empty
    * @return the summary, operating point and provenance
    * @throws IllegalArgumentException when there is no shot
    */
@@ -311,7 +315,9 @@ public final class FewShotTrainer {
   // ---------------------------------------------------------------------------------------------
   // Phase 3: the epoch loop.
 
-  /** The epoch loop and its state: the best heads so far, the losses and metrics, the stop reason. */
+  /**
+   * The epoch loop and its state: the best heads so far, the losses and metrics, the stop reason.
+   */
   private final class EpochLoop implements AutoCloseable {
     private final ClipModel clip;
     private final MediClipHeads heads;
@@ -500,7 +506,9 @@ public final class FewShotTrainer {
     }
     if (!Double.isFinite(lossValue)) {
       throw new MediClipException(
-          "Training diverged: loss is " + lossValue + "; lower the learning rate or check the inputs");
+          "Training diverged: loss is "
+              + lossValue
+              + "; lower the learning rate or check the inputs");
     }
     return lossValue;
   }
@@ -566,11 +574,10 @@ public final class FewShotTrainer {
             t.tempAttach(bm); // back to the cache when bm closes; outputs land in bm
           }
           MediClipHeads.HeadsOutput out = heads.forwardLayers(tokens, s, text);
-          float[] map = out.anomalyMap().get(":, 1, :, :").toType(
-              DataType.FLOAT32, false).toFloatArray();
+          float[] map =
+              out.anomalyMap().get(":, 1, :, :").toType(DataType.FLOAT32, false).toFloatArray();
           System.arraycopy(map, 0, maps, from * px, b * px);
-          float[] sc = out.imageScores().toType(
-              DataType.FLOAT32, false).toFloatArray();
+          float[] sc = out.imageScores().toType(DataType.FLOAT32, false).toFloatArray();
           for (int j = 0; j < b; j++) {
             scores[from + j] = sc[j];
           }

@@ -5,14 +5,14 @@ import io.github.mediclip.synth.GrayImage;
 
 /**
  * The one preprocessing path shared by training and inference, so that both see identical inputs:
- * grayscale image (0..255) → bilinear resize to S×S → [0, 1] → replicated to 3 channels → OpenAI CLIP
- * mean/std normalisation → CHW float32.
+ * grayscale image (0..255) → bilinear resize to S×S → [0, 1] → replicated to 3 channels → OpenAI
+ * CLIP mean/std normalisation → CHW float32.
  *
- * <p><b>Resize.</b> {@link #toSize} uses PIL's {@code Image.resize((S, S), BILINEAR)} algorithm, which
- * is what the MediCLIP reference applies to every image: the same code as {@link
- * ImagePreprocessor#resizeBilinear} (triangle filter on pixel centres, support widened by the shrink
- * factor, so large images such as 1920×1080 are antialiased rather than point-sampled by a 2-tap
- * filter). Masks are not images: {@link #maskToSize} keeps their 2-tap bilinear resize.
+ * <p><b>Resize.</b> {@link #toSize} uses PIL's {@code Image.resize((S, S), BILINEAR)} algorithm,
+ * which is what the MediCLIP reference applies to every image: the same code as {@link
+ * ImagePreprocessor#resizeBilinear} (triangle filter on pixel centres, support widened by the
+ * shrink factor, so large images such as 1920×1080 are antialiased rather than point-sampled by a
+ * 2-tap filter). Masks are not images: {@link #maskToSize} keeps their 2-tap bilinear resize.
  *
  * <p>MediCLIP synthesizes anomalies on grayscale images, so color is not used: color inputs are
  * converted to luminance first ({@link GrayImage#fromBufferedImage}).
@@ -36,13 +36,16 @@ public final class GrayTensors {
     if (image.width() == size && image.height() == size) {
       return image;
     }
-    return GrayImage.of(size, size,
-        ImagePreprocessor.resizeBilinear(image.toArray(), image.width(), image.height(), size, size));
+    return GrayImage.of(
+        size,
+        size,
+        ImagePreprocessor.resizeBilinear(
+            image.toArray(), image.width(), image.height(), size, size));
   }
 
   /**
-   * Resizes a label mask when needed, with 2-tap bilinear interpolation ({@link GrayImage#resize}, no
-   * antialiasing); callers threshold the result at 0.5.
+   * Resizes a label mask when needed, with 2-tap bilinear interpolation ({@link GrayImage#resize},
+   * no antialiasing); callers threshold the result at 0.5.
    *
    * @param mask any size, values in [0, 1]
    * @param size S

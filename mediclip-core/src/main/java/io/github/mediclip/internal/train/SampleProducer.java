@@ -1,7 +1,5 @@
 package io.github.mediclip.internal.train;
 
-import io.github.mediclip.internal.train.FewShotTrainer;
-import io.github.mediclip.internal.train.GrayTensors;
 import io.github.mediclip.MediClipException;
 import io.github.mediclip.synth.AnomalySynthesizer;
 import io.github.mediclip.synth.GrayImage;
@@ -92,13 +90,13 @@ final class SampleProducer implements AutoCloseable {
   private void fill() {
     while (queue.size() < lookahead && nextEpoch <= epochs) {
       if (nextPerm == null) {
-        nextPerm = FewShotTrainer.permutation(shots.size(), Seeds.mix(seed, SHUFFLE_STREAM, nextEpoch));
+        nextPerm =
+            FewShotTrainer.permutation(shots.size(), Seeds.mix(seed, SHUFFLE_STREAM, nextEpoch));
       }
       final int epoch = nextEpoch;
       final int shot = nextPerm[nextPos];
       final long sampleSeed = Seeds.mix(seed, EPOCH_STREAM, (long) epoch * 1_000_003L + nextPos);
-      queue.addLast(
-          CompletableFuture.supplyAsync(() -> make(shot, sampleSeed), pool));
+      queue.addLast(CompletableFuture.supplyAsync(() -> make(shot, sampleSeed), pool));
       nextPos++;
       if (nextPos == shots.size()) {
         nextPos = 0;
@@ -110,8 +108,8 @@ final class SampleProducer implements AutoCloseable {
 
   private Sample make(int shot, long sampleSeed) {
     GrayImage normal = shots.get(shot);
-    SynthesizedSample s = synth.synthesize(normal, new SplittableRandom(sampleSeed),
-        supports.get(shot));
+    SynthesizedSample s =
+        synth.synthesize(normal, new SplittableRandom(sampleSeed), supports.get(shot));
     GrayImage img = GrayTensors.toSize(s.image(), size);
     GrayImage mask = GrayTensors.maskToSize(s.mask(), size);
     float[] chw = new float[3 * size * size];

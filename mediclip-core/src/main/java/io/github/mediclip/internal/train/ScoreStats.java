@@ -4,17 +4,17 @@ import io.github.mediclip.internal.metrics.Auroc;
 import java.util.function.IntToDoubleFunction;
 
 /**
- * Small exact metrics used for model selection and threshold choice inside core (the eval module holds
- * the full metric suite; core must not depend on it). All methods are exact, with ties handled like
- * scikit-learn: a tied positive/negative pair counts one half in the AUROC.
+ * Small exact metrics used for model selection and threshold choice inside core (the eval module
+ * holds the full metric suite; core must not depend on it). All methods are exact, with ties
+ * handled like scikit-learn: a tied positive/negative pair counts one half in the AUROC.
  */
 final class ScoreStats {
 
   private ScoreStats() {}
 
   /**
-   * Exact ROC AUC = P(s+ &gt; s-) + 0.5 P(s+ == s-), by sorting positives and negatives separately and
-   * merging: O(n log n), primitive arrays only.
+   * Exact ROC AUC = P(s+ &gt; s-) + 0.5 P(s+ == s-), by sorting positives and negatives separately
+   * and merging: O(n log n), primitive arrays only.
    *
    * @param pos scores of positive samples (the first {@code nPos} are used; sorted in place)
    * @param nPos number of positives
@@ -127,7 +127,8 @@ final class ScoreStats {
   }
 
   /**
-   * The highest threshold that keeps recall at least {@code sensitivity}: sorted ascending positives.
+   * The highest threshold that keeps recall at least {@code sensitivity}: sorted ascending
+   * positives.
    */
   static double sensitivityThreshold(double[] posAsc, int nPos, double sensitivity) {
     if (nPos == 0) {

@@ -1,16 +1,16 @@
 package io.github.mediclip.internal.train;
 
-import io.github.mediclip.train.LabeledImage;
 import io.github.mediclip.synth.AnomalySynthesizer;
 import io.github.mediclip.synth.GrayImage;
 import io.github.mediclip.synth.SynthesizedSample;
+import io.github.mediclip.train.LabeledImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Validation images prepared once at model resolution: normalised (N, 3, S, S) inputs, image labels and
- * binary pixel masks (mask &gt; 0.5) at S×S.
+ * Validation images prepared once at model resolution: normalised (N, 3, S, S) inputs, image labels
+ * and binary pixel masks (mask &gt; 0.5) at S×S.
  */
 final class ValidationData {
 
@@ -20,6 +20,7 @@ final class ValidationData {
   final int imageSize;
   final float[] chw;
   final boolean[] labels;
+
   /** Binary masks at S×S, or null when no sample has a mask. */
   final boolean[] masks;
 
@@ -61,8 +62,8 @@ final class ValidationData {
 
   /**
    * Builds the fixed synthesized validation set: every base image once as a normal sample, plus at
-   * least {@code minAnomalies} synthesized anomalies (cycling over the base images, each with its own
-   * split random stream).
+   * least {@code minAnomalies} synthesized anomalies (cycling over the base images, each with its
+   * own split random stream).
    */
   static ValidationData synthesize(
       List<GrayImage> base,

@@ -1,13 +1,5 @@
 package io.github.mediclip.internal.train;
 
-import io.github.mediclip.train.FitConfig;
-import io.github.mediclip.train.FitListener;
-import io.github.mediclip.train.FitResult;
-import io.github.mediclip.train.FitSummary;
-import io.github.mediclip.train.KShotSampler;
-import io.github.mediclip.train.StopReason;
-import io.github.mediclip.train.ValidationSource;
-import io.github.mediclip.train.LabeledImage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -21,9 +13,17 @@ import io.github.mediclip.clip.ClipModel;
 import io.github.mediclip.clip.ClipTokenizer;
 import io.github.mediclip.clip.ClipWeights;
 import io.github.mediclip.internal.clip.SafetensorsReader;
-import io.github.mediclip.model.HeadsConfig;
 import io.github.mediclip.internal.model.MediClipHeads;
+import io.github.mediclip.model.HeadsConfig;
 import io.github.mediclip.synth.GrayImage;
+import io.github.mediclip.train.FitConfig;
+import io.github.mediclip.train.FitListener;
+import io.github.mediclip.train.FitResult;
+import io.github.mediclip.train.FitSummary;
+import io.github.mediclip.train.KShotSampler;
+import io.github.mediclip.train.LabeledImage;
+import io.github.mediclip.train.StopReason;
+import io.github.mediclip.train.ValidationSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,9 +37,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * FewShotTrainer behaviour on a tiny random backbone (preset "tiny", 64 px): determinism independent of
- * the number of synthesis threads, k-shot sampling, listener stop, interruption, checkpoints, user
- * validation and operating-point invariants. Each training runs 1 to 3 epochs of one step.
+ * FewShotTrainer behaviour on a tiny random backbone (preset "tiny", 64 px): determinism
+ * independent of the number of synthesis threads, k-shot sampling, listener stop, interruption,
+ * checkpoints, user validation and operating-point invariants. Each training runs 1 to 3 epochs of
+ * one step.
  */
 class FewShotTrainerTest {
 
@@ -88,7 +89,8 @@ class FewShotTrainerTest {
   }
 
   static MediClipHeads heads(long seed) {
-    // Two phrases per class and the fast prompt encoder keep each step quick; the trainer's logic is
+    // Two phrases per class and the fast prompt encoder keep each step quick; the trainer's logic
+    // is
     // independent of the prompt configuration.
     HeadsConfig cfg =
         HeadsConfig.reference(List.of(2, 4, 6))
@@ -110,13 +112,15 @@ class FewShotTrainerTest {
     FitResult ra;
     FitResult rb;
     try (MediClipHeads h = heads(1)) {
-      ra = new FewShotTrainer(config(2, 4, 5, 1, null), FitListener.silent())
-          .train(clip, h, normals, null, null);
+      ra =
+          new FewShotTrainer(config(2, 4, 5, 1, null), FitListener.silent())
+              .train(clip, h, normals, null, null);
       a = params(h);
     }
     try (MediClipHeads h = heads(1)) {
-      rb = new FewShotTrainer(config(2, 4, 5, 3, null), FitListener.silent())
-          .train(clip, h, normals, null, null);
+      rb =
+          new FewShotTrainer(config(2, 4, 5, 3, null), FitListener.silent())
+              .train(clip, h, normals, null, null);
       b = params(h);
     }
     assertThat(rb.summary().epochLosses()).isEqualTo(ra.summary().epochLosses());
@@ -134,7 +138,9 @@ class FewShotTrainerTest {
     assertThat(ra.summary().selectionMetric()).isEqualTo("mean_image_pixel_auroc");
     // the kept state is the best epoch: its selection metric is the mean of the kept metrics
     double mean =
-        0.5 * (ra.validationMetrics().get("image_auroc") + ra.validationMetrics().get("pixel_auroc"));
+        0.5
+            * (ra.validationMetrics().get("image_auroc")
+                + ra.validationMetrics().get("pixel_auroc"));
     assertThat(ra.summary().bestMetric()).isCloseTo(mean, within(1e-12));
     assertThat(ra.trainingFingerprint()).hasSize(64);
   }
@@ -153,7 +159,8 @@ class FewShotTrainerTest {
         };
     try (MediClipHeads h = heads(2)) {
       FitResult r =
-          new FewShotTrainer(config(5, 0, 3, 1, dir), stopAfterFirst).train(clip, h, normals, null, null);
+          new FewShotTrainer(config(5, 0, 3, 1, dir), stopAfterFirst)
+              .train(clip, h, normals, null, null);
       assertThat(ends).containsExactly(1);
       assertThat(r.summary().epochsRun()).isEqualTo(1);
       assertThat(r.summary().stopReason()).isEqualTo(StopReason.LISTENER);
@@ -185,7 +192,8 @@ class FewShotTrainerTest {
         };
     try (MediClipHeads h = heads(2)) {
       FitResult r =
-          new FewShotTrainer(config(3, 4, 3, 1, null), interrupt).train(clip, h, normals, null, null);
+          new FewShotTrainer(config(3, 4, 3, 1, null), interrupt)
+              .train(clip, h, normals, null, null);
       assertThat(Thread.interrupted()).isTrue(); // status preserved (and cleared here)
       assertThat(r.summary().stopReason()).isEqualTo(StopReason.INTERRUPTED);
       assertThat(r.summary().epochsRun()).isEqualTo(2);
@@ -234,12 +242,15 @@ class FewShotTrainerTest {
         assertThat(sum.epochsRun()).isEqualTo(3);
       }
       assertThat(sum.epochMetrics()).hasSize(sum.epochsRun());
-      assertThat(sum.bestMetric()).isEqualTo(
-          sum.bestEpoch() == 0 ? sum.bestMetric() : sum.epochMetrics().get(sum.bestEpoch() - 1));
+      assertThat(sum.bestMetric())
+          .isEqualTo(
+              sum.bestEpoch() == 0
+                  ? sum.bestMetric()
+                  : sum.epochMetrics().get(sum.bestEpoch() - 1));
       // sensitivity 1.0: the threshold is the lowest anomalous score, so every anomaly is flagged
       assertThat(res.operatingPoint().method()).startsWith("target-sensitivity:1.0");
-      assertThat(res.operatingPoint().imageThreshold()).isBetween(
-          res.operatingPoint().min(), res.operatingPoint().max());
+      assertThat(res.operatingPoint().imageThreshold())
+          .isBetween(res.operatingPoint().min(), res.operatingPoint().max());
     }
   }
 
@@ -247,8 +258,9 @@ class FewShotTrainerTest {
   void oneShotTrainsWithTheImageAsItsOwnCutPasteSupport() {
     try (MediClipHeads h = heads(4)) {
       FitConfig holdout = config(1, 1, 2, 1, null).toBuilder().optHoldoutValidation(true).build();
-      FitResult r = new FewShotTrainer(holdout, FitListener.silent())
-          .train(clip, h, normals.subList(0, 2), null, null);
+      FitResult r =
+          new FewShotTrainer(holdout, FitListener.silent())
+              .train(clip, h, normals.subList(0, 2), null, null);
       assertThat(r.shotIds()).hasSize(1);
       assertThat(r.summary().epochsRun()).isEqualTo(1);
       // explicit hold-out validation: the other image validates, and the run has seen both

@@ -41,7 +41,8 @@ class GrayTensorsTest {
     GrayImage img = GrayImage.of(w, h, px);
     // A 2-tap bilinear resize samples columns 30x+14 and 30x+15 only, so the line vanishes ...
     assertThat(img.resize(64, 64).max()).isEqualTo(0f);
-    // ... while PIL's filter (support widened by the shrink factor 30) keeps its mass: 510 / 30 per row.
+    // ... while PIL's filter (support widened by the shrink factor 30) keeps its mass: 510 / 30 per
+    // row.
     float[] out = GrayTensors.toSize(img, 64).toArray();
     for (int y = 0; y < 64; y++) {
       double rowSum = 0;

@@ -58,7 +58,8 @@ public record Dataset(String name, List<Sample> train, List<Sample> test) {
    * @return {@code true} if every anomalous test image has a mask
    */
   public boolean hasPixelGroundTruth() {
-    return testAnomalous() > 0 && test.stream().filter(Sample::anomalous).allMatch(s -> s.mask() != null);
+    return testAnomalous() > 0
+        && test.stream().filter(Sample::anomalous).allMatch(s -> s.mask() != null);
   }
 
   /**
@@ -68,7 +69,15 @@ public record Dataset(String name, List<Sample> train, List<Sample> test) {
    *     anomalous, 0 masks}
    */
   public String describe() {
-    return name + ": train " + train.size() + " normal, test " + testNormal() + " normal + " + testAnomalous()
-        + " anomalous, " + testMasks() + " masks";
+    return name
+        + ": train "
+        + train.size()
+        + " normal, test "
+        + testNormal()
+        + " normal + "
+        + testAnomalous()
+        + " anomalous, "
+        + testMasks()
+        + " masks";
   }
 }

@@ -5,7 +5,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** Thrown when a dataset has unreadable or missing files; lists every problem, each with its path. */
+/**
+ * Thrown when a dataset has unreadable or missing files; lists every problem, each with its path.
+ */
 public final class DatasetException extends MediClipException {
 
   private static final long serialVersionUID = 1L;
@@ -26,11 +28,20 @@ public final class DatasetException extends MediClipException {
   }
 
   private static String message(Path root, Layout layout, List<DatasetProblem> problems) {
-    String list = problems.stream().limit(SHOWN).map(p -> "  - " + p).collect(Collectors.joining("\n"));
-    String more = problems.size() > SHOWN ? "\n  ... and " + (problems.size() - SHOWN) + " more" : "";
-    return problems.size() + (problems.size() == 1 ? " problem" : " problems") + " reading dataset " + root
-        + " (layout " + layout + "); fix or remove the files, or read with"
-        + " DatasetReader.Options.skipUnreadable() to skip them with a warning:\n" + list + more;
+    String list =
+        problems.stream().limit(SHOWN).map(p -> "  - " + p).collect(Collectors.joining("\n"));
+    String more =
+        problems.size() > SHOWN ? "\n  ... and " + (problems.size() - SHOWN) + " more" : "";
+    return problems.size()
+        + (problems.size() == 1 ? " problem" : " problems")
+        + " reading dataset "
+        + root
+        + " (layout "
+        + layout
+        + "); fix or remove the files, or read with"
+        + " DatasetReader.Options.skipUnreadable() to skip them with a warning:\n"
+        + list
+        + more;
   }
 
   /**

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
-
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -22,15 +21,17 @@ import java.util.stream.Stream;
 /**
  * Reads anomaly-detection datasets in the {@link Layout MediCLIP, MVTec-AD-like and plain layouts}.
  *
- * <p>Files are listed in natural order (numbers compared numerically) so that the sample order, and therefore
- * k-shot sampling, does not depend on the file system. Hidden files (starting with {@code .}) are ignored; every
- * other file in an image folder must be a readable image. Unreadable images and missing masks are never
- * dropped silently: by default all problems are collected and reported together in one
- * {@link DatasetException} naming each path; with {@link Options#skipUnreadable()} the unreadable images are
- * skipped (and a sample whose mask is missing keeps a {@code null} mask), each with a warning.
+ * <p>Files are listed in natural order (numbers compared numerically) so that the sample order, and
+ * therefore k-shot sampling, does not depend on the file system. Hidden files (starting with {@code
+ * .}) are ignored; every other file in an image folder must be a readable image. Unreadable images
+ * and missing masks are never dropped silently: by default all problems are collected and reported
+ * together in one {@link DatasetException} naming each path; with {@link Options#skipUnreadable()}
+ * the unreadable images are skipped (and a sample whose mask is missing keeps a {@code null} mask),
+ * each with a warning.
  *
- * <p>Masks: {@code ground_truth/<defect>/<name>_mask.<ext>} (MVTec); {@code ground_truth/abnormal/<name>.<ext>}
- * or {@code <name>_mask.<ext>} (plain); the {@code mask} field relative to {@code images/} (MediCLIP).
+ * <p>Masks: {@code ground_truth/<defect>/<name>_mask.<ext>} (MVTec); {@code
+ * ground_truth/abnormal/<name>.<ext>} or {@code <name>_mask.<ext>} (plain); the {@code mask} field
+ * relative to {@code images/} (MediCLIP).
  */
 public final class DatasetReader {
 
@@ -46,11 +47,16 @@ public final class DatasetReader {
     private final boolean outsideRoot;
     private final boolean trainListedOnly;
 
-    private Options(boolean skipUnreadable, boolean decode, Consumer<String> warnings, boolean outsideRoot) {
+    private Options(
+        boolean skipUnreadable, boolean decode, Consumer<String> warnings, boolean outsideRoot) {
       this(skipUnreadable, decode, warnings, outsideRoot, false);
     }
 
-    private Options(boolean skipUnreadable, boolean decode, Consumer<String> warnings, boolean outsideRoot,
+    private Options(
+        boolean skipUnreadable,
+        boolean decode,
+        Consumer<String> warnings,
+        boolean outsideRoot,
         boolean trainListedOnly) {
       this.skipUnreadable = skipUnreadable;
       this.decode = decode;
@@ -60,9 +66,10 @@ public final class DatasetReader {
     }
 
     /**
-     * Returns options that only list the training images instead of opening them: a training entry must be a
-     * regular, readable file, but its header is not read (the k-shot protocol reads only the k shots it draws
-     * from the training split, and checks those itself). Test images and masks are checked as before.
+     * Returns options that only list the training images instead of opening them: a training entry
+     * must be a regular, readable file, but its header is not read (the k-shot protocol reads only
+     * the k shots it draws from the training split, and checks those itself). Test images and masks
+     * are checked as before.
      *
      * @param listedOnly whether to leave the training images unopened
      * @return new options
@@ -72,9 +79,9 @@ public final class DatasetReader {
     }
 
     /**
-     * Returns options that accept MediCLIP sample lists whose {@code filename} or {@code mask} points outside the
-     * dataset folder (an absolute path, or {@code ..} leading out). By default such an entry is refused, naming the
-     * list, the line and the field.
+     * Returns options that accept MediCLIP sample lists whose {@code filename} or {@code mask}
+     * points outside the dataset folder (an absolute path, or {@code ..} leading out). By default
+     * such an entry is refused, naming the list, the line and the field.
      *
      * @param allow whether to accept paths outside the dataset folder
      * @return new options
@@ -95,15 +102,16 @@ public final class DatasetReader {
     /**
      * Unreadable images are skipped and missing masks left out, each with a warning (logged).
      *
-     * @return options that skip unreadable images and leave out missing masks, with a warning for each
+     * @return options that skip unreadable images and leave out missing masks, with a warning for
+     *     each
      */
     public static Options skipUnreadable() {
       return new Options(true, false, null, false);
     }
 
     /**
-     * Returns options that decode every image fully instead of reading its header only (slower, but also finds
-     * truncated files).
+     * Returns options that decode every image fully instead of reading its header only (slower, but
+     * also finds truncated files).
      *
      * @param decode whether to decode fully
      * @return new options
@@ -119,7 +127,11 @@ public final class DatasetReader {
      * @return new options
      */
     public Options withWarnings(Consumer<String> sink) {
-      return new Options(skipUnreadable, decode, Objects.requireNonNull(sink, "sink"), outsideRoot,
+      return new Options(
+          skipUnreadable,
+          decode,
+          Objects.requireNonNull(sink, "sink"),
+          outsideRoot,
           trainListedOnly);
     }
   }
@@ -143,15 +155,16 @@ public final class DatasetReader {
    * @param layout the layout, or {@link Layout#AUTO}
    * @param options strictness
    * @return the dataset
-   * @throws DatasetException listing every problem (in skip mode: only problems that make the dataset unusable,
-   *     such as a missing folder or an unreadable sample list)
+   * @throws DatasetException listing every problem (in skip mode: only problems that make the
+   *     dataset unusable, such as a missing folder or an unreadable sample list)
    */
   public static Dataset read(Path root, Layout layout, Options options) {
     Objects.requireNonNull(root, "root");
     Objects.requireNonNull(layout, "layout");
     Objects.requireNonNull(options, "options");
     if (!Files.isDirectory(root)) {
-      throw new IllegalArgumentException("dataset folder " + root + " does not exist or is not a folder");
+      throw new IllegalArgumentException(
+          "dataset folder " + root + " does not exist or is not a folder");
     }
     Layout resolved = layout == Layout.AUTO ? detect(root) : layout;
     Context ctx = new Context(root, resolved, options);
@@ -190,8 +203,11 @@ public final class DatasetReader {
     if (Files.isDirectory(root.resolve("train").resolve("normal"))) {
       return Layout.PLAIN;
     }
-    throw new IllegalArgumentException("cannot detect the layout of " + root + ": found none of samples/train.json"
-        + " (MEDICLIP), train/good (MVTEC), train/normal (PLAIN)");
+    throw new IllegalArgumentException(
+        "cannot detect the layout of "
+            + root
+            + ": found none of samples/train.json"
+            + " (MEDICLIP), train/good (MVTEC), train/normal (PLAIN)");
   }
 
   // ------------------------------------------------------------------ folder layouts
@@ -253,8 +269,14 @@ public final class DatasetReader {
         if (hasMasks) {
           mask = findMask(p, maskFiles, mvtec);
           if (mask == null) {
-            ctx.maskProblem(p, "no mask in " + gtDir + " (expected " + stem(p) + (mvtec ? "_mask" : "")
-                + ".<ext>)");
+            ctx.maskProblem(
+                p,
+                "no mask in "
+                    + gtDir
+                    + " (expected "
+                    + stem(p)
+                    + (mvtec ? "_mask" : "")
+                    + ".<ext>)");
           } else if (ctx.mask(mask).isEmpty()) {
             mask = null;
           }
@@ -291,16 +313,19 @@ public final class DatasetReader {
   private static Dataset readMediClip(Context ctx) {
     Path images = ctx.root.resolve("images");
     Set<String> classes = new LinkedHashSet<>();
-    List<Sample> train = readJsonLines(ctx, ctx.root.resolve("samples").resolve("train.json"), images, classes,
-        true);
-    List<Sample> test = readJsonLines(ctx, ctx.root.resolve("samples").resolve("test.json"), images, classes,
-        false);
-    String name = classes.size() == 1 ? classes.iterator().next() : ctx.root.getFileName().toString();
+    List<Sample> train =
+        readJsonLines(
+            ctx, ctx.root.resolve("samples").resolve("train.json"), images, classes, true);
+    List<Sample> test =
+        readJsonLines(
+            ctx, ctx.root.resolve("samples").resolve("test.json"), images, classes, false);
+    String name =
+        classes.size() == 1 ? classes.iterator().next() : ctx.root.getFileName().toString();
     return new Dataset(name, train, test);
   }
 
-  private static List<Sample> readJsonLines(Context ctx, Path file, Path images, Set<String> classes,
-      boolean train) {
+  private static List<Sample> readJsonLines(
+      Context ctx, Path file, Path images, Set<String> classes, boolean train) {
     List<Sample> out = new ArrayList<>();
     if (!Files.isRegularFile(file)) {
       ctx.fatal(file, "sample list is missing");
@@ -348,8 +373,11 @@ public final class DatasetReader {
           continue;
         }
         if (train && label != 0) {
-          ctx.fatal(file, where + " is an anomalous image in the training list; few-shot training uses normal"
-              + " images only");
+          ctx.fatal(
+              file,
+              where
+                  + " is an anomalous image in the training list; few-shot training uses normal"
+                  + " images only");
           continue;
         }
         if (obj.has("clsname") && obj.get("clsname").isJsonPrimitive()) {
@@ -394,8 +422,9 @@ public final class DatasetReader {
     }
 
     /**
-     * Resolves a path of a sample list against the images folder; a path leading outside the dataset folder is
-     * refused (a fatal problem naming the list, line and field, never the target's content) unless allowed.
+     * Resolves a path of a sample list against the images folder; a path leading outside the
+     * dataset folder is refused (a fatal problem naming the list, line and field, never the
+     * target's content) unless allowed.
      */
     Path inside(Path list, String where, String field, Path images, String value) {
       Path resolved;
@@ -407,13 +436,20 @@ public final class DatasetReader {
       }
       if (!options.outsideRoot) {
         Path rootAbs = root.toAbsolutePath().normalize();
-        boolean outside = java.nio.file.Paths.get(value).isAbsolute()
-            || !resolved.toAbsolutePath().normalize().startsWith(rootAbs)
-            || (Files.exists(resolved) && !realInside(resolved, rootAbs));
+        boolean outside =
+            java.nio.file.Paths.get(value).isAbsolute()
+                || !resolved.toAbsolutePath().normalize().startsWith(rootAbs)
+                || (Files.exists(resolved) && !realInside(resolved, rootAbs));
         if (outside) {
-          fatal(list, where + ": field \"" + field + "\" points outside the dataset folder " + root
-              + " (absolute path, '..' or a link leading out); refused. Allow it explicitly if it is meant"
-              + " (CLI: --allow-paths-outside-data)");
+          fatal(
+              list,
+              where
+                  + ": field \""
+                  + field
+                  + "\" points outside the dataset folder "
+                  + root
+                  + " (absolute path, '..' or a link leading out); refused. Allow it explicitly if it is meant"
+                  + " (CLI: --allow-paths-outside-data)");
           return null;
         }
       }
@@ -431,7 +467,9 @@ public final class DatasetReader {
     List<Path> list(Path dir) {
       try (Stream<Path> s = Files.list(dir)) {
         return s.filter(p -> !p.getFileName().toString().startsWith("."))
-            .sorted(Comparator.comparing(p -> p.getFileName().toString(), DatasetReader::naturalCompare))
+            .sorted(
+                Comparator.comparing(
+                    p -> p.getFileName().toString(), DatasetReader::naturalCompare))
             .toList();
       } catch (IOException e) {
         fatal(dir, "cannot list folder: " + e.getMessage());
@@ -453,7 +491,10 @@ public final class DatasetReader {
       return java.util.Optional.of(p);
     }
 
-    /** A training image: checked like any image, or (with trainListedOnly) only listed, never opened. */
+    /**
+     * A training image: checked like any image, or (with trainListedOnly) only listed, never
+     * opened.
+     */
     java.util.Optional<Path> trainImage(Path p) {
       if (!options.trainListedOnly) {
         return image(p);
@@ -487,7 +528,10 @@ public final class DatasetReader {
       problem(p, reason, "keeping the image without mask: ");
     }
 
-    /** Collects the problem, or (when skipping unreadable files) only warns, saying what is done instead. */
+    /**
+     * Collects the problem, or (when skipping unreadable files) only warns, saying what is done
+     * instead.
+     */
     private void problem(Path p, String reason, String whenSkipped) {
       DatasetProblem problem = new DatasetProblem(p, reason);
       if (options.skipUnreadable) {
@@ -501,7 +545,10 @@ public final class DatasetReader {
       fatal.add(new DatasetProblem(p, reason));
     }
 
-    /** To the sink when one is set (the CLI prints its own line; logging too would print it twice), else logged. */
+    /**
+     * To the sink when one is set (the CLI prints its own line; logging too would print it twice),
+     * else logged.
+     */
     void warn(String message) {
       if (options.warnings != null) {
         options.warnings.accept(message);
@@ -524,12 +571,16 @@ public final class DatasetReader {
       return "malformed";
     }
     String first = message.strip().split("\\R", 2)[0];
-    return first.replaceAll("\\s*See https?://\\S+", "")
+    return first
+        .replaceAll("\\s*See https?://\\S+", "")
         .replaceFirst("^([\\w$]+\\.)+[\\w$]*Exception: ", "")
         .trim();
   }
 
-  /** Natural order: digit runs compare numerically, the rest case-sensitively, ties by plain string order. */
+  /**
+   * Natural order: digit runs compare numerically, the rest case-sensitively, ties by plain string
+   * order.
+   */
   static int naturalCompare(String a, String b) {
     int i = 0;
     int j = 0;
@@ -547,7 +598,10 @@ public final class DatasetReader {
         }
         String na = a.substring(si, i).replaceFirst("^0+(?=.)", "");
         String nb = b.substring(sj, j).replaceFirst("^0+(?=.)", "");
-        int c = na.length() != nb.length() ? Integer.compare(na.length(), nb.length()) : na.compareTo(nb);
+        int c =
+            na.length() != nb.length()
+                ? Integer.compare(na.length(), nb.length())
+                : na.compareTo(nb);
         if (c != 0) {
           return c;
         }
@@ -562,5 +616,4 @@ public final class DatasetReader {
     int c = Integer.compare(a.length() - i, b.length() - j);
     return c != 0 ? c : a.compareTo(b);
   }
-
 }

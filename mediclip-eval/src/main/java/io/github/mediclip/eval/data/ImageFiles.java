@@ -6,16 +6,17 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 /**
- * Image and mask decoding for evaluation, independent of file extensions (the content decides: JPEG, PNG,
- * BMP, GIF, TIFF through ImageIO), with errors that name the file.
+ * Image and mask decoding for evaluation, independent of file extensions (the content decides:
+ * JPEG, PNG, BMP, GIF, TIFF through ImageIO), with errors that name the file.
  */
 public final class ImageFiles {
 
   private ImageFiles() {}
 
   /**
-   * Decodes an image file with the project's one reader (the same as {@code GrayImage.read}): only regular files
-   * are opened, images above the pixel limit are refused before decoding (see docs/reliability.md).
+   * Decodes an image file with the project's one reader (the same as {@code GrayImage.read}): only
+   * regular files are opened, images above the pixel limit are refused before decoding (see
+   * docs/reliability.md).
    *
    * @param file the file; its extension is ignored
    * @return the decoded image
@@ -26,9 +27,9 @@ public final class ImageFiles {
   }
 
   /**
-   * Checks that a file is a readable image within the decoding limits (see docs/reliability.md). Only
-   * regular files are opened: named pipes, devices, sockets, folders and broken links are reported
-   * without being read.
+   * Checks that a file is a readable image within the decoding limits (see docs/reliability.md).
+   * Only regular files are opened: named pipes, devices, sockets, folders and broken links are
+   * reported without being read.
    *
    * @param file the file
    * @param decode whether to decode the pixels fully (slower) instead of reading the header only
@@ -39,9 +40,9 @@ public final class ImageFiles {
   }
 
   /**
-   * Luminance of an image in 0..255, as PIL's {@code convert("L")} (ITU-R 601-2: 0.299 R + 0.587 G + 0.114 B,
-   * alpha ignored), row-major; gray images (8 or 16 bit) give their stored values scaled to 0..255. The same
-   * conversion as {@code GrayImage.fromBufferedImage}.
+   * Luminance of an image in 0..255, as PIL's {@code convert("L")} (ITU-R 601-2: 0.299 R + 0.587 G
+   * + 0.114 B, alpha ignored), row-major; gray images (8 or 16 bit) give their stored values scaled
+   * to 0..255. The same conversion as {@code GrayImage.fromBufferedImage}.
    *
    * @param image any image type (gray, 16-bit gray, RGB, RGBA, palette)
    * @return (H * W) luminance
@@ -65,8 +66,8 @@ public final class ImageFiles {
   }
 
   /**
-   * Binarises (non-zero luminance = anomalous) and resizes a mask image with nearest-neighbour sampling (PIL's
-   * pixel-centre convention).
+   * Binarises (non-zero luminance = anomalous) and resizes a mask image with nearest-neighbour
+   * sampling (PIL's pixel-centre convention).
    *
    * @param image the mask image
    * @param width output width
@@ -89,8 +90,8 @@ public final class ImageFiles {
   }
 
   /**
-   * Bilinear resize of a float map (pixel centres aligned, edges clamped), e.g. an anomaly map to the evaluation
-   * resolution.
+   * Bilinear resize of a float map (pixel centres aligned, edges clamped), e.g. an anomaly map to
+   * the evaluation resolution.
    *
    * @param map (h * w) values
    * @param w source width

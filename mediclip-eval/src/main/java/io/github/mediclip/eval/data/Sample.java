@@ -8,8 +8,8 @@ import java.util.Objects;
  *
  * @param image the image file
  * @param label 0 for normal, 1 for anomalous
- * @param mask the ground-truth mask file (non-zero = anomalous pixel), or {@code null} when there is none; a
- *     normal image without mask is entirely normal
+ * @param mask the ground-truth mask file (non-zero = anomalous pixel), or {@code null} when there
+ *     is none; a normal image without mask is entirely normal
  */
 public record Sample(Path image, int label, Path mask) {
 
@@ -18,14 +18,14 @@ public record Sample(Path image, int label, Path mask) {
    *
    * @param image the image file
    * @param label 0 for normal, 1 for anomalous
-   * @param mask the ground-truth mask file (non-zero = anomalous pixel), or {@code null} when there is none; a
-   *     normal image without mask is entirely normal
+   * @param mask the ground-truth mask file (non-zero = anomalous pixel), or {@code null} when there
+   *     is none; a normal image without mask is entirely normal
    */
   public Sample {
     Objects.requireNonNull(image, "image");
     if (label != 0 && label != 1) {
-      throw new IllegalArgumentException("label of " + image + " is " + label + "; it must be 0 (normal) or 1"
-          + " (anomalous)");
+      throw new IllegalArgumentException(
+          "label of " + image + " is " + label + "; it must be 0 (normal) or 1" + " (anomalous)");
     }
   }
 

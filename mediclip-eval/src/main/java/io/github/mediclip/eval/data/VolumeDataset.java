@@ -13,9 +13,10 @@ import java.util.stream.Stream;
 
 /**
  * The volume evaluation layout: one folder holding NIfTI volumes {@code NAME.nii[.gz]} and their
- * masks {@code NAME_mask.nii[.gz]} (as {@code ../shared/data/lgg-volumes/nifti}). A mask voxel other
- * than 0 is anomalous; a slice is anomalous when its mask has an anomalous voxel, and a volume when
- * any slice is. Volumes without a mask are listed in {@link #skipped()} (never dropped silently).
+ * masks {@code NAME_mask.nii[.gz]} (as {@code ../shared/data/lgg-volumes/nifti}). A mask voxel
+ * other than 0 is anomalous; a slice is anomalous when its mask has an anomalous voxel, and a
+ * volume when any slice is. Volumes without a mask are listed in {@link #skipped()} (never dropped
+ * silently).
  *
  * @param folder the folder read
  * @param volumes the (volume, mask) pairs, sorted by volume file name
@@ -56,8 +57,10 @@ public record VolumeDataset(Path folder, List<Entry> volumes, List<String> skipp
   public static VolumeDataset read(Path folder) {
     Objects.requireNonNull(folder, "folder");
     if (!Files.isDirectory(folder)) {
-      throw new MediClipException(folder + ": not a folder; give the folder holding NAME.nii.gz and"
-          + " NAME_mask.nii.gz files");
+      throw new MediClipException(
+          folder
+              + ": not a folder; give the folder holding NAME.nii.gz and"
+              + " NAME_mask.nii.gz files");
     }
     List<Path> files;
     try (Stream<Path> s = Files.list(folder)) {
@@ -75,21 +78,27 @@ public record VolumeDataset(Path folder, List<Entry> volumes, List<String> skipp
       if (stem.endsWith("_mask")) {
         String base = stem.substring(0, stem.length() - 5);
         if (find(folder, base) == null) {
-          throw new MediClipException(f + ": mask without its volume (expected " + base
-              + ".nii.gz or " + base + ".nii next to it)");
+          throw new MediClipException(
+              f
+                  + ": mask without its volume (expected "
+                  + base
+                  + ".nii.gz or "
+                  + base
+                  + ".nii next to it)");
         }
         continue;
       }
       Path mask = find(folder, stem + "_mask");
       if (mask == null) {
-        skipped.add(f + ": no mask " + stem + "_mask.nii.gz or " + stem + "_mask.nii; not evaluated");
+        skipped.add(
+            f + ": no mask " + stem + "_mask.nii.gz or " + stem + "_mask.nii; not evaluated");
       } else {
         entries.add(new Entry(stem, f, mask));
       }
     }
     if (entries.isEmpty()) {
-      throw new MediClipException(folder + ": no NIfTI volume with a mask (NAME.nii.gz and"
-          + " NAME_mask.nii.gz) found");
+      throw new MediClipException(
+          folder + ": no NIfTI volume with a mask (NAME.nii.gz and" + " NAME_mask.nii.gz) found");
     }
     return new VolumeDataset(folder, entries, skipped);
   }

@@ -7,9 +7,9 @@ import java.util.Objects;
 
 /**
  * A DJL {@link Progress} that writes to a given stream (standard error, like the training progress)
- * instead of DJL's {@code ProgressBar}, which writes to standard output. On a terminal it redraws one
- * line with a carriage return; otherwise it prints a plain line at every tenth of the work, so logs get
- * no control characters.
+ * instead of DJL's {@code ProgressBar}, which writes to standard output. On a terminal it redraws
+ * one line with a carriage return; otherwise it prints a plain line at every tenth of the work, so
+ * logs get no control characters.
  */
 public final class ConsoleProgress implements Progress {
 

@@ -19,11 +19,11 @@ import java.util.function.Predicate;
 
 /**
  * Multi-file outputs (evaluation reports, sweep tables, backbone folders) written as a whole: the
- * files go to a hidden sibling folder {@code .<name>.tmp-<n>} next to the target, which is swapped in
- * with two renames once every file is written. A failure leaves the previous output untouched and
- * removes the temporary folder. An existing target is replaced only when it is empty or recognisably
- * an output of the same kind (every entry is one of the kind's file names); anything else is refused
- * before any work starts.
+ * files go to a hidden sibling folder {@code .<name>.tmp-<n>} next to the target, which is swapped
+ * in with two renames once every file is written. A failure leaves the previous output untouched
+ * and removes the temporary folder. An existing target is replaced only when it is empty or
+ * recognisably an output of the same kind (every entry is one of the kind's file names); anything
+ * else is refused before any work starts.
  *
  * <p>Not API: exported only to the project's command-line module.
  */
@@ -85,7 +85,13 @@ public final class OutputFolders {
       Path parent = target.toAbsolutePath().getParent();
       if (parent != null && Files.exists(parent) && !Files.isDirectory(parent)) {
         throw new IllegalArgumentException(
-            "cannot write " + kind.what() + " " + target + ": " + parent + " is a file, not a folder");
+            "cannot write "
+                + kind.what()
+                + " "
+                + target
+                + ": "
+                + parent
+                + " is a file, not a folder");
       }
       return;
     }
@@ -162,8 +168,7 @@ public final class OutputFolders {
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       return;
     }
-    Path old =
-        Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old-");
+    Path old = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old-");
     Files.delete(old);
     Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
     try {

@@ -7,10 +7,11 @@ import java.util.SplittableRandom;
 /**
  * Bootstrap percentile confidence intervals for image-level metrics.
  *
- * <p>Each resample draws n samples with replacement; one {@link SplittableRandom} stream is split from the seed
- * per resample, so the interval depends only on the seed. Resamples that hold only one class (where AUROC is
- * undefined) are skipped and counted, as is common practice with scikit-learn; at least half of the requested
- * resamples must be usable. Percentiles use linear interpolation between order statistics (numpy's default).
+ * <p>Each resample draws n samples with replacement; one {@link SplittableRandom} stream is split
+ * from the seed per resample, so the interval depends only on the seed. Resamples that hold only
+ * one class (where AUROC is undefined) are skipped and counted, as is common practice with
+ * scikit-learn; at least half of the requested resamples must be usable. Percentiles use linear
+ * interpolation between order statistics (numpy's default).
  */
 public final class Bootstrap {
 
@@ -25,8 +26,8 @@ public final class Bootstrap {
    * @param seed the seed
    * @return the interval
    */
-  public static ConfidenceInterval confidenceInterval(double[] scores, int[] labels, BinaryMetric metric,
-      long seed) {
+  public static ConfidenceInterval confidenceInterval(
+      double[] scores, int[] labels, BinaryMetric metric, long seed) {
     return confidenceInterval(scores, labels, metric, 1000, 0.95, seed);
   }
 
@@ -41,8 +42,8 @@ public final class Bootstrap {
    * @param seed the seed
    * @return the interval
    */
-  public static ConfidenceInterval confidenceInterval(double[] scores, int[] labels, BinaryMetric metric,
-      int resamples, double level, long seed) {
+  public static ConfidenceInterval confidenceInterval(
+      double[] scores, int[] labels, BinaryMetric metric, int resamples, double level, long seed) {
     Objects.requireNonNull(metric, "metric");
     if (resamples < 10) {
       throw new IllegalArgumentException("resamples is " + resamples + "; it must be at least 10");
@@ -74,14 +75,18 @@ public final class Bootstrap {
       values[used++] = metric.compute(s, l);
     }
     if (used < resamples / 2) {
-      throw new IllegalStateException(skipped + " of " + resamples + " resamples held only one class; the"
-          + " sample is too small or too unbalanced for a bootstrap interval");
+      throw new IllegalStateException(
+          skipped
+              + " of "
+              + resamples
+              + " resamples held only one class; the"
+              + " sample is too small or too unbalanced for a bootstrap interval");
     }
     double[] v = Arrays.copyOf(values, used);
     Arrays.sort(v);
     double alpha = (1 - level) / 2;
-    return new ConfidenceInterval(estimate, percentile(v, alpha), percentile(v, 1 - alpha), level, used, skipped,
-        seed);
+    return new ConfidenceInterval(
+        estimate, percentile(v, alpha), percentile(v, 1 - alpha), level, used, skipped, seed);
   }
 
   /** numpy's default ("linear") percentile of a sorted array, q in [0, 1]. */

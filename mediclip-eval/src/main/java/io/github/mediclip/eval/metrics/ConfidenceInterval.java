@@ -13,13 +13,26 @@ import java.util.Locale;
  * @param skipped resamples drawn but skipped because they held only one class
  * @param seed the seed that makes the interval reproducible
  */
-public record ConfidenceInterval(double estimate, double lower, double upper, double level, int resamples,
-    int skipped, long seed) {
+public record ConfidenceInterval(
+    double estimate,
+    double lower,
+    double upper,
+    double level,
+    int resamples,
+    int skipped,
+    long seed) {
 
   /** Formats as {@code 0.912 [0.871, 0.948]} with {@link Locale#ROOT}. */
   @Override
   public String toString() {
-    return String.format(Locale.ROOT, "%.4f [%.4f, %.4f] (%.0f%% CI, %d resamples, seed %d)", estimate, lower,
-        upper, level * 100, resamples, seed);
+    return String.format(
+        Locale.ROOT,
+        "%.4f [%.4f, %.4f] (%.0f%% CI, %d resamples, seed %d)",
+        estimate,
+        lower,
+        upper,
+        level * 100,
+        resamples,
+        seed);
   }
 }

@@ -3,8 +3,9 @@ package io.github.mediclip.eval.metrics;
 /**
  * Labels the connected regions of a binary mask, as {@code scipy.ndimage.label}.
  *
- * <p>8-connectivity (a 3x3 structuring element of ones) is what the MVTec AD evaluation script uses for the
- * per-region overlap (PRO) and is the default of {@link PixelMetrics}; 4-connectivity is scipy's own default.
+ * <p>8-connectivity (a 3x3 structuring element of ones) is what the MVTec AD evaluation script uses
+ * for the per-region overlap (PRO) and is the default of {@link PixelMetrics}; 4-connectivity is
+ * scipy's own default.
  */
 public final class ConnectedComponents {
 
@@ -17,7 +18,8 @@ public final class ConnectedComponents {
    * @param width W
    * @param height H
    * @param connectivity 4 or 8
-   * @param labels output (H * W): 0 for background, 1..n for the regions in raster order of their first pixel
+   * @param labels output (H * W): 0 for background, 1..n for the regions in raster order of their
+   *     first pixel
    * @return n, the number of regions
    */
   public static int label(byte[] mask, int width, int height, int connectivity, int[] labels) {
@@ -26,8 +28,17 @@ public final class ConnectedComponents {
     }
     int n = width * height;
     if (mask.length != n || labels.length != n) {
-      throw new IllegalArgumentException("mask has " + mask.length + " and labels " + labels.length
-          + " entries; both must be width * height = " + width + " * " + height + " = " + n);
+      throw new IllegalArgumentException(
+          "mask has "
+              + mask.length
+              + " and labels "
+              + labels.length
+              + " entries; both must be width * height = "
+              + width
+              + " * "
+              + height
+              + " = "
+              + n);
     }
     java.util.Arrays.fill(labels, 0);
     int[] stack = null;

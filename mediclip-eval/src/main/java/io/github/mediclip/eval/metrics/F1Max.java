@@ -5,7 +5,8 @@ package io.github.mediclip.eval.metrics;
  * {@code >= threshold}), with the precision and recall at that threshold.
  *
  * @param f1 the maximal F1 = 2 TP / (2 TP + FP + FN), in [0, 1]
- * @param threshold the score threshold that reaches it (the highest such threshold when several tie)
+ * @param threshold the score threshold that reaches it (the highest such threshold when several
+ *     tie)
  * @param precision precision at that threshold
  * @param recall recall at that threshold
  */

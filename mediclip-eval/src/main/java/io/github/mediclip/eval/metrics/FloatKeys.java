@@ -3,10 +3,11 @@ package io.github.mediclip.eval.metrics;
 /**
  * Order-preserving int keys for float scores and an LSD radix sort over them.
  *
- * <p>A float {@code f} maps to a signed int whose natural order equals the numeric order of the floats
- * ({@code -0.0f} and {@code 0.0f} both map to the key of {@code 0.0f}, as numpy compares them equal).
- * Sorting 32-bit keys takes three counting passes of 11, 11 and 10 bits, each skipped when every key
- * shares that digit, which is why 5 M pixels sort in tens of milliseconds on one thread.
+ * <p>A float {@code f} maps to a signed int whose natural order equals the numeric order of the
+ * floats ({@code -0.0f} and {@code 0.0f} both map to the key of {@code 0.0f}, as numpy compares
+ * them equal). Sorting 32-bit keys takes three counting passes of 11, 11 and 10 bits, each skipped
+ * when every key shares that digit, which is why 5 M pixels sort in tens of milliseconds on one
+ * thread.
  */
 final class FloatKeys {
 
@@ -65,8 +66,8 @@ final class FloatKeys {
   }
 
   /**
-   * Sorts {@code a[0..n)} ascending by the signed int in the high 32 bits of each long (the low 32 bits are
-   * a payload that travels along); stable.
+   * Sorts {@code a[0..n)} ascending by the signed int in the high 32 bits of each long (the low 32
+   * bits are a payload that travels along); stable.
    */
   static void sortHigh(long[] a, int n, long[] tmp) {
     int[][] counts = new int[3][RADIX + 1];
@@ -99,7 +100,9 @@ final class FloatKeys {
     }
   }
 
-  /** A pass is useless when all keys fall into one bucket (counts are still un-accumulated here). */
+  /**
+   * A pass is useless when all keys fall into one bucket (counts are still un-accumulated here).
+   */
   private static boolean skippable(int[] c, int n) {
     for (int d = 1; d <= RADIX; d++) {
       if (c[d] != 0) {

@@ -5,17 +5,18 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Exact image-level anomaly-detection metrics with the semantics of scikit-learn, the reference of the field.
+ * Exact image-level anomaly-detection metrics with the semantics of scikit-learn, the reference of
+ * the field.
  *
  * <p>All methods take one score per sample (higher means more anomalous) and one label per sample
- * ({@code 0} normal, {@code 1} anomalous). Ties are handled as scikit-learn does: all samples with the same
- * score enter the curve at once (one point per distinct threshold), so a tie between a normal and an anomalous
- * sample counts one half in the AUROC. Every metric needs both classes; NaN or infinite scores, labels other
- * than 0/1, empty inputs and arrays of different length are rejected with an {@link IllegalArgumentException}
- * that names the offending index and value.
+ * ({@code 0} normal, {@code 1} anomalous). Ties are handled as scikit-learn does: all samples with
+ * the same score enter the curve at once (one point per distinct threshold), so a tie between a
+ * normal and an anomalous sample counts one half in the AUROC. Every metric needs both classes; NaN
+ * or infinite scores, labels other than 0/1, empty inputs and arrays of different length are
+ * rejected with an {@link IllegalArgumentException} that names the offending index and value.
  *
- * <p>Cost: one {@code O(n log n)} sort of primitive arrays; no boxing. For pixel-level metrics over many maps
- * use {@link PixelMetrics}.
+ * <p>Cost: one {@code O(n log n)} sort of primitive arrays; no boxing. For pixel-level metrics over
+ * many maps use {@link PixelMetrics}.
  */
 public final class Metrics {
 
@@ -34,8 +35,8 @@ public final class Metrics {
   }
 
   /**
-   * Average precision, as {@code sklearn.metrics.average_precision_score(labels, scores)}:
-   * {@code sum over distinct thresholds (R_n - R_{n-1}) * P_n} (a step function, not the trapezoid).
+   * Average precision, as {@code sklearn.metrics.average_precision_score(labels, scores)}: {@code
+   * sum over distinct thresholds (R_n - R_{n-1}) * P_n} (a step function, not the trapezoid).
    *
    * @param scores one finite score per sample
    * @param labels one label per sample, 0 or 1; both classes must occur
@@ -46,8 +47,8 @@ public final class Metrics {
   }
 
   /**
-   * The best F1 over all distinct thresholds (anomalib's {@code F1Max}, computed with exact counts instead of
-   * anomalib's {@code 1e-10} guard in the denominator).
+   * The best F1 over all distinct thresholds (anomalib's {@code F1Max}, computed with exact counts
+   * instead of anomalib's {@code 1e-10} guard in the denominator).
    *
    * @param scores one finite score per sample
    * @param labels one label per sample, 0 or 1; both classes must occur
@@ -80,8 +81,8 @@ public final class Metrics {
   }
 
   /**
-   * The ROC curve as {@code sklearn.metrics.roc_curve(labels, scores)} (with its default
-   * {@code drop_intermediate=True}).
+   * The ROC curve as {@code sklearn.metrics.roc_curve(labels, scores)} (with its default {@code
+   * drop_intermediate=True}).
    *
    * @param scores one finite score per sample
    * @param labels one label per sample, 0 or 1; both classes must occur
@@ -96,8 +97,8 @@ public final class Metrics {
    *
    * @param scores one finite score per sample
    * @param labels one label per sample, 0 or 1; both classes must occur
-   * @param dropIntermediate whether to drop points that lie on a straight line between their neighbours
-   *     (scikit-learn's default is {@code true})
+   * @param dropIntermediate whether to drop points that lie on a straight line between their
+   *     neighbours (scikit-learn's default is {@code true})
    * @return the curve, starting at (0, 0) with threshold {@code +Infinity}
    */
   public static RocCurve rocCurve(double[] scores, int[] labels, boolean dropIntermediate) {
@@ -127,19 +128,23 @@ public final class Metrics {
     Objects.requireNonNull(scores, "scores");
     Objects.requireNonNull(labels, "labels");
     if (scores.length != labels.length) {
-      throw new IllegalArgumentException("scores and labels differ in length: scores has " + scores.length
-          + " entries, labels has " + labels.length);
+      throw new IllegalArgumentException(
+          "scores and labels differ in length: scores has "
+              + scores.length
+              + " entries, labels has "
+              + labels.length);
     }
     if (scores.length == 0) {
-      throw new IllegalArgumentException("scores and labels are empty; metrics need at least one normal and one"
-          + " anomalous sample");
+      throw new IllegalArgumentException(
+          "scores and labels are empty; metrics need at least one normal and one"
+              + " anomalous sample");
     }
     int positives = 0;
     for (int i = 0; i < labels.length; i++) {
       int l = labels[i];
       if (l != 0 && l != 1) {
-        throw new IllegalArgumentException("labels[" + i + "] is " + l + "; labels must be 0 (normal) or 1"
-            + " (anomalous)");
+        throw new IllegalArgumentException(
+            "labels[" + i + "] is " + l + "; labels must be 0 (normal) or 1" + " (anomalous)");
       }
       checkScore(scores[i], i);
       positives += l;
@@ -164,16 +169,27 @@ public final class Metrics {
 
   static void checkScore(double s, long index) {
     if (Double.isNaN(s) || Double.isInfinite(s)) {
-      throw new IllegalArgumentException("scores[" + index + "] is " + s + "; scores must be finite (check the"
-          + " detector output or the score normalisation)");
+      throw new IllegalArgumentException(
+          "scores["
+              + index
+              + "] is "
+              + s
+              + "; scores must be finite (check the"
+              + " detector output or the score normalisation)");
     }
   }
 
   static void requireBothClasses(long positives, long negatives, String what) {
     if (positives == 0 || negatives == 0) {
-      throw new IllegalArgumentException("only one class is present in " + what + " (" + positives
-          + " anomalous, " + negatives + " normal); AUROC, average precision and F1 need both normal and"
-          + " anomalous samples");
+      throw new IllegalArgumentException(
+          "only one class is present in "
+              + what
+              + " ("
+              + positives
+              + " anomalous, "
+              + negatives
+              + " normal); AUROC, average precision and F1 need both normal and"
+              + " anomalous samples");
     }
   }
 }

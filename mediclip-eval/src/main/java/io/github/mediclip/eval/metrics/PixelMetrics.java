@@ -4,24 +4,26 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Streaming accumulator for exact pixel-level metrics over many anomaly maps: AUROC, average precision,
- * F1-max and AUPRO.
+ * Streaming accumulator for exact pixel-level metrics over many anomaly maps: AUROC, average
+ * precision, F1-max and AUPRO.
  *
- * <p>Each {@link #add} call appends one map and its ground-truth mask to primitive arrays: an int key per
- * normal pixel, and a long (key, region) per anomalous pixel; the maps themselves are not kept. The metrics are
- * computed exactly (no binning) with one radix sort of the keys, single-threaded; 5 M pixels take well under a
- * second. Results are cached until the next {@code add}.
+ * <p>Each {@link #add} call appends one map and its ground-truth mask to primitive arrays: an int
+ * key per normal pixel, and a long (key, region) per anomalous pixel; the maps themselves are not
+ * kept. The metrics are computed exactly (no binning) with one radix sort of the keys,
+ * single-threaded; 5 M pixels take well under a second. Results are cached until the next {@code
+ * add}.
  *
- * <p>Semantics: pixel AUROC and AP are those of scikit-learn over all pixels of all maps flattened together
- * (as anomalib's pixel AUROC). AUPRO follows the MVTec AD evaluation script ({@code compute_pro} +
- * {@code trapezoid}): ground-truth regions are the connected components of each mask (8-connectivity by
- * default), the false positive rate is the fraction of all normal pixels above the threshold, the PRO is the
- * mean over all regions of all images of the fraction of the region above the threshold, tied scores form one
- * point, the curve starts at (0, 0), is integrated by the trapezoidal rule up to {@code fprLimit} with linear
- * interpolation at the limit, and divided by {@code fprLimit}.
+ * <p>Semantics: pixel AUROC and AP are those of scikit-learn over all pixels of all maps flattened
+ * together (as anomalib's pixel AUROC). AUPRO follows the MVTec AD evaluation script ({@code
+ * compute_pro} + {@code trapezoid}): ground-truth regions are the connected components of each mask
+ * (8-connectivity by default), the false positive rate is the fraction of all normal pixels above
+ * the threshold, the PRO is the mean over all regions of all images of the fraction of the region
+ * above the threshold, tied scores form one point, the curve starts at (0, 0), is integrated by the
+ * trapezoidal rule up to {@code fprLimit} with linear interpolation at the limit, and divided by
+ * {@code fprLimit}.
  *
- * <p>Mask convention: a mask byte of 0 is a normal pixel, any other value (1, or 255 stored as -1) an
- * anomalous one. Not thread-safe.
+ * <p>Mask convention: a mask byte of 0 is a normal pixel, any other value (1, or 255 stored as -1)
+ * an anomalous one. Not thread-safe.
  */
 public final class PixelMetrics {
 
@@ -49,7 +51,8 @@ public final class PixelMetrics {
   /**
    * An empty accumulator.
    *
-   * @param connectivity 8 (MVTec AD evaluation script, default) or 4 (scipy's default structuring element)
+   * @param connectivity 8 (MVTec AD evaluation script, default) or 4 (scipy's default structuring
+   *     element)
    */
   public PixelMetrics(int connectivity) {
     if (connectivity != 4 && connectivity != 8) {
@@ -83,8 +86,15 @@ public final class PixelMetrics {
   public void add(float[] map, byte[] mask, int width, int height) {
     check(map, mask);
     if (width <= 0 || height <= 0 || (long) width * height != map.length) {
-      throw new IllegalArgumentException("map " + images + " has " + map.length + " pixels but width * height = "
-          + width + " * " + height);
+      throw new IllegalArgumentException(
+          "map "
+              + images
+              + " has "
+              + map.length
+              + " pixels but width * height = "
+              + width
+              + " * "
+              + height);
     }
     int[] labels = new int[map.length];
     int n = ConnectedComponents.label(mask, width, height, connectivity, labels);
@@ -110,14 +120,14 @@ public final class PixelMetrics {
     Objects.requireNonNull(map, "map");
     Objects.requireNonNull(mask, "mask");
     if (map.length != mask.length) {
-      throw new IllegalArgumentException("map " + images + " has " + map.length + " pixels but its mask has "
-          + mask.length);
+      throw new IllegalArgumentException(
+          "map " + images + " has " + map.length + " pixels but its mask has " + mask.length);
     }
     for (int i = 0; i < map.length; i++) {
       float v = map[i];
       if (Float.isNaN(v) || Float.isInfinite(v)) {
-        throw new IllegalArgumentException("map " + images + " pixel " + i + " is " + v
-            + "; anomaly maps must be finite");
+        throw new IllegalArgumentException(
+            "map " + images + " pixel " + i + " is " + v + "; anomaly maps must be finite");
       }
     }
   }
@@ -130,8 +140,10 @@ public final class PixelMetrics {
       }
     }
     int q = map.length - p;
-    if ((long) negSize + q > Integer.MAX_VALUE - 16 || (long) posSize + p > Integer.MAX_VALUE - 16) {
-      throw new IllegalStateException("more than 2^31 pixels accumulated; evaluate at a smaller map size");
+    if ((long) negSize + q > Integer.MAX_VALUE - 16
+        || (long) posSize + p > Integer.MAX_VALUE - 16) {
+      throw new IllegalStateException(
+          "more than 2^31 pixels accumulated; evaluate at a smaller map size");
     }
     if (negSize + q > neg.length) {
       neg = Arrays.copyOf(neg, grow(neg.length, negSize + q));
@@ -270,9 +282,9 @@ public final class PixelMetrics {
   }
 
   /**
-   * A subsample of the pixel ROC curve for plotting: a point is kept only after at least
-   * {@code pixelCount() / maxPoints} pixels have passed the threshold since the previous one (the last point is
-   * always kept). Every kept point lies exactly on the full curve.
+   * A subsample of the pixel ROC curve for plotting: a point is kept only after at least {@code
+   * pixelCount() / maxPoints} pixels have passed the threshold since the previous one (the last
+   * point is always kept). Every kept point lies exactly on the full curve.
    *
    * @param maxPoints about how many points to keep, at least 2
    * @return the curve (at most about {@code maxPoints + 2} points)
@@ -282,7 +294,8 @@ public final class PixelMetrics {
   }
 
   /**
-   * A subsample of the pixel precision-recall curve for plotting, chosen as in {@link #rocCurve(int)}.
+   * A subsample of the pixel precision-recall curve for plotting, chosen as in {@link
+   * #rocCurve(int)}.
    *
    * @param maxPoints about how many points to keep, at least 2
    * @return the curve
@@ -308,7 +321,8 @@ public final class PixelMetrics {
   }
 
   /**
-   * AUPRO integrated up to FPR {@value #DEFAULT_FPR_LIMIT} and normalised, as MVTec AD and anomalib.
+   * AUPRO integrated up to FPR {@value #DEFAULT_FPR_LIMIT} and normalised, as MVTec AD and
+   * anomalib.
    *
    * @return the normalised AUPRO in [0, 1]
    */
@@ -331,11 +345,15 @@ public final class PixelMetrics {
       throw new IllegalStateException("no anomaly maps were added");
     }
     if (firstImageWithoutShape >= 0) {
-      throw new IllegalStateException("map " + firstImageWithoutShape + " was added without width and height;"
-          + " AUPRO needs add(map, mask, width, height) for every map");
+      throw new IllegalStateException(
+          "map "
+              + firstImageWithoutShape
+              + " was added without width and height;"
+              + " AUPRO needs add(map, mask, width, height) for every map");
     }
     if (regionCount == 0) {
-      throw new IllegalStateException("no ground-truth region in any mask; AUPRO needs anomalous pixels");
+      throw new IllegalStateException(
+          "no ground-truth region in any mask; AUPRO needs anomalous pixels");
     }
     if (negSize == 0) {
       throw new IllegalStateException("no normal pixel in any mask; AUPRO needs normal pixels");

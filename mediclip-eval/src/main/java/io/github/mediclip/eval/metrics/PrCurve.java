@@ -1,12 +1,12 @@
 package io.github.mediclip.eval.metrics;
 
-import java.util.Objects;
 import java.util.Arrays;
 
 /**
- * A precision-recall curve as returned by scikit-learn's {@code precision_recall_curve}: thresholds in increasing
- * order, {@code precision[i]} and {@code recall[i]} at {@code thresholds[i]}, and a last point (precision 1,
- * recall 0) without threshold, so that the precision and recall arrays are one longer than the thresholds.
+ * A precision-recall curve as returned by scikit-learn's {@code precision_recall_curve}: thresholds
+ * in increasing order, {@code precision[i]} and {@code recall[i]} at {@code thresholds[i]}, and a
+ * last point (precision 1, recall 0) without threshold, so that the precision and recall arrays are
+ * one longer than the thresholds.
  *
  * @param precision precision per threshold, then 1
  * @param recall recall per threshold (non-increasing), then 0
@@ -22,8 +22,14 @@ public record PrCurve(double[] precision, double[] recall, double[] thresholds) 
    */
   public PrCurve {
     if (precision.length != recall.length || precision.length != thresholds.length + 1) {
-      throw new IllegalArgumentException("precision and recall must have thresholds.length + 1 entries, got "
-          + precision.length + ", " + recall.length + " for " + thresholds.length + " thresholds");
+      throw new IllegalArgumentException(
+          "precision and recall must have thresholds.length + 1 entries, got "
+              + precision.length
+              + ", "
+              + recall.length
+              + " for "
+              + thresholds.length
+              + " thresholds");
     }
     precision = precision.clone();
     recall = recall.clone();
@@ -102,8 +108,15 @@ public record PrCurve(double[] precision, double[] recall, double[] thresholds) 
 
   @Override
   public String toString() {
-    return "PrCurve[" + "precision=" + Arrays.toString(precision)
-        + ", " + "recall=" + Arrays.toString(recall)
-        + ", " + "thresholds=" + Arrays.toString(thresholds) + "]";
+    return "PrCurve["
+        + "precision="
+        + Arrays.toString(precision)
+        + ", "
+        + "recall="
+        + Arrays.toString(recall)
+        + ", "
+        + "thresholds="
+        + Arrays.toString(thresholds)
+        + "]";
   }
 }

@@ -1,14 +1,16 @@
 package io.github.mediclip.eval.metrics;
 
-import java.util.Objects;
 import java.util.Arrays;
+
 /**
- * A receiver operating characteristic curve as returned by scikit-learn's {@code roc_curve}: the first point is
- * (0, 0) at threshold {@code +Infinity}, then one point per kept distinct threshold, in decreasing threshold order.
+ * A receiver operating characteristic curve as returned by scikit-learn's {@code roc_curve}: the
+ * first point is (0, 0) at threshold {@code +Infinity}, then one point per kept distinct threshold,
+ * in decreasing threshold order.
  *
  * @param fpr false positive rates, non-decreasing, ending at 1
  * @param tpr true positive rates, non-decreasing, ending at 1
- * @param thresholds decreasing thresholds; a sample is positive when its score is {@code >= threshold}
+ * @param thresholds decreasing thresholds; a sample is positive when its score is {@code >=
+ *     threshold}
  */
 public record RocCurve(double[] fpr, double[] tpr, double[] thresholds) {
   /**
@@ -16,12 +18,18 @@ public record RocCurve(double[] fpr, double[] tpr, double[] thresholds) {
    *
    * @param fpr false positive rates, non-decreasing, ending at 1
    * @param tpr true positive rates, non-decreasing, ending at 1
-   * @param thresholds decreasing thresholds; a sample is positive when its score is {@code >= threshold}
+   * @param thresholds decreasing thresholds; a sample is positive when its score is {@code >=
+   *     threshold}
    */
   public RocCurve {
     if (fpr.length != tpr.length || fpr.length != thresholds.length) {
-      throw new IllegalArgumentException("fpr, tpr and thresholds differ in length: " + fpr.length + ", "
-          + tpr.length + ", " + thresholds.length);
+      throw new IllegalArgumentException(
+          "fpr, tpr and thresholds differ in length: "
+              + fpr.length
+              + ", "
+              + tpr.length
+              + ", "
+              + thresholds.length);
     }
     fpr = fpr.clone();
     tpr = tpr.clone();
@@ -100,8 +108,15 @@ public record RocCurve(double[] fpr, double[] tpr, double[] thresholds) {
 
   @Override
   public String toString() {
-    return "RocCurve[" + "fpr=" + Arrays.toString(fpr)
-        + ", " + "tpr=" + Arrays.toString(tpr)
-        + ", " + "thresholds=" + Arrays.toString(thresholds) + "]";
+    return "RocCurve["
+        + "fpr="
+        + Arrays.toString(fpr)
+        + ", "
+        + "tpr="
+        + Arrays.toString(tpr)
+        + ", "
+        + "thresholds="
+        + Arrays.toString(thresholds)
+        + "]";
   }
 }

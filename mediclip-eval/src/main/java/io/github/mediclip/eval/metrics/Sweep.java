@@ -5,14 +5,17 @@ import java.util.Arrays;
 /**
  * One descending pass over the distinct thresholds of a binary scoring problem.
  *
- * <p>The walkers hand each group of tied scores (threshold t, dp positives and dn negatives scored exactly t)
- * to a {@link Sweep}, which accumulates, with integer counts wherever possible:
+ * <p>The walkers hand each group of tied scores (threshold t, dp positives and dn negatives scored
+ * exactly t) to a {@link Sweep}, which accumulates, with integer counts wherever possible:
+ *
  * <ul>
- *   <li>the ROC area as {@code sum dn * (2 tp_before + dp)} over groups (the trapezoid of scikit-learn's
- *       {@code roc_curve} + {@code auc}, where a tie group is one diagonal step), divided once at the end;</li>
- *   <li>average precision {@code sum (R_n - R_{n-1}) P_n} over groups (scikit-learn's step definition);</li>
- *   <li>the best F1 = 2 tp / (2 tp + fp + fn) over groups, and its threshold;</li>
- *   <li>optionally the cumulative (fp, tp, threshold) points for curves.</li>
+ *   <li>the ROC area as {@code sum dn * (2 tp_before + dp)} over groups (the trapezoid of
+ *       scikit-learn's {@code roc_curve} + {@code auc}, where a tie group is one diagonal step),
+ *       divided once at the end;
+ *   <li>average precision {@code sum (R_n - R_{n-1}) P_n} over groups (scikit-learn's step
+ *       definition);
+ *   <li>the best F1 = 2 tp / (2 tp + fp + fn) over groups, and its threshold;
+ *   <li>optionally the cumulative (fp, tp, threshold) points for curves.
  * </ul>
  */
 final class Sweep {
@@ -41,8 +44,9 @@ final class Sweep {
   }
 
   /**
-   * A sweep that records a curve point only after at least {@code recordStep} samples have passed since the
-   * last recorded point (and always the last point), to bound curve sizes for plotting; 0 records all points.
+   * A sweep that records a curve point only after at least {@code recordStep} samples have passed
+   * since the last recorded point (and always the last point), to bound curve sizes for plotting; 0
+   * records all points.
    */
   Sweep(long positives, long negatives, boolean record, long recordStep) {
     this.positives = positives;
@@ -70,7 +74,10 @@ final class Sweep {
       bestTp = tp;
       bestFp = fp;
     }
-    if (record && (recordStep == 0 || tp + fp - lastRecorded >= recordStep || tp + fp == positives + negatives)) {
+    if (record
+        && (recordStep == 0
+            || tp + fp - lastRecorded >= recordStep
+            || tp + fp == positives + negatives)) {
       lastRecorded = tp + fp;
       if (size == fps.length) {
         int cap = size * 2;
@@ -100,10 +107,14 @@ final class Sweep {
 
   BinaryMetrics summary() {
     F1Max f1 = f1Max();
-    return new BinaryMetrics(auroc(), averagePrecision(), f1.f1(), f1.threshold(), positives, negatives);
+    return new BinaryMetrics(
+        auroc(), averagePrecision(), f1.f1(), f1.threshold(), positives, negatives);
   }
 
-  /** scikit-learn's {@code roc_curve}: optional removal of collinear points, then a leading (0, 0, +inf). */
+  /**
+   * scikit-learn's {@code roc_curve}: optional removal of collinear points, then a leading (0, 0,
+   * +inf).
+   */
   RocCurve rocCurve(boolean dropIntermediate) {
     int[] keep;
     if (dropIntermediate && size > 2) {
@@ -138,7 +149,10 @@ final class Sweep {
     return new RocCurve(fpr, tpr, thr);
   }
 
-  /** scikit-learn's {@code precision_recall_curve} (no point dropping): thresholds ascending, then (P=1, R=0). */
+  /**
+   * scikit-learn's {@code precision_recall_curve} (no point dropping): thresholds ascending, then
+   * (P=1, R=0).
+   */
   PrCurve prCurve() {
     double[] precision = new double[size + 1];
     double[] recall = new double[size + 1];

@@ -18,18 +18,20 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
 /**
- * A synthetic, brain-slice-like dataset for tests and demos, written in the {@link Layout#PLAIN plain layout}.
+ * A synthetic, brain-slice-like dataset for tests and demos, written in the {@link Layout#PLAIN
+ * plain layout}.
  *
- * <p>Each subject is an axial "slice": a bright elliptical skull ring around a thin dark CSF rim, brain tissue
- * with a smooth low-frequency texture and a darker outer cortex band, and two dark ventricles near the midline.
- * Size, aspect, rotation, position, tissue intensity, texture and noise vary per subject. Anomalous test images
- * carry one to two round tumour-like lesions (a bright or dark core with a smooth edema ring), which differ from
- * the training synthesizers of MediCLIP (cut-paste patches, intensity changes, deformations); the mask covers the
- * core and the ring and is written as an 8-bit PNG (0/255) under the image's name in
- * {@code ground_truth/abnormal}.
+ * <p>Each subject is an axial "slice": a bright elliptical skull ring around a thin dark CSF rim,
+ * brain tissue with a smooth low-frequency texture and a darker outer cortex band, and two dark
+ * ventricles near the midline. Size, aspect, rotation, position, tissue intensity, texture and
+ * noise vary per subject. Anomalous test images carry one to two round tumour-like lesions (a
+ * bright or dark core with a smooth edema ring), which differ from the training synthesizers of
+ * MediCLIP (cut-paste patches, intensity changes, deformations); the mask covers the core and the
+ * ring and is written as an 8-bit PNG (0/255) under the image's name in {@code
+ * ground_truth/abnormal}.
  *
- * <p>Deterministic per seed: one {@link SplittableRandom} stream is split per image, in the order train, test
- * normal, test abnormal. Pure Java; a 224 x 224 image takes a few milliseconds.
+ * <p>Deterministic per seed: one {@link SplittableRandom} stream is split per image, in the order
+ * train, test normal, test abnormal. Pure Java; a 224 x 224 image takes a few milliseconds.
  */
 public final class PhantomDataset {
 
@@ -46,8 +48,8 @@ public final class PhantomDataset {
    * @param seed the seed
    * @return the dataset as read back by {@link DatasetReader} (PLAIN layout)
    */
-  public static Dataset generate(Path out, int trainNormals, int testNormals, int testAbnormals, int size,
-      long seed) {
+  public static Dataset generate(
+      Path out, int trainNormals, int testNormals, int testAbnormals, int size, long seed) {
     check("trainNormals", trainNormals, 1, 100_000);
     check("testNormals", testNormals, 1, 100_000);
     check("testAbnormals", testAbnormals, 1, 100_000);
@@ -56,8 +58,11 @@ public final class PhantomDataset {
       if (Files.exists(out)) {
         try (Stream<Path> s = Files.list(out)) {
           if (s.findAny().isPresent()) {
-            throw new IllegalArgumentException("phantom output folder " + out + " is not empty; choose a new or"
-                + " empty folder");
+            throw new IllegalArgumentException(
+                "phantom output folder "
+                    + out
+                    + " is not empty; choose a new or"
+                    + " empty folder");
           }
         }
       }
@@ -77,18 +82,28 @@ public final class PhantomDataset {
         writePng(slice.image, testAbnormal.resolve(name("lesion", i)));
         writePng(slice.mask, gt.resolve(name("lesion", i)));
       }
-      String meta = String.format(Locale.ROOT, "{\"generator\": \"%s\", \"seed\": %d, \"size\": %d,"
-          + " \"trainNormals\": %d, \"testNormals\": %d, \"testAbnormals\": %d}%n", PhantomDataset.class.getName(),
-          seed, size, trainNormals, testNormals, testAbnormals);
+      String meta =
+          String.format(
+              Locale.ROOT,
+              "{\"generator\": \"%s\", \"seed\": %d, \"size\": %d,"
+                  + " \"trainNormals\": %d, \"testNormals\": %d, \"testAbnormals\": %d}%n",
+              PhantomDataset.class.getName(),
+              seed,
+              size,
+              trainNormals,
+              testNormals,
+              testAbnormals);
       Files.writeString(out.resolve("phantom.json"), meta, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write phantom dataset to " + out + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot write phantom dataset to " + out + ": " + e.getMessage(), e);
     }
     return DatasetReader.read(out, Layout.PLAIN);
   }
 
   /**
-   * Renders one normal (lesion-free) slice in memory, drawn like the normal images {@link #generate} writes.
+   * Renders one normal (lesion-free) slice in memory, drawn like the normal images {@link
+   * #generate} writes.
    *
    * @param size width and height in pixels, 16 to 4096
    * @param seed the seed of this slice
@@ -105,7 +120,8 @@ public final class PhantomDataset {
 
   private static void check(String field, int value, int min, int max) {
     if (value < min || value > max) {
-      throw new IllegalArgumentException(field + " is " + value + "; it must be in [" + min + ", " + max + "]");
+      throw new IllegalArgumentException(
+          field + " is " + value + "; it must be in [" + min + ", " + max + "]");
     }
   }
 
@@ -159,7 +175,8 @@ public final class PhantomDataset {
       ph[k] = r.nextDouble() * 2 * Math.PI;
       amp[k] = 3 + r.nextDouble() * 5;
     }
-    // ventricles: two mirrored ellipses near the centre, in brain coordinates (units of the semi-axes)
+    // ventricles: two mirrored ellipses near the centre, in brain coordinates (units of the
+    // semi-axes)
     double vx = 0.12 + r.nextDouble() * 0.06;
     double vy = -0.05 + (r.nextDouble() - 0.5) * 0.1;
     double va = 0.07 + r.nextDouble() * 0.05;
@@ -187,7 +204,8 @@ public final class PhantomDataset {
     }
 
     BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_BYTE_GRAY);
-    BufferedImage mask = lesion ? new BufferedImage(size, size, BufferedImage.TYPE_BYTE_GRAY) : null;
+    BufferedImage mask =
+        lesion ? new BufferedImage(size, size, BufferedImage.TYPE_BYTE_GRAY) : null;
     WritableRaster raster = image.getRaster();
     WritableRaster maskRaster = mask == null ? null : mask.getRaster();
     int maskPixels = 0;
@@ -207,8 +225,10 @@ public final class PhantomDataset {
           }
           double t = tissue + tex;
           t = t + (cortex - tissue) * smooth(0.72, 0.88, rr);
-          double vent = Math.max(ventricleWeight(u - vx, v - vy, va, vb, -vtilt),
-              ventricleWeight(u + vx, v - vy, va, vb, vtilt));
+          double vent =
+              Math.max(
+                  ventricleWeight(u - vx, v - vy, va, vb, -vtilt),
+                  ventricleWeight(u + vx, v - vy, va, vb, vtilt));
           t = t + (ventricle - t) * vent;
           value = value + (t - value) * brain;
         }

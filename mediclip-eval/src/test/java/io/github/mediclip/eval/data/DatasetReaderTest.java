@@ -14,8 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class DatasetReaderTest {
 
-  @TempDir
-  Path root;
+  @TempDir Path root;
 
   private Path png(String rel) throws Exception {
     Path p = root.resolve(rel);
@@ -44,7 +43,8 @@ class DatasetReaderTest {
     png("ground_truth/abnormal/a1.png");
     png("ground_truth/abnormal/a2_mask.png");
     Dataset d = DatasetReader.read(root, Layout.AUTO);
-    assertThat(d.train()).extracting(s -> s.image().getFileName().toString())
+    assertThat(d.train())
+        .extracting(s -> s.image().getFileName().toString())
         .containsExactly("img2.png", "img9.png", "img10.png");
     assertThat(d.test()).hasSize(3);
     assertThat(d.test().get(1).mask()).isEqualTo(root.resolve("ground_truth/abnormal/a1.png"));
@@ -77,10 +77,12 @@ class DatasetReaderTest {
     png("images/test/abnormal/image_3.jpg");
     png("images/test/ground_true/mask_3.jpg");
     Files.createDirectories(root.resolve("samples"));
-    Files.writeString(root.resolve("samples/train.json"),
+    Files.writeString(
+        root.resolve("samples/train.json"),
         "{\"filename\": \"train/normal/image_0.jpg\", \"label\": 0, \"label_name\": \"normal\", \"clsname\": \"brainmri\"}\n"
             + "{\"filename\": \"train/normal/image_1.jpg\", \"label\": 0, \"label_name\": \"normal\", \"clsname\": \"brainmri\"}\n");
-    Files.writeString(root.resolve("samples/test.json"),
+    Files.writeString(
+        root.resolve("samples/test.json"),
         "{\"filename\": \"test/normal/image_2.jpg\", \"label\": 0, \"clsname\": \"brainmri\"}\n\n"
             + "{\"filename\": \"test/abnormal/image_3.jpg\", \"label\": 1, \"clsname\": \"brainmri\","
             + " \"mask\": \"test/ground_true/mask_3.jpg\"}\n");
@@ -88,7 +90,8 @@ class DatasetReaderTest {
     assertThat(d.name()).isEqualTo("brainmri");
     assertThat(d.train()).hasSize(2);
     assertThat(d.test()).extracting(Sample::label).containsExactly(0, 1);
-    assertThat(d.test().get(1).mask()).isEqualTo(root.resolve("images/test/ground_true/mask_3.jpg"));
+    assertThat(d.test().get(1).mask())
+        .isEqualTo(root.resolve("images/test/ground_true/mask_3.jpg"));
   }
 
   @Test
@@ -102,12 +105,20 @@ class DatasetReaderTest {
     assertThatThrownBy(() -> DatasetReader.read(root, Layout.PLAIN))
         .isInstanceOf(DatasetException.class)
         .hasMessageStartingWith("3 problems reading dataset " + root + " (layout PLAIN)")
-        .hasMessageContaining(bad1 + ": not an image format that ImageIO can decode (PNG, JPEG, BMP, GIF, TIFF, WBMP)")
+        .hasMessageContaining(
+            bad1
+                + ": not an image format that ImageIO can decode (PNG, JPEG, BMP, GIF, TIFF, WBMP)")
         .hasMessageContaining(bad2.toString())
-        .hasMessageContaining(root.resolve("test/abnormal/e.png") + ": no mask in " + root.resolve(
-            "ground_truth/abnormal") + " (expected e.<ext>)")
-        .satisfies(e -> assertThat(((DatasetException) e).problems()).extracting(DatasetProblem::path)
-            .containsExactly(bad1, bad2, root.resolve("test/abnormal/e.png")));
+        .hasMessageContaining(
+            root.resolve("test/abnormal/e.png")
+                + ": no mask in "
+                + root.resolve("ground_truth/abnormal")
+                + " (expected e.<ext>)")
+        .satisfies(
+            e ->
+                assertThat(((DatasetException) e).problems())
+                    .extracting(DatasetProblem::path)
+                    .containsExactly(bad1, bad2, root.resolve("test/abnormal/e.png")));
   }
 
   @Test
@@ -117,58 +128,92 @@ class DatasetReaderTest {
     png("test/normal/c.png");
     png("test/abnormal/e.png");
     List<String> warnings = new ArrayList<>();
-    Dataset d = DatasetReader.read(root, Layout.PLAIN, DatasetReader.Options.skipUnreadable()
-        .withWarnings(warnings::add).withFullDecode(true));
+    Dataset d =
+        DatasetReader.read(
+            root,
+            Layout.PLAIN,
+            DatasetReader.Options.skipUnreadable()
+                .withWarnings(warnings::add)
+                .withFullDecode(true));
     assertThat(d.train()).hasSize(1);
-    assertThat(warnings).singleElement().asString()
+    assertThat(warnings)
+        .singleElement()
+        .asString()
         .startsWith("skipping " + root.resolve("train/normal/b.png") + ": not an image");
   }
 
   @Test
   void trainListedOnlyLeavesTrainingImagesUnopenedButStillChecksTheTestSplit() throws Exception {
     png("train/normal/a.png");
-    junk("train/normal/b.png"); // listed, never opened: the k-shot protocol opens only the shots it draws
+    junk("train/normal/b.png"); // listed, never opened: the k-shot protocol opens only the shots it
+    // draws
     Files.createDirectories(root.resolve("train/normal/sub"));
     png("test/normal/c.png");
     junk("test/normal/d.png");
     png("test/abnormal/e.png");
     List<String> warnings = new ArrayList<>();
-    Dataset d = DatasetReader.read(root, Layout.PLAIN, DatasetReader.Options.skipUnreadable()
-        .withWarnings(warnings::add).withTrainListedOnly(true));
-    assertThat(d.train()).extracting(s -> s.image().getFileName().toString()).containsExactly("a.png", "b.png");
+    Dataset d =
+        DatasetReader.read(
+            root,
+            Layout.PLAIN,
+            DatasetReader.Options.skipUnreadable()
+                .withWarnings(warnings::add)
+                .withTrainListedOnly(true));
+    assertThat(d.train())
+        .extracting(s -> s.image().getFileName().toString())
+        .containsExactly("a.png", "b.png");
     assertThat(d.test()).hasSize(2);
-    assertThat(warnings).containsExactly(
-        "skipping " + root.resolve("train/normal/sub") + ": unexpected folder among the images",
-        "skipping " + root.resolve("test/normal/d.png") + ": not an image format that ImageIO can decode (PNG,"
-            + " JPEG, BMP, GIF, TIFF, WBMP); the file extension is not used");
+    assertThat(warnings)
+        .containsExactly(
+            "skipping " + root.resolve("train/normal/sub") + ": unexpected folder among the images",
+            "skipping "
+                + root.resolve("test/normal/d.png")
+                + ": not an image format that ImageIO can decode (PNG,"
+                + " JPEG, BMP, GIF, TIFF, WBMP); the file extension is not used");
     // the MediCLIP layout's training list is listed the same way; a missing file is still a problem
     Files.createDirectories(root.resolve("m/samples"));
     Files.createDirectories(root.resolve("m/images"));
     Files.copy(root.resolve("train/normal/a.png"), root.resolve("m/images/a.png"));
     Files.writeString(root.resolve("m/images/b.png"), "not an image");
     Files.copy(root.resolve("test/normal/c.png"), root.resolve("m/images/c.png"));
-    Files.writeString(root.resolve("m/samples/train.json"), "{\"filename\": \"a.png\"}\n{\"filename\": \"b.png\"}\n"
-        + "{\"filename\": \"gone.png\"}\n");
-    Files.writeString(root.resolve("m/samples/test.json"), "{\"filename\": \"c.png\", \"label\": 0}\n");
+    Files.writeString(
+        root.resolve("m/samples/train.json"),
+        "{\"filename\": \"a.png\"}\n{\"filename\": \"b.png\"}\n"
+            + "{\"filename\": \"gone.png\"}\n");
+    Files.writeString(
+        root.resolve("m/samples/test.json"), "{\"filename\": \"c.png\", \"label\": 0}\n");
     warnings.clear();
-    Dataset m = DatasetReader.read(root.resolve("m"), Layout.MEDICLIP, DatasetReader.Options.skipUnreadable()
-        .withWarnings(warnings::add).withTrainListedOnly(true));
-    assertThat(m.train()).extracting(s -> s.image().getFileName().toString()).containsExactly("a.png", "b.png");
-    assertThat(warnings).containsExactly("skipping " + root.resolve("m/images/gone.png") + ": no such file");
+    Dataset m =
+        DatasetReader.read(
+            root.resolve("m"),
+            Layout.MEDICLIP,
+            DatasetReader.Options.skipUnreadable()
+                .withWarnings(warnings::add)
+                .withTrainListedOnly(true));
+    assertThat(m.train())
+        .extracting(s -> s.image().getFileName().toString())
+        .containsExactly("a.png", "b.png");
+    assertThat(warnings)
+        .containsExactly("skipping " + root.resolve("m/images/gone.png") + ": no such file");
   }
 
   @Test
   void missingFoldersAndUnknownLayouts() throws Exception {
     assertThatThrownBy(() -> DatasetReader.read(root, Layout.AUTO))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("cannot detect the layout of " + root + ": found none of samples/train.json (MEDICLIP),"
-            + " train/good (MVTEC), train/normal (PLAIN)");
+        .hasMessage(
+            "cannot detect the layout of "
+                + root
+                + ": found none of samples/train.json (MEDICLIP),"
+                + " train/good (MVTEC), train/normal (PLAIN)");
     png("train/normal/a.png");
-    assertThatThrownBy(() -> DatasetReader.read(root, Layout.PLAIN, DatasetReader.Options.skipUnreadable()))
+    assertThatThrownBy(
+            () -> DatasetReader.read(root, Layout.PLAIN, DatasetReader.Options.skipUnreadable()))
         .isInstanceOf(DatasetException.class)
         .hasMessageContaining(root.resolve("test") + ": test folder is missing");
     assertThatThrownBy(() -> DatasetReader.read(root.resolve("nope"), Layout.PLAIN))
-        .hasMessage("dataset folder " + root.resolve("nope") + " does not exist or is not a folder");
+        .hasMessage(
+            "dataset folder " + root.resolve("nope") + " does not exist or is not a folder");
   }
 
   @Test
@@ -176,11 +221,13 @@ class DatasetReaderTest {
     png("images/x.png");
     Files.createDirectories(root.resolve("samples"));
     Files.writeString(root.resolve("samples/train.json"), "{\"filename\": \"x.png\"}\n{oops\n");
-    Files.writeString(root.resolve("samples/test.json"), "{\"filename\": \"x.png\", \"label\": 3}\n");
+    Files.writeString(
+        root.resolve("samples/test.json"), "{\"filename\": \"x.png\", \"label\": 3}\n");
     assertThatThrownBy(() -> DatasetReader.read(root, Layout.MEDICLIP))
         .isInstanceOf(DatasetException.class)
         .hasMessageContaining(root.resolve("samples/train.json") + ": line 2 is not valid JSON")
-        .hasMessageContaining(root.resolve("samples/test.json") + ": line 1 has label 3; it must be 0 or 1");
+        .hasMessageContaining(
+            root.resolve("samples/test.json") + ": line 1 has label 3; it must be 0 or 1");
   }
 
   @Test

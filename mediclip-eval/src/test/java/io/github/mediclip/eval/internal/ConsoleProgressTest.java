@@ -12,7 +12,8 @@ class ConsoleProgressTest {
   @Test
   void plainLinesAtEveryTenthWithoutControlCharacters() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    ConsoleProgress p = new ConsoleProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), false);
+    ConsoleProgress p =
+        new ConsoleProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), false);
     p.reset("Evaluating brain", 20);
     p.start(0);
     for (int i = 0; i < 20; i++) {
@@ -39,7 +40,8 @@ class ConsoleProgressTest {
   @Test
   void interactiveRedrawsOneLineAndEndsIt() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    ConsoleProgress p = new ConsoleProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), true);
+    ConsoleProgress p =
+        new ConsoleProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), true);
     p.reset("Evaluating", 2);
     p.start(0);
     p.increment(1);

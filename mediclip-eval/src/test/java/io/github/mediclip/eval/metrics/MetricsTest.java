@@ -19,7 +19,8 @@ class MetricsTest {
   void scikitLearnDocstringValues() {
     // sklearn.metrics.roc_auc_score / average_precision_score docstring examples
     assertThat(Metrics.auroc(DOC_SCORES, DOC_LABELS)).isEqualTo(0.75);
-    assertThat(Metrics.averagePrecision(DOC_SCORES, DOC_LABELS)).isCloseTo(0.8333333333333333, within(1e-15));
+    assertThat(Metrics.averagePrecision(DOC_SCORES, DOC_LABELS))
+        .isCloseTo(0.8333333333333333, within(1e-15));
   }
 
   @Test
@@ -38,15 +39,18 @@ class MetricsTest {
     // sklearn.metrics.precision_recall_curve docstring: precision [0.5, 0.66666667, 0.5, 1, 1],
     // recall [1, 1, 0.5, 0.5, 0], thresholds [0.1, 0.35, 0.4, 0.8]
     PrCurve pr = Metrics.prCurve(DOC_SCORES, DOC_LABELS);
-    assertThat(pr.precision()).containsExactly(new double[] {0.5, 2.0 / 3, 0.5, 1, 1}, within(1e-15));
+    assertThat(pr.precision())
+        .containsExactly(new double[] {0.5, 2.0 / 3, 0.5, 1, 1}, within(1e-15));
     assertThat(pr.recall()).containsExactly(1, 1, 0.5, 0.5, 0);
     assertThat(pr.thresholds()).containsExactly(0.1, 0.35, 0.4, 0.8);
-    assertThat(pr.averagePrecision()).isCloseTo(Metrics.averagePrecision(DOC_SCORES, DOC_LABELS), within(1e-15));
+    assertThat(pr.averagePrecision())
+        .isCloseTo(Metrics.averagePrecision(DOC_SCORES, DOC_LABELS), within(1e-15));
   }
 
   @Test
   void tiesCountHalf() {
-    // one normal and one anomalous sample with the same score: AUROC 0.5; AP = precision 0.5 at recall 1
+    // one normal and one anomalous sample with the same score: AUROC 0.5; AP = precision 0.5 at
+    // recall 1
     assertThat(Metrics.auroc(new double[] {0.3, 0.3}, new int[] {0, 1})).isEqualTo(0.5);
     assertThat(Metrics.averagePrecision(new double[] {0.3, 0.3}, new int[] {0, 1})).isEqualTo(0.5);
     // -0.0 and 0.0 are the same threshold
@@ -70,11 +74,13 @@ class MetricsTest {
     double reference = ReferenceMetrics.auroc(s, l);
     assertThat(Metrics.auroc(s, l)).isCloseTo(reference, within(1e-9));
     assertThat(Metrics.auroc(s, l)).isCloseTo(ReferenceMetrics.aurocPairs(s, l), within(1e-12));
-    assertThat(Metrics.averagePrecision(s, l)).isCloseTo(ReferenceMetrics.averagePrecision(s, l), within(1e-9));
+    assertThat(Metrics.averagePrecision(s, l))
+        .isCloseTo(ReferenceMetrics.averagePrecision(s, l), within(1e-9));
     assertThat(Metrics.f1Max(s, l)).isCloseTo(ReferenceMetrics.f1Max(s, l), within(1e-12));
     assertThat(Metrics.rocCurve(s, l).area()).isCloseTo(reference, within(1e-9));
     assertThat(Metrics.rocCurve(s, l, false).area()).isCloseTo(reference, within(1e-9));
-    assertThat(Metrics.prCurve(s, l).averagePrecision()).isCloseTo(Metrics.averagePrecision(s, l), within(1e-12));
+    assertThat(Metrics.prCurve(s, l).averagePrecision())
+        .isCloseTo(Metrics.averagePrecision(s, l), within(1e-12));
     BinaryMetrics all = Metrics.evaluate(s, l);
     assertThat(all.auroc()).isEqualTo(Metrics.auroc(s, l));
     assertThat(all.positives() + all.negatives()).isEqualTo(n);
@@ -90,12 +96,14 @@ class MetricsTest {
       s[i] = random.nextGaussian() + l[i];
     }
     assertThat(Metrics.auroc(s, l)).isCloseTo(ReferenceMetrics.auroc(s, l), within(1e-9));
-    assertThat(Metrics.averagePrecision(s, l)).isCloseTo(ReferenceMetrics.averagePrecision(s, l), within(1e-9));
+    assertThat(Metrics.averagePrecision(s, l))
+        .isCloseTo(ReferenceMetrics.averagePrecision(s, l), within(1e-9));
   }
 
   @Test
   void dropIntermediateKeepsOnlyCorners() {
-    // scores 4,3,2,1 with labels 1,1,0,0: points (0,.5) (0,1) (.5,1) (1,1); scikit-learn always keeps the first
+    // scores 4,3,2,1 with labels 1,1,0,0: points (0,.5) (0,1) (.5,1) (1,1); scikit-learn always
+    // keeps the first
     // and last point and drops (.5,1), which lies between (0,1) and (1,1)
     double[] s = {4, 3, 2, 1};
     int[] l = {1, 1, 0, 0};
@@ -120,8 +128,9 @@ class MetricsTest {
   void singleClassIsAClearError() {
     assertThatThrownBy(() -> Metrics.auroc(new double[] {0.1, 0.2}, new int[] {0, 0}))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("only one class is present in labels (0 anomalous, 2 normal); AUROC, average precision and"
-            + " F1 need both normal and anomalous samples");
+        .hasMessage(
+            "only one class is present in labels (0 anomalous, 2 normal); AUROC, average precision and"
+                + " F1 need both normal and anomalous samples");
     assertThatThrownBy(() -> Metrics.averagePrecision(new double[] {0.1}, new int[] {1}))
         .hasMessageStartingWith("only one class is present in labels (1 anomalous, 0 normal)");
   }
@@ -130,8 +139,9 @@ class MetricsTest {
   void badInputsAreClearErrors() {
     assertThatThrownBy(() -> Metrics.auroc(new double[] {0.1, Double.NaN}, new int[] {0, 1}))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("scores[1] is NaN; scores must be finite (check the detector output or the score"
-            + " normalisation)");
+        .hasMessage(
+            "scores[1] is NaN; scores must be finite (check the detector output or the score"
+                + " normalisation)");
     assertThatThrownBy(() -> Metrics.auroc(new double[] {0.1, 0.2, 0.3}, new int[] {0, 1}))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("scores and labels differ in length: scores has 3 entries, labels has 2");
@@ -139,7 +149,8 @@ class MetricsTest {
         .hasMessage("labels[1] is 2; labels must be 0 (normal) or 1 (anomalous)");
     assertThatThrownBy(() -> Metrics.auroc(new double[0], new int[0]))
         .hasMessageStartingWith("scores and labels are empty");
-    assertThatThrownBy(() -> Metrics.auroc(null, new int[0])).isInstanceOf(NullPointerException.class)
+    assertThatThrownBy(() -> Metrics.auroc(null, new int[0]))
+        .isInstanceOf(NullPointerException.class)
         .hasMessage("scores");
   }
 
@@ -195,8 +206,12 @@ class MetricsTest {
       }
       assertThat(Metrics.auroc(s, l)).isEqualTo(Metrics.evaluate(s, l).auroc());
     }
-    assertThatThrownBy(() -> io.github.mediclip.internal.metrics.Auroc.exact(new double[0], 0, new double[] {1}, 1))
+    assertThatThrownBy(
+            () ->
+                io.github.mediclip.internal.metrics.Auroc.exact(
+                    new double[0], 0, new double[] {1}, 1))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("AUROC needs at least one positive and one negative sample; got 0 positive and 1 negative");
+        .hasMessage(
+            "AUROC needs at least one positive and one negative sample; got 0 positive and 1 negative");
   }
 }

@@ -16,7 +16,8 @@ class PixelMetricsTest {
 
   @Test
   void handComputedAupro() {
-    // one 4x1 map, one region of 2 pixels: points (0,0) (0,.5) (.5,.5) (.5,1) (1,1); up to 0.3 the area is
+    // one 4x1 map, one region of 2 pixels: points (0,0) (0,.5) (.5,.5) (.5,1) (1,1); up to 0.3 the
+    // area is
     // 0.3 * 0.5, normalised 0.5
     PixelMetrics pm = new PixelMetrics();
     pm.add(new float[] {0.1f, 0.4f, 0.35f, 0.8f}, new byte[] {0, 0, 1, 1}, 4, 1);
@@ -82,7 +83,9 @@ class PixelMetricsTest {
 
   @Test
   void radixSortHandlesNegativeAndSpecialValues() {
-    float[] values = {3f, -1f, 0f, -0f, Float.MAX_VALUE, -Float.MAX_VALUE, 1e-30f, -1e-30f, Float.MIN_VALUE, 2.5f};
+    float[] values = {
+      3f, -1f, 0f, -0f, Float.MAX_VALUE, -Float.MAX_VALUE, 1e-30f, -1e-30f, Float.MIN_VALUE, 2.5f
+    };
     int[] keys = new int[values.length];
     for (int i = 0; i < values.length; i++) {
       keys[i] = FloatKeys.key(values[i]);
@@ -122,7 +125,8 @@ class PixelMetricsTest {
       pm.add(map, mask, 64, 64);
     }
     assertThat(pm.auroc()).isEqualTo(Metrics.auroc(flat, labels));
-    assertThat(pm.averagePrecision()).isCloseTo(Metrics.averagePrecision(flat, labels), within(1e-12));
+    assertThat(pm.averagePrecision())
+        .isCloseTo(Metrics.averagePrecision(flat, labels), within(1e-12));
     assertThat(pm.aupro()).isBetween(0.0, 1.0);
     // the plotting subsample keeps points of the exact curve and its ends
     RocCurve full = pm.rocCurve();
@@ -145,22 +149,29 @@ class PixelMetricsTest {
   @Test
   void errorsNameTheProblem() {
     PixelMetrics pm = new PixelMetrics();
-    assertThatThrownBy(pm::auroc).isInstanceOf(IllegalStateException.class).hasMessage("no anomaly maps were added");
+    assertThatThrownBy(pm::auroc)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("no anomaly maps were added");
     assertThatThrownBy(() -> pm.add(new float[3], new byte[2]))
-        .isInstanceOf(IllegalArgumentException.class).hasMessage("map 0 has 3 pixels but its mask has 2");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("map 0 has 3 pixels but its mask has 2");
     assertThatThrownBy(() -> pm.add(new float[] {0, Float.NaN}, new byte[2]))
         .hasMessage("map 0 pixel 1 is NaN; anomaly maps must be finite");
     assertThatThrownBy(() -> pm.add(new float[4], new byte[4], 3, 1))
         .hasMessage("map 0 has 4 pixels but width * height = 3 * 1");
     pm.add(new float[] {0.1f, 0.2f}, new byte[] {0, 0});
-    assertThatThrownBy(pm::auroc).hasMessageStartingWith("only one class is present in the pixel masks (0 anomalous,"
-        + " 2 normal)");
+    assertThatThrownBy(pm::auroc)
+        .hasMessageStartingWith(
+            "only one class is present in the pixel masks (0 anomalous," + " 2 normal)");
     pm.add(new float[] {0.15f, 0.15f}, new byte[] {0, 1}, 2, 1);
     // the anomalous 0.15 beats 0.1, loses to 0.2 and ties with the normal 0.15: (1 + 0 + 0.5) / 3
     assertThat(pm.auroc()).isEqualTo(0.5);
-    assertThatThrownBy(pm::aupro).isInstanceOf(IllegalStateException.class)
-        .hasMessage("map 0 was added without width and height; AUPRO needs add(map, mask, width, height) for every"
-            + " map");
-    assertThatThrownBy(() -> new PixelMetrics(6)).hasMessage("connectivity is 6; it must be 4 or 8");
+    assertThatThrownBy(pm::aupro)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "map 0 was added without width and height; AUPRO needs add(map, mask, width, height) for every"
+                + " map");
+    assertThatThrownBy(() -> new PixelMetrics(6))
+        .hasMessage("connectivity is 6; it must be 4 or 8");
   }
 }

@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * Straightforward re-implementations of scikit-learn's algorithms and of the MVTec AD AUPRO script, written
- * independently of the production code (brute force over distinct thresholds, no sorting tricks, no integer
- * area accumulation), used as the oracle of the exactness tests because scikit-learn is not installed here.
+ * Straightforward re-implementations of scikit-learn's algorithms and of the MVTec AD AUPRO script,
+ * written independently of the production code (brute force over distinct thresholds, no sorting
+ * tricks, no integer area accumulation), used as the oracle of the exactness tests because
+ * scikit-learn is not installed here.
  */
 final class ReferenceMetrics {
 
@@ -108,7 +109,10 @@ final class ReferenceMetrics {
     return best;
   }
 
-  /** 8- or 4-connected labelling by union-find (a different algorithm from the production flood fill). */
+  /**
+   * 8- or 4-connected labelling by union-find (a different algorithm from the production flood
+   * fill).
+   */
   static int[] components(boolean[] mask, int w, int h, int connectivity) {
     int[] parent = new int[w * h];
     for (int i = 0; i < parent.length; i++) {
@@ -119,8 +123,10 @@ final class ReferenceMetrics {
         if (!mask[y * w + x]) {
           continue;
         }
-        int[][] nb = connectivity == 8 ? new int[][] {{-1, 0}, {0, -1}, {-1, -1}, {1, -1}}
-            : new int[][] {{-1, 0}, {0, -1}};
+        int[][] nb =
+            connectivity == 8
+                ? new int[][] {{-1, 0}, {0, -1}, {-1, -1}, {1, -1}}
+                : new int[][] {{-1, 0}, {0, -1}};
         for (int[] d : nb) {
           int xx = x + d[0];
           int yy = y + d[1];
@@ -157,7 +163,8 @@ final class ReferenceMetrics {
   }
 
   /** MVTec AD compute_pro + trapezoid(x_max) / x_max, brute force per distinct threshold. */
-  static double aupro(List<float[]> maps, List<boolean[]> masks, int w, int h, double limit, int connectivity) {
+  static double aupro(
+      List<float[]> maps, List<boolean[]> masks, int w, int h, double limit, int connectivity) {
     List<int[]> regionPixels = new ArrayList<>(); // per region: {image, label}
     List<int[]> labels = new ArrayList<>();
     List<Integer> sizes = new ArrayList<>();

@@ -15,8 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PhantomDatasetTest {
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void writesAPlainLayoutThatReadsBack() throws Exception {
@@ -57,8 +56,9 @@ class PhantomDatasetTest {
     GrayImage a = PhantomDataset.normalSlice(48, 11);
     assertThat(a.width()).isEqualTo(48);
     assertThat(a.height()).isEqualTo(48);
-    assertThat(a.toArray()).isEqualTo(
-        ImageFiles.luminance(PhantomDataset.render(48, new SplittableRandom(11), false).image));
+    assertThat(a.toArray())
+        .isEqualTo(
+            ImageFiles.luminance(PhantomDataset.render(48, new SplittableRandom(11), false).image));
     assertThat(PhantomDataset.normalSlice(48, 11)).isEqualTo(a);
     assertThat(PhantomDataset.normalSlice(48, 12)).isNotEqualTo(a);
     assertThat(a.min()).isGreaterThanOrEqualTo(0f);
@@ -74,7 +74,8 @@ class PhantomDatasetTest {
     float[] img = ImageFiles.luminance(s.image);
     float[] mask = ImageFiles.luminance(s.mask);
     assertThat(s.maskPixels).isPositive();
-    // brain-like structure: bright skull ring, dark background corners, mid-gray tissue at the centre
+    // brain-like structure: bright skull ring, dark background corners, mid-gray tissue at the
+    // centre
     assertThat(img[0]).isLessThan(30);
     assertThat(img[48 * 96 + 48]).isBetween(20f, 255f);
     for (int i = 0; i < mask.length; i++) {

@@ -15,10 +15,11 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * SHA-256 of a detector bundle: the file's bytes for a {@code .zip}, or every regular file of a bundle
- * folder in order of relative path (path, NUL, bytes). The driver computes it once per transform; each
- * executor recomputes it before loading, so a bundle that differs between the driver and an executor
- * (a stale copy on one node) fails loudly instead of scoring with other weights.
+ * SHA-256 of a detector bundle: the file's bytes for a {@code .zip}, or every regular file of a
+ * bundle folder in order of relative path (path, NUL, bytes). The driver computes it once per
+ * transform; each executor recomputes it before loading, so a bundle that differs between the
+ * driver and an executor (a stale copy on one node) fails loudly instead of scoring with other
+ * weights.
  */
 public final class BundleHash {
 
@@ -29,8 +30,8 @@ public final class BundleHash {
    *
    * @param location path or {@code file:} URI
    * @return the local path
-   * @throws IllegalArgumentException for another URI scheme (the bundle must be reachable as a file on
-   *     every executor)
+   * @throws IllegalArgumentException for another URI scheme (the bundle must be reachable as a file
+   *     on every executor)
    */
   public static Path localPath(String location) {
     if (location.startsWith("file:")) {
@@ -38,7 +39,9 @@ public final class BundleHash {
     }
     if (location.matches("^[a-zA-Z][a-zA-Z0-9+.-]+://.*")) {
       throw new IllegalArgumentException(
-          "bundle " + location + ": only local paths and file: URIs are supported; copy the bundle"
+          "bundle "
+              + location
+              + ": only local paths and file: URIs are supported; copy the bundle"
               + " to a path every executor can read (a shared file system or the same path on each"
               + " node)");
     }

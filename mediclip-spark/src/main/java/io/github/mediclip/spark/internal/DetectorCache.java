@@ -17,15 +17,15 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
 
 /**
- * One detector per executor JVM (and per GPU), keyed by bundle hash, backbone and device, shared by every
- * task and partition that runs in the JVM. DJL's Spark extension reloads its model per partition
- * (deepjavalibrary/djl#3079); loading a ViT backbone takes seconds, so that would dominate short
- * partitions.
+ * One detector per executor JVM (and per GPU), keyed by bundle hash, backbone and device, shared by
+ * every task and partition that runs in the JVM. DJL's Spark extension reloads its model per
+ * partition (deepjavalibrary/djl#3079); loading a ViT backbone takes seconds, so that would
+ * dominate short partitions.
  *
- * <p>The first task that needs a key loads the detector; tasks that arrive meanwhile wait for the same
- * load. {@link MediClipDetector} is thread-safe, so concurrent tasks share it. A failed load is not
- * cached (the next task retries and reports the same error). All detectors are closed by a JVM shutdown
- * hook (executors exit through {@code System.exit}).
+ * <p>The first task that needs a key loads the detector; tasks that arrive meanwhile wait for the
+ * same load. {@link MediClipDetector} is thread-safe, so concurrent tasks share it. A failed load
+ * is not cached (the next task retries and reports the same error). All detectors are closed by a
+ * JVM shutdown hook (executors exit through {@code System.exit}).
  */
 public final class DetectorCache {
 
@@ -58,7 +58,9 @@ public final class DetectorCache {
         MediClipDetector d = load(spec, device);
         double seconds = (System.nanoTime() - t0) / 1e9;
         LOADS.incrementAndGet();
-        LOADS_PER_BUNDLE.computeIfAbsent(spec.bundleSha256(), k -> new AtomicInteger()).incrementAndGet();
+        LOADS_PER_BUNDLE
+            .computeIfAbsent(spec.bundleSha256(), k -> new AtomicInteger())
+            .incrementAndGet();
         installShutdownHook();
         mine.complete(d);
         onLoad.accept(
@@ -95,8 +97,14 @@ public final class DetectorCache {
     String sha = BundleHash.sha256(bundle);
     if (!sha.equals(spec.bundleSha256())) {
       throw new IllegalStateException(
-          "detector bundle " + bundle + " on executor " + jvmId() + " has SHA-256 " + sha
-              + " but the driver's has " + spec.bundleSha256()
+          "detector bundle "
+              + bundle
+              + " on executor "
+              + jvmId()
+              + " has SHA-256 "
+              + sha
+              + " but the driver's has "
+              + spec.bundleSha256()
               + "; give every node the same bundle (a shared file system)");
     }
     if (spec.torchThreads() > 0 && System.getProperty("ai.djl.pytorch.num_threads") == null) {
@@ -112,8 +120,8 @@ public final class DetectorCache {
   }
 
   /**
-   * Resolves a device name: {@code auto} is the GPU that Spark assigned to the running task
-   * ({@code spark.task.resource.gpu.amount}), else the CPU.
+   * Resolves a device name: {@code auto} is the GPU that Spark assigned to the running task ({@code
+   * spark.task.resource.gpu.amount}), else the CPU.
    *
    * @param name {@code auto}, {@code cpu}, {@code gpu} or {@code gpu:N}
    * @return the device

@@ -3,8 +3,8 @@ package io.github.mediclip.spark.internal;
 import java.util.Locale;
 
 /**
- * The spark-score command line, parsed without touching Spark, so that the {@code mediclip} tool can show
- * the help when Spark is not on its class path.
+ * The spark-score command line, parsed without touching Spark, so that the {@code mediclip} tool
+ * can show the help when Spark is not on its class path.
  */
 public final class JobOptions {
 
@@ -41,28 +41,40 @@ public final class JobOptions {
 
   /** Spark master URL, or {@code null} for the one spark-submit set. */
   public String master;
+
   /** Detector bundle. */
   public String model;
+
   /** Input folder or glob. */
   public String input;
+
   /** Output folder. */
   public String output;
+
   /** parquet or csv. */
   public String format = "parquet";
+
   /** Backbone folder, empty = as the bundle records. */
   public String backbone = "";
+
   /** Images per forward pass. */
   public int batchSize = 1;
+
   /** Device name. */
   public String device = "auto";
+
   /** libtorch threads per executor JVM, {@code null} = spark.task.cpus. */
   public Integer torchThreads;
+
   /** Partitions, 0 = Spark's file split. */
   public int partitions;
+
   /** File-name filter. */
   public String globFilter = DEFAULT_GLOB_FILTER;
+
   /** none or folder. */
   public String labels = "none";
+
   /** Overlay folder, empty = none. */
   public String overlays = "";
 
@@ -116,7 +128,8 @@ public final class JobOptions {
         case "--batch-size" -> o.batchSize = positive(key, value, 1);
         case "--device" -> {
           if (!value.matches("auto|cpu|gpu|gpu:[0-9]+")) {
-            throw new UsageException("--device must be auto, cpu, gpu or gpu:N, got '" + value + "'");
+            throw new UsageException(
+                "--device must be auto, cpu, gpu or gpu:N, got '" + value + "'");
           }
           o.device = value;
         }

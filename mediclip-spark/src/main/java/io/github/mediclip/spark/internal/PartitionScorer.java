@@ -25,10 +25,11 @@ import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 
 /**
- * Scores one partition: reads up to {@code batchSize} rows, decodes each image (a failure becomes that
- * row's error), scores the decoded ones in one forward pass with the executor's shared detector, and
- * emits every input row with the output columns appended. A record never fails the task: a decode or
- * scoring failure gives null scores and a one-line reason; the error accumulator counts it.
+ * Scores one partition: reads up to {@code batchSize} rows, decodes each image (a failure becomes
+ * that row's error), scores the decoded ones in one forward pass with the executor's shared
+ * detector, and emits every input row with the output columns appended. A record never fails the
+ * task: a decode or scoring failure gives null scores and a one-line reason; the error accumulator
+ * counts it.
  */
 public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
 
@@ -58,7 +59,8 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
    * @param spec what detector to use
    * @param inputIndex index of the input column
    * @param kind how to read the input column
-   * @param pathIndex index of a string column naming the image (for messages and overlay names), or -1
+   * @param pathIndex index of a string column naming the image (for messages and overlay names), or
+   *     -1
    * @param batchSize images per forward pass, at least 1
    * @param overlayDir folder for overlay PNGs, or {@code null} for none
    * @param images counts every row
@@ -211,9 +213,11 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
 
   private GrayImage decode(Row r, String name) {
     if (r.isNullAt(inputIndex)) {
-      throw new IllegalArgumentException("cannot read image " + name + ": the input column is null");
+      throw new IllegalArgumentException(
+          "cannot read image " + name + ": the input column is null");
     }
-    byte[] bytes = kind == InputKind.BYTES ? (byte[]) r.get(inputIndex) : readPath(r.getString(inputIndex));
+    byte[] bytes =
+        kind == InputKind.BYTES ? (byte[]) r.get(inputIndex) : readPath(r.getString(inputIndex));
     return MediClipDetector.readImage(bytes, name);
   }
 
@@ -253,7 +257,9 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
     }
   }
 
-  /** The innermost useful message on one line (error rows are CSV/Parquet cells, not stack traces). */
+  /**
+   * The innermost useful message on one line (error rows are CSV/Parquet cells, not stack traces).
+   */
   static String oneLine(Throwable e) {
     // an UncheckedIOException's own message is "java.io.IOException: <message>": take the cause's
     Throwable t = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;

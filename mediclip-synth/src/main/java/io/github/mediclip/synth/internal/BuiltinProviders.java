@@ -8,23 +8,29 @@ import io.github.mediclip.synth.SinkDeformationTask;
 import io.github.mediclip.synth.SmoothIntensityChangeTask;
 import io.github.mediclip.synth.SourceDeformationTask;
 import io.github.mediclip.synth.SynthesizerProvider;
-
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The providers of the six reference tasks (not exported; public only because
- * {@link java.util.ServiceLoader} needs public provider classes on the class path). Use
- * {@code io.github.mediclip.synth.Synthesizers}.
+ * The providers of the six reference tasks (not exported; public only because {@link
+ * java.util.ServiceLoader} needs public provider classes on the class path). Use {@code
+ * io.github.mediclip.synth.Synthesizers}.
  */
 public final class BuiltinProviders {
 
   private BuiltinProviders() {}
 
-  /** @return one provider per reference task */
+  /**
+   * @return one provider per reference task
+   */
   public static List<SynthesizerProvider> all() {
-    return List.of(new CutPaste(), new GaussIntensity(), new SmoothIntensity(), new Source(),
-        new Sink(), new Identity());
+    return List.of(
+        new CutPaste(),
+        new GaussIntensity(),
+        new SmoothIntensity(),
+        new Source(),
+        new Sink(),
+        new Identity());
   }
 
   private abstract static class Base implements SynthesizerProvider {

@@ -26,20 +26,21 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * The one image reader of the project, and the pixel helpers every module shares: luminance and the
- * 2-tap bilinear resize. Core ({@code GrayImage.read}, {@code ImagePreprocessor.read}, the detector)
- * and eval ({@code ImageFiles}) all decode through {@link #read(Path)}, so the decoding limits hold
- * on every route.
+ * 2-tap bilinear resize. Core ({@code GrayImage.read}, {@code ImagePreprocessor.read}, the
+ * detector) and eval ({@code ImageFiles}) all decode through {@link #read(Path)}, so the decoding
+ * limits hold on every route.
  *
  * <p><b>Limits.</b> Before any pixel is allocated, the header's width and height are read and the
  * image is refused when W·H exceeds {@link #maxPixels()} (system property {@value
- * #MAX_PIXELS_PROPERTY}, default {@value #DEFAULT_MAX_PIXELS}). Only regular files are opened: a named
- * pipe, device or socket would block the reader, a folder or a broken link is reported. An {@link
- * OutOfMemoryError} while decoding becomes an {@link UncheckedIOException} naming the file, so a caller
- * can skip the image and go on.
+ * #MAX_PIXELS_PROPERTY}, default {@value #DEFAULT_MAX_PIXELS}). Only regular files are opened: a
+ * named pipe, device or socket would block the reader, a folder or a broken link is reported. An
+ * {@link OutOfMemoryError} while decoding becomes an {@link UncheckedIOException} naming the file,
+ * so a caller can skip the image and go on.
  *
  * <p><b>Formats.</b> The file's content decides, never its extension. Today every file goes to
- * ImageIO (PNG, JPEG, BMP, GIF, TIFF, WBMP); {@link #read} is the single dispatch point where further
- * decoders (e.g. DICOM by its {@code DICM} magic at offset 128) can be selected from the first bytes.
+ * ImageIO (PNG, JPEG, BMP, GIF, TIFF, WBMP); {@link #read} is the single dispatch point where
+ * further decoders (e.g. DICOM by its {@code DICM} magic at offset 128) can be selected from the
+ * first bytes.
  *
  * <p>Not API: this package is exported only to the project's own modules.
  */
@@ -49,8 +50,8 @@ public final class ImageIo {
   public static final String MAX_PIXELS_PROPERTY = "mediclip.image.maxPixels";
 
   /**
-   * Default pixel limit: 50 million pixels (e.g. 7071 x 7071), which decodes in about 600 MB of heap
-   * on the gray path (the decoded raster plus a float copy).
+   * Default pixel limit: 50 million pixels (e.g. 7071 x 7071), which decodes in about 600 MB of
+   * heap on the gray path (the decoded raster plus a float copy).
    */
   public static final long DEFAULT_MAX_PIXELS = 50_000_000L;
 
@@ -73,8 +74,8 @@ public final class ImageIo {
   }
 
   /**
-   * Returns the pixel limit in force: the system property {@value #MAX_PIXELS_PROPERTY} when set to a
-   * positive integer, else {@value #DEFAULT_MAX_PIXELS}.
+   * Returns the pixel limit in force: the system property {@value #MAX_PIXELS_PROPERTY} when set to
+   * a positive integer, else {@value #DEFAULT_MAX_PIXELS}.
    *
    * @return the largest accepted W·H
    * @throws IllegalArgumentException when the property is set but is not a positive integer
@@ -93,7 +94,11 @@ public final class ImageIo {
       // reported below
     }
     throw new IllegalArgumentException(
-        "system property " + MAX_PIXELS_PROPERTY + " must be a positive integer, but was '" + v + "'");
+        "system property "
+            + MAX_PIXELS_PROPERTY
+            + " must be a positive integer, but was '"
+            + v
+            + "'");
   }
 
   /**
@@ -124,8 +129,8 @@ public final class ImageIo {
    *
    * @param file the file; its extension is ignored
    * @return the image and the decoder's warnings (for the caller to report; not logged)
-   * @throws UncheckedIOException naming the file and the reason when it is not a regular file, has no
-   *     decoder, is larger than {@link #maxPixels()}, is corrupt, or does not fit in memory
+   * @throws UncheckedIOException naming the file and the reason when it is not a regular file, has
+   *     no decoder, is larger than {@link #maxPixels()}, is corrupt, or does not fit in memory
    */
   public static Decoded readWithWarnings(Path file) {
     Objects.requireNonNull(file, "file");
@@ -138,14 +143,14 @@ public final class ImageIo {
 
   /**
    * Decodes an image held in memory (a file's bytes, e.g. the {@code content} column of Spark's
-   * {@code binaryFile} source) within the same limits, by the same decoders and with the same messages
-   * as {@link #readWithWarnings(Path)}.
+   * {@code binaryFile} source) within the same limits, by the same decoders and with the same
+   * messages as {@link #readWithWarnings(Path)}.
    *
    * @param content the encoded file content
    * @param name the file's name or URI, used in messages only
    * @return the image and the decoder's warnings (for the caller to report; not logged)
-   * @throws UncheckedIOException naming {@code name} and the reason when the content is empty, has no
-   *     decoder, is larger than {@link #maxPixels()}, is corrupt, or does not fit in memory
+   * @throws UncheckedIOException naming {@code name} and the reason when the content is empty, has
+   *     no decoder, is larger than {@link #maxPixels()}, is corrupt, or does not fit in memory
    */
   public static Decoded readWithWarnings(byte[] content, String name) {
     Objects.requireNonNull(content, "content");
@@ -153,9 +158,7 @@ public final class ImageIo {
     if (content.length == 0) {
       throw fail(name, "the file is empty", null);
     }
-    return decode(
-        name,
-        () -> new MemoryCacheImageInputStream(new ByteArrayInputStream(content)));
+    return decode(name, () -> new MemoryCacheImageInputStream(new ByteArrayInputStream(content)));
   }
 
   /** Opens the stream to decode (a file, or bytes in memory). */
@@ -217,13 +220,16 @@ public final class ImageIo {
                 + " ImageMagick: convert in.jpg -colorspace sRGB out.png)",
             e);
       }
-      throw fail(file, "corrupt or truncated image (" + e.getClass().getSimpleName() + ": " + msg + ")", e);
+      throw fail(
+          file,
+          "corrupt or truncated image (" + e.getClass().getSimpleName() + ": " + msg + ")",
+          e);
     }
   }
 
   /**
-   * Decodes an image file within the limits ({@link #readWithWarnings}); the decoder's warnings (e.g. a
-   * truncated JPEG) are logged, as callers of this method have no other way to see them.
+   * Decodes an image file within the limits ({@link #readWithWarnings}); the decoder's warnings
+   * (e.g. a truncated JPEG) are logged, as callers of this method have no other way to see them.
    *
    * @param file the file
    * @return the image, in its own type
@@ -241,8 +247,8 @@ public final class ImageIo {
    * Checks that a file is a readable image within the limits, without keeping its pixels.
    *
    * @param file the file
-   * @param decode whether to decode the pixels fully (finds truncated files) instead of checking the
-   *     header only
+   * @param decode whether to decode the pixels fully (finds truncated files) instead of checking
+   *     the header only
    * @return {@code null} if readable, else the reason (never the file's content)
    */
   public static String problem(Path file, boolean decode) {
@@ -273,7 +279,11 @@ public final class ImageIo {
     } catch (UncheckedIOException e) {
       return reason(e, file);
     } catch (IOException | RuntimeException e) {
-      return "corrupt or truncated image header (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
+      return "corrupt or truncated image header ("
+          + e.getClass().getSimpleName()
+          + ": "
+          + e.getMessage()
+          + ")";
     }
   }
 
@@ -331,7 +341,8 @@ public final class ImageIo {
   }
 
   private static UncheckedIOException fail(Object file, String reason, Throwable cause) {
-    return new UncheckedIOException(new IOException("cannot read image " + file + ": " + reason, cause));
+    return new UncheckedIOException(
+        new IOException("cannot read image " + file + ": " + reason, cause));
   }
 
   // ------------------------------------------------------------------ pixels
@@ -357,7 +368,8 @@ public final class ImageIo {
     int type = image.getType();
     if (type == BufferedImage.TYPE_BYTE_GRAY
         || type == BufferedImage.TYPE_USHORT_GRAY
-        || (!(cm instanceof IndexColorModel) && cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY)) {
+        || (!(cm instanceof IndexColorModel)
+            && cm.getColorSpace().getType() == ColorSpace.TYPE_GRAY)) {
       int bits = cm.getComponentSize(0);
       int dataType = raster.getDataBuffer().getDataType();
       double scale;

@@ -14,8 +14,8 @@ import java.util.SplittableRandom;
 public final class DarkSpotSynthesizer implements AnomalySynthesizer {
 
   @Override
-  public SynthesizedSample synthesize(GrayImage normal, SplittableRandom random,
-      List<GrayImage> support) {
+  public SynthesizedSample synthesize(
+      GrayImage normal, SplittableRandom random, List<GrayImage> support) {
     int w = normal.width();
     int h = normal.height();
     // every random number comes from `random`: same seed, same sample, on any thread

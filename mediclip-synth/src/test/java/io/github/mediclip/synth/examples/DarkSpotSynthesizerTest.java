@@ -19,17 +19,19 @@ class DarkSpotSynthesizerTest extends SynthesizerContract {
   protected AnomalySynthesizer synthesizer() {
     return new DarkSpotSynthesizer();
   }
+
   // end::contract[]
 
   @Test
   void mixesWithTheBuiltInTasks() {
     // tag::mixture[]
-    SynthesisMixture mixture = SynthesisMixture.builder()
-        .add("CutpasteTask", 0.25)
-        .add("GaussIntensityChangeTask", 0.25)
-        .add("DarkSpot", new DarkSpotSynthesizer(), 0.25)
-        .add("IdentityTask", 0.25)
-        .build();
+    SynthesisMixture mixture =
+        SynthesisMixture.builder()
+            .add("CutpasteTask", 0.25)
+            .add("GaussIntensityChangeTask", 0.25)
+            .add("DarkSpot", new DarkSpotSynthesizer(), 0.25)
+            .add("IdentityTask", 0.25)
+            .build();
     List<GrayImage> kShot = SynthesizerContract.sampleImages(4, 224, 224, 1);
     SplittableRandom root = new SplittableRandom(42);
     for (int i = 0; i < 8; i++) {

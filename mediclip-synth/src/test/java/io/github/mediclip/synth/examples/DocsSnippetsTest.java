@@ -18,19 +18,21 @@ import org.junit.jupiter.api.Test;
 class DocsSnippetsTest {
 
   private static final Path DOC = Path.of("..", "docs", "synthesis.md");
-  private static final Path SRC = Path.of("src", "test", "java", "io", "github", "mediclip", "synth",
-      "examples");
+  private static final Path SRC =
+      Path.of("src", "test", "java", "io", "github", "mediclip", "synth", "examples");
 
   @Test
   void snippetsMatchTheCompiledExamples() throws IOException {
-    Assumptions.assumeTrue(Files.isRegularFile(DOC) && Files.isDirectory(SRC),
-        "docs/synthesis.md or the example sources not found from " + Path.of("").toAbsolutePath()
+    Assumptions.assumeTrue(
+        Files.isRegularFile(DOC) && Files.isDirectory(SRC),
+        "docs/synthesis.md or the example sources not found from "
+            + Path.of("").toAbsolutePath()
             + "; skipping the snippet check");
     String doc = normalize(Files.readString(DOC));
     List<String> snippets = new ArrayList<>();
     snippets.addAll(tagged(Files.readString(SRC.resolve("DarkSpotSynthesizer.java")), "example"));
-    snippets.addAll(tagged(Files.readString(SRC.resolve("DarkSpotSynthesizerTest.java")),
-        "mixture"));
+    snippets.addAll(
+        tagged(Files.readString(SRC.resolve("DarkSpotSynthesizerTest.java")), "mixture"));
     assertThat(snippets).hasSize(2);
     for (String snippet : snippets) {
       assertThat(doc).as("docs/synthesis.md contains the snippet").contains(normalize(snippet));

@@ -4,9 +4,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 /**
- * Run in a JVM with a small heap by {@link ImageIoTest}: decodes the files given as arguments in order and prints
- * one line per file, "ok WxH" or "error <message>", so the test sees that an OutOfMemoryError while decoding one
- * image is contained and the next image is still read.
+ * Run in a JVM with a small heap by {@link ImageIoTest}: decodes the files given as arguments in
+ * order and prints one line per file, "ok WxH" or "error <message>", so the test sees that an
+ * OutOfMemoryError while decoding one image is contained and the next image is still read.
  */
 public final class ImageIoOomProbe {
   private ImageIoOomProbe() {}

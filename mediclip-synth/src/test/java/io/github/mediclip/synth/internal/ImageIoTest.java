@@ -21,12 +21,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The one image reader: limits before decoding, non-regular files, corrupt files, pixel helpers. */
+/**
+ * The one image reader: limits before decoding, non-regular files, corrupt files, pixel helpers.
+ */
 class ImageIoTest {
 
   @TempDir Path tmp;
 
-  /** A PNG of 1 x 1 pixel whose header declares w x h (IHDR rewritten, CRC fixed), as a pixel bomb. */
+  /**
+   * A PNG of 1 x 1 pixel whose header declares w x h (IHDR rewritten, CRC fixed), as a pixel bomb.
+   */
   static byte[] declaredPng(int w, int h) throws IOException {
     BufferedImage one = new BufferedImage(1, 1, BufferedImage.TYPE_BYTE_GRAY);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -77,16 +81,20 @@ class ImageIoTest {
 
   @Test
   void thePixelLimitIsASystemProperty() throws Exception {
-    Path small = Files.write(tmp.resolve("s.png"), encode(noise(20, 10, BufferedImage.TYPE_BYTE_GRAY, 1), "png"));
+    Path small =
+        Files.write(
+            tmp.resolve("s.png"), encode(noise(20, 10, BufferedImage.TYPE_BYTE_GRAY, 1), "png"));
     String old = System.getProperty(ImageIo.MAX_PIXELS_PROPERTY);
     try {
       System.setProperty(ImageIo.MAX_PIXELS_PROPERTY, "199");
-      assertThat(ImageIo.problem(small, false)).contains("20 x 10 = 200 pixels, more than the limit of 199");
+      assertThat(ImageIo.problem(small, false))
+          .contains("20 x 10 = 200 pixels, more than the limit of 199");
       System.setProperty(ImageIo.MAX_PIXELS_PROPERTY, "200");
       assertThat(ImageIo.read(small).getWidth()).isEqualTo(20);
       System.setProperty(ImageIo.MAX_PIXELS_PROPERTY, "-5");
       assertThatThrownBy(ImageIo::maxPixels)
-          .hasMessage("system property mediclip.image.maxPixels must be a positive integer, but was '-5'");
+          .hasMessage(
+              "system property mediclip.image.maxPixels must be a positive integer, but was '-5'");
     } finally {
       if (old == null) {
         System.clearProperty(ImageIo.MAX_PIXELS_PROPERTY);
@@ -104,14 +112,16 @@ class ImageIoTest {
     assumeTrue(p.waitFor() == 0, "mkfifo not available");
     String reason = ImageIo.problem(fifo, true);
     assertThat(reason).startsWith("not a regular file (a named pipe, device or socket)");
-    assertThatThrownBy(() -> ImageIo.read(fifo)).hasMessageContaining("pipe.png: not a regular file");
+    assertThatThrownBy(() -> ImageIo.read(fifo))
+        .hasMessageContaining("pipe.png: not a regular file");
   }
 
   @Test
   void brokenLinksFoldersAndMissingFilesAreNamed() throws Exception {
     Path link = tmp.resolve("link.png");
     Files.createSymbolicLink(link, tmp.resolve("gone.png"));
-    assertThat(ImageIo.problem(link, false)).isEqualTo("broken symbolic link (its target does not exist)");
+    assertThat(ImageIo.problem(link, false))
+        .isEqualTo("broken symbolic link (its target does not exist)");
     assertThat(ImageIo.problem(tmp, false)).isEqualTo("is a folder, not an image file");
     assertThat(ImageIo.problem(tmp.resolve("none.png"), false)).isEqualTo("no such file");
   }
@@ -123,7 +133,9 @@ class ImageIoTest {
     Path headerOnly = Files.write(tmp.resolve("h.png"), Arrays.copyOf(full, 33));
     for (Path f : new Path[] {truncated, headerOnly}) {
       assertThat(ImageIo.problem(f, false)).as(f.toString()).isNull();
-      assertThat(ImageIo.problem(f, true)).as(f.toString()).startsWith("corrupt or truncated image");
+      assertThat(ImageIo.problem(f, true))
+          .as(f.toString())
+          .startsWith("corrupt or truncated image");
       assertThatThrownBy(() -> ImageIo.read(f))
           .isInstanceOf(UncheckedIOException.class)
           .hasMessageContaining("cannot read image " + f + ": corrupt or truncated image");
@@ -153,10 +165,14 @@ class ImageIoTest {
   void decodingIsWhatImageIoReadDoes() throws Exception {
     for (int type :
         new int[] {
-          BufferedImage.TYPE_BYTE_GRAY, BufferedImage.TYPE_USHORT_GRAY, BufferedImage.TYPE_INT_RGB,
-          BufferedImage.TYPE_INT_ARGB, BufferedImage.TYPE_3BYTE_BGR
+          BufferedImage.TYPE_BYTE_GRAY,
+          BufferedImage.TYPE_USHORT_GRAY,
+          BufferedImage.TYPE_INT_RGB,
+          BufferedImage.TYPE_INT_ARGB,
+          BufferedImage.TYPE_3BYTE_BGR
         }) {
-      Path f = Files.write(tmp.resolve("i" + type + ".png"), encode(noise(17, 9, type, type), "png"));
+      Path f =
+          Files.write(tmp.resolve("i" + type + ".png"), encode(noise(17, 9, type, type), "png"));
       BufferedImage ours = ImageIo.read(f);
       BufferedImage theirs = ImageIO.read(f.toFile());
       assertThat(ours.getType()).isEqualTo(theirs.getType());
@@ -196,12 +212,15 @@ class ImageIoTest {
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void anOutOfMemoryErrorWhileDecodingIsThatImagesErrorAndTheNextImageIsRead() throws Exception {
-    // 6000 x 6000 8-bit gray (under the pixel limit) needs a 36 MB raster; the probe JVM has 24 MB of heap
+    // 6000 x 6000 8-bit gray (under the pixel limit) needs a 36 MB raster; the probe JVM has 24 MB
+    // of heap
     BufferedImage big = new BufferedImage(6000, 6000, BufferedImage.TYPE_BYTE_GRAY);
     Path bigPng = tmp.resolve("big.png");
     assertThat(ImageIO.write(big, "png", bigPng.toFile())).isTrue();
     big = null;
-    Path small = Files.write(tmp.resolve("small.png"), encode(noise(8, 8, BufferedImage.TYPE_BYTE_GRAY, 5), "png"));
+    Path small =
+        Files.write(
+            tmp.resolve("small.png"), encode(noise(8, 8, BufferedImage.TYPE_BYTE_GRAY, 5), "png"));
     Path fakeTmp = Files.createDirectories(tmp.resolve("fake-tmp"));
     Process p =
         new ProcessBuilder(
@@ -216,7 +235,8 @@ class ImageIoTest {
                 small.toString())
             .redirectErrorStream(true)
             .start();
-    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     assertThat(p.waitFor()).as(out).isZero();
     assertThat(out.lines().toList())
         .containsExactly(

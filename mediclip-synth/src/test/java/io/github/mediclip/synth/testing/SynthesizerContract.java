@@ -14,23 +14,30 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Reusable contract test for any {@link AnomalySynthesizer} (in the style of Guava's testlib): extend
- * it and implement {@link #synthesizer()}; the tests check that output is deterministic per seed (also
- * when samples run in parallel), inputs are not mutated, the mask has the image's shape with values in
- * [0, 1], and the image is finite. The static {@code check*} methods can be called from parameterized
- * tests. Shipped in the {@code mediclip-synth} test-jar ({@code <type>test-jar</type>}).
+ * Reusable contract test for any {@link AnomalySynthesizer} (in the style of Guava's testlib):
+ * extend it and implement {@link #synthesizer()}; the tests check that output is deterministic per
+ * seed (also when samples run in parallel), inputs are not mutated, the mask has the image's shape
+ * with values in [0, 1], and the image is finite. The static {@code check*} methods can be called
+ * from parameterized tests. Shipped in the {@code mediclip-synth} test-jar ({@code
+ * <type>test-jar</type>}).
  */
 public abstract class SynthesizerContract {
 
-  /** @return the synthesizer under test */
+  /**
+   * @return the synthesizer under test
+   */
   protected abstract AnomalySynthesizer synthesizer();
 
-  /** @return normal images to synthesize from (default: 6 textured 64×64 images) */
+  /**
+   * @return normal images to synthesize from (default: 6 textured 64×64 images)
+   */
   protected List<GrayImage> images() {
     return sampleImages(6, 64, 64, 11);
   }
 
-  /** @return number of samples per check (default 24) */
+  /**
+   * @return number of samples per check (default 24)
+   */
   protected int samples() {
     return 24;
   }
@@ -76,8 +83,10 @@ public abstract class SynthesizerContract {
         for (int x = 0; x < width; x++) {
           double dx = (x - width / 2.0) / (width * 0.42);
           double dy = (y - height / 2.0) / (height * 0.45);
-          double v = dx * dx + dy * dy > 1 ? 0
-              : 110 + 50 * Math.sin(fx * x) * Math.cos(fy * y) + 20 * r.nextDouble();
+          double v =
+              dx * dx + dy * dy > 1
+                  ? 0
+                  : 110 + 50 * Math.sin(fx * x) * Math.cos(fy * y) + 20 * r.nextDouble();
           p[y * width + x] = (float) Math.rint(Math.max(0, Math.min(255, v)));
         }
       }
@@ -86,8 +95,8 @@ public abstract class SynthesizerContract {
     return out;
   }
 
-  private static SynthesizedSample run(AnomalySynthesizer s, List<GrayImage> images, int i,
-      SplittableRandom r) {
+  private static SynthesizedSample run(
+      AnomalySynthesizer s, List<GrayImage> images, int i, SplittableRandom r) {
     GrayImage img = images.get(i % images.size());
     List<GrayImage> support = new ArrayList<>(images);
     support.remove(i % images.size());
@@ -114,25 +123,29 @@ public abstract class SynthesizerContract {
    * @param images images
    * @param samples number of samples
    */
-  public static void checkParallelEqualsSequential(AnomalySynthesizer s, List<GrayImage> images,
-      int samples) {
+  public static void checkParallelEqualsSequential(
+      AnomalySynthesizer s, List<GrayImage> images, int samples) {
     List<SynthesizedSample> seq = sequential(s, images, samples, 9);
     SplittableRandom root = new SplittableRandom(9);
     List<SplittableRandom> streams = new ArrayList<>();
     for (int i = 0; i < samples; i++) {
       streams.add(root.split());
     }
-    List<SynthesizedSample> par = IntStream.range(0, samples).parallel()
-        .mapToObj(i -> run(s, images, i, streams.get(i))).collect(Collectors.toList());
+    List<SynthesizedSample> par =
+        IntStream.range(0, samples)
+            .parallel()
+            .mapToObj(i -> run(s, images, i, streams.get(i)))
+            .collect(Collectors.toList());
     assertSameSamples(par, seq);
   }
 
   /** Sample by sample, equal images and equal masks ({@link GrayImage#equals}). */
-  private static void assertSameSamples(List<SynthesizedSample> actual,
-      List<SynthesizedSample> expected) {
+  private static void assertSameSamples(
+      List<SynthesizedSample> actual, List<SynthesizedSample> expected) {
     assertThat(actual).as("number of samples").hasSameSizeAs(expected);
     for (int i = 0; i < expected.size(); i++) {
-      assertThat(actual.get(i).image()).as("image of sample %d", i)
+      assertThat(actual.get(i).image())
+          .as("image of sample %d", i)
           .isEqualTo(expected.get(i).image());
       assertThat(actual.get(i).mask()).as("mask of sample %d", i).isEqualTo(expected.get(i).mask());
     }
@@ -145,8 +158,8 @@ public abstract class SynthesizerContract {
    * @param images images
    * @param samples number of samples
    */
-  public static void checkInputsNotMutated(AnomalySynthesizer s, List<GrayImage> images,
-      int samples) {
+  public static void checkInputsNotMutated(
+      AnomalySynthesizer s, List<GrayImage> images, int samples) {
     List<float[]> before = images.stream().map(GrayImage::toArray).collect(Collectors.toList());
     sequential(s, images, samples, 3);
     for (int i = 0; i < images.size(); i++) {
@@ -161,8 +174,8 @@ public abstract class SynthesizerContract {
    * @param images images
    * @param samples number of samples
    */
-  public static void checkShapesAndRanges(AnomalySynthesizer s, List<GrayImage> images,
-      int samples) {
+  public static void checkShapesAndRanges(
+      AnomalySynthesizer s, List<GrayImage> images, int samples) {
     List<SynthesizedSample> out = sequential(s, images, samples, 1);
     for (int i = 0; i < samples; i++) {
       GrayImage in = images.get(i % images.size());
@@ -177,8 +190,8 @@ public abstract class SynthesizerContract {
     }
   }
 
-  private static List<SynthesizedSample> sequential(AnomalySynthesizer s, List<GrayImage> images,
-      int samples, long seed) {
+  private static List<SynthesizedSample> sequential(
+      AnomalySynthesizer s, List<GrayImage> images, int samples, long seed) {
     SplittableRandom root = new SplittableRandom(seed);
     List<SynthesizedSample> out = new ArrayList<>();
     for (int i = 0; i < samples; i++) {

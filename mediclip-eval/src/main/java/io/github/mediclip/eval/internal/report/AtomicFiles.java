@@ -11,7 +11,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import javax.imageio.ImageIO;
 
-/** Writes report files atomically (temporary file in the same folder, then a move), so readers never see half a file. */
+/**
+ * Writes report files atomically (temporary file in the same folder, then a move), so readers never
+ * see half a file.
+ */
 public final class AtomicFiles {
 
   private AtomicFiles() {}
@@ -30,7 +33,8 @@ public final class AtomicFiles {
       try {
         Files.write(tmp, bytes);
         try {
-          Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+          Files.move(
+              tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
           Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
         }

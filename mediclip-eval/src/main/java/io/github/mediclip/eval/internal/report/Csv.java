@@ -12,7 +12,10 @@ public final class Csv {
    * @return the CSV field
    */
   public static String field(String field) {
-    if (field.indexOf(',') < 0 && field.indexOf('"') < 0 && field.indexOf('\n') < 0 && field.indexOf('\r') < 0) {
+    if (field.indexOf(',') < 0
+        && field.indexOf('"') < 0
+        && field.indexOf('\n') < 0
+        && field.indexOf('\r') < 0) {
       return field;
     }
     return '"' + field.replace("\"", "\"\"") + '"';

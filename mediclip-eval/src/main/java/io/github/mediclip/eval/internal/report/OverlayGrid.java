@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A grid of heat-map overlays, one row per case: image | anomaly map (jet colours blended 50/50 over the image)
- * | ground truth (the image with the mask outline in green), with a caption above each row.
+ * A grid of heat-map overlays, one row per case: image | anomaly map (jet colours blended 50/50
+ * over the image) | ground truth (the image with the mask outline in green), with a caption above
+ * each row.
  */
 public final class OverlayGrid {
 
@@ -40,8 +41,8 @@ public final class OverlayGrid {
       Objects.requireNonNull(caption, "caption");
       int n = size * size;
       if (image.length != n || map.length != n || (mask != null && mask.length != n)) {
-        throw new IllegalArgumentException("row '" + caption + "': image, map and mask must have size * size = "
-            + n + " entries");
+        throw new IllegalArgumentException(
+            "row '" + caption + "': image, map and mask must have size * size = " + n + " entries");
       }
     }
   }
@@ -65,7 +66,8 @@ public final class OverlayGrid {
     BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = out.createGraphics();
     try {
-      g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+      g.setRenderingHint(
+          RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
       g.setColor(Color.WHITE);
       g.fillRect(0, 0, width, height);
       g.setColor(Color.BLACK);
@@ -78,8 +80,13 @@ public final class OverlayGrid {
       int y = header;
       for (Row row : rows) {
         if (row.size() != s) {
-          throw new IllegalArgumentException("row '" + row.caption() + "' has panel size " + row.size()
-              + " but the first row has " + s);
+          throw new IllegalArgumentException(
+              "row '"
+                  + row.caption()
+                  + "' has panel size "
+                  + row.size()
+                  + " but the first row has "
+                  + s);
         }
         g.setColor(Color.BLACK);
         g.drawString(row.caption(), gap, y + 15);
@@ -140,8 +147,15 @@ public final class OverlayGrid {
         if (m[i] == 0) {
           continue;
         }
-        boolean edge = x == 0 || y == 0 || x == s - 1 || y == s - 1 || m[i - 1] == 0 || m[i + 1] == 0
-            || m[i - s] == 0 || m[i + s] == 0;
+        boolean edge =
+            x == 0
+                || y == 0
+                || x == s - 1
+                || y == s - 1
+                || m[i - 1] == 0
+                || m[i + 1] == 0
+                || m[i - s] == 0
+                || m[i + s] == 0;
         if (edge) {
           img.setRGB(x, y, 0x00FF00);
         }

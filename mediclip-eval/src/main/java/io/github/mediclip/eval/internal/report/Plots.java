@@ -15,15 +15,16 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Line plots of ROC and precision-recall curves drawn with Java2D (headless-safe), with axes, ticks, labels and a
- * legend. Curves with many points (pixel curves) are thinned to at most about 4000 vertices before drawing; the
- * thinning keeps every vertex that moves the curve by more than 1/1000 of the axis range, so the picture is
- * unchanged.
+ * Line plots of ROC and precision-recall curves drawn with Java2D (headless-safe), with axes,
+ * ticks, labels and a legend. Curves with many points (pixel curves) are thinned to at most about
+ * 4000 vertices before drawing; the thinning keeps every vertex that moves the curve by more than
+ * 1/1000 of the axis range, so the picture is unchanged.
  */
 public final class Plots {
 
-  private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c),
-      new Color(0x9467bd)};
+  private static final Color[] PALETTE = {
+    new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd)
+  };
 
   private Plots() {}
 
@@ -42,13 +43,14 @@ public final class Plots {
      * @param label legend text, e.g. {@code image AUROC 0.912}
      * @param x x coordinates in [0, 1]
      * @param y y coordinates in [0, 1]
-     * @param step whether to draw as a step function (precision-recall) instead of straight segments
+     * @param step whether to draw as a step function (precision-recall) instead of straight
+     *     segments
      */
     public Series {
       Objects.requireNonNull(label, "label");
       if (x.length != y.length) {
-        throw new IllegalArgumentException("series '" + label + "': x has " + x.length + " and y " + y.length
-            + " points");
+        throw new IllegalArgumentException(
+            "series '" + label + "': x has " + x.length + " and y " + y.length + " points");
       }
     }
   }
@@ -64,8 +66,8 @@ public final class Plots {
    * @param size width and height in pixels (at least 200)
    * @return an RGB image
    */
-  public static BufferedImage plot(String title, String xLabel, String yLabel, List<Series> series,
-      boolean diagonal, int size) {
+  public static BufferedImage plot(
+      String title, String xLabel, String yLabel, List<Series> series, boolean diagonal, int size) {
     if (size < 200) {
       throw new IllegalArgumentException("size is " + size + "; plots need at least 200 pixels");
     }
@@ -73,7 +75,8 @@ public final class Plots {
     Graphics2D g = img.createGraphics();
     try {
       g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-      g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+      g.setRenderingHint(
+          RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
       g.setColor(Color.WHITE);
       g.fillRect(0, 0, size, size);
       int left = 62;
@@ -115,8 +118,9 @@ public final class Plots {
       g.setTransform(saved);
       if (diagonal) {
         g.setColor(Color.GRAY);
-        g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {5f, 5f},
-            0f));
+        g.setStroke(
+            new BasicStroke(
+                1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {5f, 5f}, 0f));
         g.drawLine(left, top + h, left + w, top);
       }
       // curves
@@ -161,7 +165,9 @@ public final class Plots {
     return Math.max(0, Math.min(1, v));
   }
 
-  /** Keeps the first, the last and every point farther than eps (max-norm) from the last kept one. */
+  /**
+   * Keeps the first, the last and every point farther than eps (max-norm) from the last kept one.
+   */
   static double[][] thin(double[] x, double[] y, double eps) {
     if (x.length <= 4000) {
       return new double[][] {x, y};
