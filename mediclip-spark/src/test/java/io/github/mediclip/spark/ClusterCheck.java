@@ -57,10 +57,12 @@ public final class ClusterCheck {
           Paths.get(args[1]), args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
     } else if (args.length == 3 && args[0].equals("single")) {
       single(Paths.get(args[1]), Integer.parseInt(args[2]));
+    } else if (args.length == 2 && args[0].equals("report")) {
+      BenchReport.print(Paths.get(args[1]), System.out);
     } else {
       System.err.println(
           "usage: ClusterCheck prepare DIR | verify DIR OUTPUT SUMMARY_JSON EXECUTORS"
-              + " | prepare-bench DIR PRESET IMAGES SIZE | single DIR BATCH");
+              + " | prepare-bench DIR PRESET IMAGES SIZE | single DIR BATCH | report BENCH_DIR");
       System.exit(2);
     }
   }
@@ -132,6 +134,9 @@ public final class ClusterCheck {
               .sorted()
               .collect(java.util.stream.Collectors.toList());
     }
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     long t0 = System.nanoTime();
     try (io.github.mediclip.MediClipDetector d =
         io.github.mediclip.MediClip.loader()
@@ -139,6 +144,10 @@ public final class ClusterCheck {
             .load(dir.resolve("detector.zip"))) {
       double load = (System.nanoTime() - t0) / 1e9;
       long t1 = System.nanoTime();
+      long cpu1 = os.getProcessCpuTime();
+      java.lang.management.ThreadMXBean tmx =
+          java.lang.management.ManagementFactory.getThreadMXBean();
+      long threadCpu1 = tmx.getCurrentThreadCpuTime();
       double checksum = 0;
       for (int i = 0; i < files.size(); i += batch) {
         List<io.github.mediclip.synth.GrayImage> b = new ArrayList<>();
@@ -150,16 +159,22 @@ public final class ClusterCheck {
         }
       }
       double seconds = (System.nanoTime() - t1) / 1e9;
+      double loopCpu = (os.getProcessCpuTime() - cpu1) / 1e9;
+      // the loop's own thread: decoding, and with 1 torch thread all of libtorch's work too
+      double loopThreadCpu = (tmx.getCurrentThreadCpuTime() - threadCpu1) / 1e9;
       System.out.println(
           String.format(
               Locale.ROOT,
               "{\"mode\":\"single\",\"threads\":\"%s\",\"images\":%d,\"seconds\":%.3f,"
-                  + "\"images_per_s\":%.3f,\"load_seconds\":%.3f,\"checksum\":%.6f}",
+                  + "\"images_per_s\":%.3f,\"load_seconds\":%.3f,\"loop_cpu_seconds\":%.3f,"
+                  + "\"loop_thread_cpu_seconds\":%.3f,\"checksum\":%.6f}",
               System.getProperty("ai.djl.pytorch.num_threads", "default"),
               files.size(),
               seconds,
               files.size() / seconds,
               load,
+              loopCpu,
+              loopThreadCpu,
               checksum));
     }
   }
