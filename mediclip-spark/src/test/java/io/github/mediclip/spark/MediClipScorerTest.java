@@ -11,12 +11,14 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -41,6 +43,10 @@ class MediClipScorerTest {
   @BeforeAll
   void setUp() throws Exception {
     fx = new SparkFixture(tmp);
+    long testBytes;
+    try (Stream<Path> files = Files.walk(fx.testDir)) {
+      testBytes = files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+    }
     spark =
         SparkSession.builder()
             .master("local[2]")
@@ -49,8 +55,11 @@ class MediClipScorerTest {
             .config("spark.driver.host", "127.0.0.1")
             .config("spark.driver.bindAddress", "127.0.0.1")
             .config("spark.sql.shuffle.partitions", "2")
-            // several partitions, so that both task threads share the one detector
-            .config("spark.sql.files.maxPartitionBytes", "40000")
+            // about eight partitions of ~25 files, so that both task threads share the one detector
+            // (files counted by their size: the default 4 MB open cost per file and a small split
+            // size made one task per file, and 200 tasks per scoring pass cost most of the test)
+            .config("spark.sql.files.openCostInBytes", "0")
+            .config("spark.sql.files.maxPartitionBytes", Long.toString(testBytes / 8 + 1))
             .getOrCreate();
   }
 
@@ -111,9 +120,11 @@ class MediClipScorerTest {
   @Test
   void binaryFileContentScoresBitIdenticalToSingleJvmPredictAndCorruptFilesGiveErrorRows() {
     Dataset<Row> files = binaryFiles();
-    assertThat(files.rdd().getNumPartitions()).isGreaterThan(2);
+    // several partitions per task thread: the detector is shared across partitions and threads
+    assertThat(files.rdd().getNumPartitions()).isBetween(4, 16);
+    // batch size 1 (the default): one forward pass per image, as MediClipDetector.predict
     MediClipScorer.Scored scored =
-        new MediClipScorer().setBundle(fx.bundle.toString()).setBatchSize(4).score(files);
+        new MediClipScorer().setBundle(fx.bundle.toString()).score(files);
     List<Row> rows = scored.rows().drop("content").collectAsList();
     Map<Path, Row> byPath = checkAgainstReference(rows);
     assertThat(
@@ -134,6 +145,51 @@ class MediClipScorerTest {
     for (String load : scored.detectorLoads().value()) {
       assertThat(load).startsWith("jvm=" + DetectorCache.jvmId() + " ");
     }
+  }
+
+  /**
+   * With batchSize 4 a batch is one forward pass over 4 consecutive rows of a partition: the scores
+   * are bit-identical to {@code predictGray} of the same 4 images in one JVM. (They are not always
+   * bit-identical to the one-image {@code predict}: libtorch may round differently at another batch
+   * size.) The partitions hold 24 consecutive images each, so the batches are known.
+   */
+  @Test
+  void batchesAreOneForwardPassBitIdenticalToPredictGrayOfTheSameImages() throws Exception {
+    List<Row> in = new ArrayList<>();
+    for (Path p : fx.batchReference.keySet()) {
+      in.add(org.apache.spark.sql.RowFactory.create(p.toUri().toString(), Files.readAllBytes(p)));
+    }
+    org.apache.spark.sql.types.StructType schema =
+        new org.apache.spark.sql.types.StructType()
+            .add("path", org.apache.spark.sql.types.DataTypes.StringType)
+            .add("content", org.apache.spark.sql.types.DataTypes.BinaryType);
+    int slices = 8; // 192 / 8 = 24 images per partition, a multiple of the batch size
+    Dataset<Row> files =
+        spark.createDataFrame(
+            new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext())
+                .parallelize(in, slices),
+            schema);
+    MediClipScorer.Scored scored =
+        new MediClipScorer()
+            .setBundle(fx.bundle.toString())
+            .setBatchSize(SparkFixture.BATCH)
+            .score(files);
+    List<Row> rows = scored.rows().drop("content").collectAsList();
+    assertThat(rows).hasSize(SparkFixture.BATCH_IMAGES);
+    for (Row r : rows) {
+      Path p = local(r.getAs("path"));
+      Prediction ref = fx.batchReference.get(p);
+      assertThat(ref).as("reference for %s", p).isNotNull();
+      assertThat((String) r.getAs("error")).isNull();
+      assertThat(Double.doubleToRawLongBits(r.<Double>getAs("score")))
+          .as("score of %s", p)
+          .isEqualTo(Double.doubleToRawLongBits(ref.score()));
+      assertThat(Double.doubleToRawLongBits(r.<Double>getAs("normalized_score")))
+          .isEqualTo(Double.doubleToRawLongBits(ref.normalizedScore()));
+      assertThat(r.<Integer>getAs("anomalous")).isEqualTo(ref.anomalous() ? 1 : 0);
+    }
+    assertThat(scored.errors().value()).isZero();
+    assertThat(MediClipScorer.detectorLoadsInThisJvm(scored.bundleSha256())).isEqualTo(1);
   }
 
   @Test
@@ -239,9 +295,7 @@ class MediClipScorerTest {
               "--format",
               "csv",
               "--labels",
-              "folder",
-              "--batch-size",
-              "2"
+              "folder"
             },
             new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true),
             new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true));

@@ -33,9 +33,23 @@ final class SparkFixture {
           "abnormal/corrupt_truncated.png",
           "normal/corrupt_body.png");
 
+  /** Images per forward pass of {@link #batchReference}. */
+  static final int BATCH = 4;
+
   final Path testDir;
   final Path bundle;
   final Map<Path, Prediction> reference = new HashMap<>();
+
+  /**
+   * The first {@link #BATCH_IMAGES} readable test images in path order, each with the prediction of
+   * {@link MediClipDetector#predictGray} on its batch: consecutive groups of {@link #BATCH} images
+   * in that order, each group one forward pass.
+   */
+  final Map<Path, Prediction> batchReference = new java.util.LinkedHashMap<>();
+
+  /** How many images {@link #batchReference} holds: a multiple of {@link #BATCH}. */
+  static final int BATCH_IMAGES = 192;
+
   final Map<Path, Integer> truth = new HashMap<>();
 
   SparkFixture(Path root) throws IOException {
@@ -66,6 +80,18 @@ final class SparkFixture {
         Path p = sm.image().toAbsolutePath().normalize();
         reference.put(p, d.predict(p));
         truth.put(p, sm.anomalous() ? 1 : 0);
+      }
+      List<Path> sorted = reference.keySet().stream().sorted().limit(BATCH_IMAGES).toList();
+      for (int i = 0; i < sorted.size(); i += BATCH) {
+        List<Path> group = sorted.subList(i, i + BATCH);
+        List<io.github.mediclip.synth.GrayImage> images = new java.util.ArrayList<>();
+        for (Path p : group) {
+          images.add(MediClipDetector.readImage(Files.readAllBytes(p), p.toString()));
+        }
+        List<Prediction> ps = d.predictGray(images);
+        for (int j = 0; j < BATCH; j++) {
+          batchReference.put(group.get(j), ps.get(j));
+        }
       }
     }
     Path someImage = reference.keySet().iterator().next();
