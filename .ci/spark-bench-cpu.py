@@ -39,15 +39,18 @@ def role(cmd):
     return "single"
 
 
-def kind(comm):
+def kind(comm, r):
     if comm.startswith(("GC Thread", "G1 ")):
         return "gc"
     if comm.startswith(("C1 CompilerThre", "C2 CompilerThre")):
         return "jit"
-    if comm in ("java", "main") or comm.startswith("Executor task"):
-        # the thread that calls libtorch (the launcher's main thread keeps the name "java"), and
-        # libtorch's intra-op workers, which inherit the name of the thread that started them
+    if (r == "single" and comm in ("java", "main")) or comm.startswith("Executor task"):
+        # the thread that calls libtorch (the single loop's main thread keeps the launcher's name
+        # "java"; in a Spark JVM that thread is the driver's or executor's main), and libtorch's
+        # intra-op workers, which inherit the name of the thread that started them
         return "compute"
+    if comm in ("java", "main"):
+        return "main"
     return "other"
 
 
@@ -99,7 +102,7 @@ def sample(initial):
         for tid, (comm, cpu) in ts.items():
             if initial:
                 first[(pid, tid)] = cpu
-            last[(pid, tid)] = (r, kind(comm), cpu, comm)
+            last[(pid, tid)] = (r, kind(comm, r), cpu, comm)
 
 
 def on_term(*_):
