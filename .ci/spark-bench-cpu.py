@@ -82,14 +82,14 @@ def threads(pid):
                 continue
             comm = s[s.index("(") + 1 : s.rindex(")")]
             f = s[s.rindex(")") + 2 :].split()
-            out[int(t)] = (comm, (int(f[11]) + int(f[12])) / HZ)
+            out[int(t)] = (comm, (int(f[11]) + int(f[12])) / HZ, int(f[12]) / HZ)
     except OSError:
         pass
     return out
 
 
-first = {}  # (pid, tid) -> cpu at first sight, for processes alive at the start
-last = {}  # (pid, tid) -> (role, kind, cpu, comm)
+first = {}  # (pid, tid) -> (cpu, system cpu) at first sight, for processes alive at the start
+last = {}  # (pid, tid) -> (role, kind, cpu, comm, system cpu)
 nthreads = {}  # pid -> (role, max threads seen)
 stop = False
 
@@ -99,10 +99,10 @@ def sample(initial):
         r = role(cmd)
         ts = threads(pid)
         nthreads[pid] = (r, max(len(ts), nthreads.get(pid, (r, 0))[1]))
-        for tid, (comm, cpu) in ts.items():
+        for tid, (comm, cpu, sys_cpu) in ts.items():
             if initial:
-                first[(pid, tid)] = cpu
-            last[(pid, tid)] = (r, kind(comm, r), cpu, comm)
+                first[(pid, tid)] = (cpu, sys_cpu)
+            last[(pid, tid)] = (r, kind(comm, r), cpu, comm, sys_cpu)
 
 
 def on_term(*_):
@@ -120,10 +120,12 @@ while not stop:
 sample(False)
 busy1, total1 = machine()
 wall = time.time() - t0
-by_role, by_kind, by_name = {}, {}, {}
-for key, (r, k, cpu, comm) in last.items():
-    d = cpu - first.get(key, 0.0)
+by_role, by_kind, by_name, sys_by_kind = {}, {}, {}, {}
+for key, (r, k, cpu, comm, sys_cpu) in last.items():
+    d = cpu - first.get(key, (0.0, 0.0))[0]
     by_role[r] = by_role.get(r, 0.0) + d
+    if r != "daemons":
+        sys_by_kind[k] = sys_by_kind.get(k, 0.0) + sys_cpu - first.get(key, (0.0, 0.0))[1]
     if r != "daemons":
         by_kind[k] = by_kind.get(k, 0.0) + d
         name = f"{r}/{comm.rstrip('0123456789#-')}"
@@ -135,6 +137,7 @@ result = {
     "wall_s": round(wall, 2),
     "cpu_s": {k: round(v, 2) for k, v in sorted(by_role.items())},
     "cpu_s_by_thread_kind": {k: round(v, 2) for k, v in sorted(by_kind.items())},
+    "system_cpu_s_by_thread_kind": {k: round(v, 2) for k, v in sorted(sys_by_kind.items())},
     "top_threads": [
         f"{n} {c:.1f}" for n, c in sorted(by_name.items(), key=lambda e: -e[1])[:8]
     ],
