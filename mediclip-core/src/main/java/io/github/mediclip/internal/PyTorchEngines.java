@@ -7,7 +7,8 @@ import io.github.mediclip.MediClipException;
 /**
  * The one place where the library asks DJL for its PyTorch engine, so that a missing native library
  * fails with one message that says what to add, instead of DJL's {@code Failed to save pytorch
- * index file ... UnknownHostException} or {@code Cannot download jni files ...}.
+ * index file ... UnknownHostException} or {@code Cannot download jni files ...}, and where the
+ * libtorch flags that DJL does not expose are set, once ({@link TorchFlags}).
  */
 public final class PyTorchEngines {
 
@@ -17,7 +18,8 @@ public final class PyTorchEngines {
   private PyTorchEngines() {}
 
   /**
-   * Returns DJL's PyTorch engine, loading the native library on the first call.
+   * Returns DJL's PyTorch engine, loading the native library and setting {@link TorchFlags} on the
+   * first call.
    *
    * @return the engine
    * @throws MediClipException when the native libtorch or DJL's JNI glue cannot be loaded; the
@@ -25,11 +27,14 @@ public final class PyTorchEngines {
    *     cause
    */
   public static Engine get() {
+    Engine engine;
     try {
-      return Engine.getEngine(ENGINE);
+      engine = Engine.getEngine(ENGINE);
     } catch (EngineException e) {
       throw explain(e);
     }
+    TorchFlags.applyOnce(); // libtorch is loaded now; quiets its NNPACK warning (see TorchFlags)
+    return engine;
   }
 
   /**
