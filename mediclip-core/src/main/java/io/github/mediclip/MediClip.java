@@ -23,8 +23,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 
-// Why this class is long (~780 lines, two thirds javadoc): it holds only the immutable spec and
-// its Builder, and each of the Builder's ~25 options documents its range and default here, the
+// Why this class is long (~790 lines, half javadoc): it holds only the immutable spec and its
+// Builder, and each of the Builder's ~25 options documents its range and default here, the
 // reference users read. The rules and defaults of the training options live in FitConfig.Builder
 // (the Builder delegates to it), fit orchestration in DetectorFitting, backbone configuration in
 // Backbones, bundle loading in DetectorLoader/BundleLoading, heads defaults in HeadsRules.
