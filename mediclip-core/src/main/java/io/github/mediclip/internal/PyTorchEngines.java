@@ -1,5 +1,6 @@
 package io.github.mediclip.internal;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
 import io.github.mediclip.MediClipException;
@@ -35,6 +36,17 @@ public final class PyTorchEngines {
     }
     TorchFlags.applyOnce(); // libtorch is loaded now; quiets its NNPACK warning (see TorchFlags)
     return engine;
+  }
+
+  /**
+   * The default device: the first GPU when DJL's PyTorch engine sees one, else the CPU.
+   *
+   * @return the device
+   * @throws MediClipException when the engine cannot be loaded (see {@link #get()})
+   */
+  public static Device defaultDevice() {
+    Engine e = get();
+    return e.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
   }
 
   /**

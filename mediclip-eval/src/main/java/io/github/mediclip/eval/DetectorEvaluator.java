@@ -28,6 +28,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
+// Why this class is long (~760 lines): batched scoring, streaming pixel metrics, the best/worst
+// case keeper and the report files all work on one pass over the test split and share its state;
+// the metrics are in eval.metrics, the plots, CSV and HTML writers in eval.internal.report.
 /**
  * Runs a scorer (usually a trained {@code MediClipDetector}, see {@link ImageScorer#of}) over the
  * test split of a {@link Dataset} and computes image metrics (AUROC with a bootstrap interval, AP,

@@ -18,6 +18,9 @@ import java.util.function.Consumer;
 import java.util.function.LongFunction;
 import java.util.function.ToDoubleFunction;
 
+// Why this class is long (~620 lines, 30 % javadoc): the sweep's public API (factory SPI, four
+// result records, builder) plus the run loop that writes shot files, runs.csv and the tables in
+// one pass; sampling is KShotSampler's and evaluation DetectorEvaluator's.
 /**
  * The few-shot protocol of the paper: for each k in a list and each of several seeds, draw k normal
  * training images from the normal images of the training split ({@link KShotSampler}, the library's
