@@ -35,12 +35,13 @@ import java.util.stream.Stream;
 final class BenchReport {
 
   private static final String[] MODES = {
-    "single2", "single1", "local1", "local1x1", "local2", "cluster"
+    "single2", "single1", "single1x2", "local1", "local1x1", "local2", "cluster"
   };
   private static final Map<String, String> LABEL =
       Map.of(
           "single2", "single JVM, 2 torch threads",
           "single1", "single JVM, 1 torch thread",
+          "single1x2", "two single JVMs at once, 1 torch thread each",
           "local1", "`local[1]`, 1 task × 2 threads",
           "local1x1", "`local[1]`, 1 task × 1 thread",
           "local2", "`local[2]`, 2 tasks × 1 thread",
