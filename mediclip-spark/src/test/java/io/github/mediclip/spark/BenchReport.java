@@ -180,10 +180,11 @@ final class BenchReport {
   private record Executors(String steadyRate, String cpuPerImage, String detail) {}
 
   /**
-   * From the event log's task-end events, per executor: its first task is the warm-up (detector
-   * load, first-use class loading and JIT); the executor's steady rate is the images of its other
-   * tasks over (its last task end − its first task end), summed over executors; the task threads'
-   * CPU per image is Σ Executor CPU Time / Σ records over those other tasks.
+   * From the event log's task-end events, per executor: the tasks launched before its first task
+   * ended are the warm-up (one per task slot: the detector load, first-use class loading and JIT);
+   * the executor's steady rate is the images of its other tasks over (its last task end − the first
+   * launch among them), summed over executors; the task threads' CPU per image is Σ Executor CPU
+   * Time / Σ records over those other tasks.
    */
   private static Executors executors(Path eventDir) throws IOException {
     if (!Files.isDirectory(eventDir)) {
@@ -231,36 +232,49 @@ final class BenchReport {
     StringBuilder detail = new StringBuilder();
     for (Map.Entry<String, List<Task>> e : exec.entrySet()) {
       List<Task> tasks = e.getValue();
-      tasks.sort((a, b) -> Long.compare(a.launch(), b.launch()));
-      Task first = tasks.get(0);
+      // warm-up: the tasks that started with the executor, i.e. before its first task ended (one
+      // per
+      // task slot; one of them loaded the detector, all ran cold code); 1 s of slack because the
+      // driver records a task's end a little after it launched the next one
+      long firstFinish = tasks.stream().mapToLong(Task::finish).min().getAsLong();
+      long firstLaunch = tasks.stream().mapToLong(Task::launch).min().getAsLong();
       long records = 0;
       long gc = 0;
-      long lastFinish = first.finish();
+      long warmRecords = 0;
+      int warm = 0;
+      long steadyStart = Long.MAX_VALUE;
+      long lastFinish = Long.MIN_VALUE;
       for (Task t : tasks) {
         gc += t.gcMillis();
         lastFinish = Math.max(lastFinish, t.finish());
-        if (t != first) {
+        if (t.launch() < firstFinish - 1000) {
+          warm++;
+          warmRecords += t.records();
+        } else {
           records += t.records();
           steadyCpu += t.cpuNanos();
+          steadyStart = Math.min(steadyStart, t.launch());
         }
       }
       steadyRecords += records;
-      if (tasks.size() < 2) {
+      if (records == 0) {
         allSteady = false;
       } else {
-        rate += records / ((lastFinish - first.finish()) / 1000.0);
+        rate += records / ((lastFinish - steadyStart) / 1000.0);
       }
       detail.append(
           String.format(
               Locale.ROOT,
-              "%sexec %s: %d tasks, first %d img in %.1f s, then %d img in %.1f s, GC %.1f s",
+              "%sexec %s: %d tasks; warm-up %d task(s), %d img, %.1f s; then %d img in %.1f s;"
+                  + " GC %.1f s",
               detail.length() == 0 ? "" : "; ",
               e.getKey(),
               tasks.size(),
-              first.records(),
-              (first.finish() - first.launch()) / 1000.0,
+              warm,
+              warmRecords,
+              (firstFinish - firstLaunch) / 1000.0,
               records,
-              (lastFinish - first.finish()) / 1000.0,
+              records == 0 ? 0.0 : (lastFinish - steadyStart) / 1000.0,
               gc / 1000.0));
     }
     return new Executors(
