@@ -8,8 +8,10 @@ import io.github.mediclip.bundle.BundleOutput;
 import io.github.mediclip.bundle.SaveOptions;
 import io.github.mediclip.eval.data.Dataset;
 import io.github.mediclip.eval.data.Sample;
+import io.github.mediclip.formats.IntensityPolicy;
 import io.github.mediclip.synth.AnomalySynthesizer;
 import io.github.mediclip.train.KShotSampler;
+import io.github.mediclip.train.LabeledImage;
 import io.github.mediclip.train.ShotFile;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -37,7 +39,13 @@ import picocli.CommandLine.Spec;
           + "--data). k-shot protocol: only the k shots are used (validation on anomalies synthesized on "
           + "them); --holdout-validation also validates on the other normal training images. Unreadable "
           + "images are skipped, each reported on standard error with its path and reason. Prints one JSON "
-          + "line."
+          + "line.",
+      "--layout volumes: --data is a folder of volumes (NIfTI files NAME.nii[.gz], DICOM files NAME.dcm, "
+          + "DICOM series folders NAME/) with optional masks NAME_mask.nii[.gz] (next to them or in --masks "
+          + "DIR), and --normal-slices states the normal slices: all, mask-free or NAME:FROM-TO[,...]. The k "
+          + "shots are drawn from those slices; each is named VOLUME#k (0-based slice index) in the manifest "
+          + "and the shot file, and --shots reads such a file back. The slices are mapped to 0..255 by "
+          + "--intensity-policy (recorded in the bundle)."
     })
 final class TrainCommand implements Callable<Integer> {
   /** How long a SIGINT waits for the best heads to be saved before the JVM exits. */
@@ -85,6 +93,34 @@ final class TrainCommand implements Callable<Integer> {
 
   /** The shots of --shots, or null when they are drawn. */
   private List<Path> fixedShots;
+
+  @Mixin VolumeLayoutOptions volumeLayout;
+
+  @Option(
+      names = "--normal-slices",
+      paramLabel = "SEL",
+      description =
+          "With --layout volumes (required there): which slices are normal. all = every slice of"
+              + " every volume (a mask marking one anomalous is an error); mask-free = the slices"
+              + " whose mask holds no non-zero voxel (volumes without a mask are skipped and"
+              + " reported); NAME:FROM-TO[,NAME:FROM-TO...] = these 0-based, inclusive slice ranges"
+              + " of the named volumes.")
+  String normalSlices;
+
+  @Option(
+      names = "--intensity-policy",
+      paramLabel = "SPEC",
+      description =
+          "With --layout volumes: maps volume values to 0..255 (file-window, window:C/W,"
+              + " preset:NAME, percentile:LOW/HIGH or minmax), recorded in the bundle so that"
+              + " inference maps alike. Default: the modality default of the shot volumes.")
+  String intensityPolicy;
+
+  /** The parsed --normal-slices, or null without --layout volumes. */
+  private VolumeShots.Selection selection;
+
+  /** The parsed --intensity-policy, or null. */
+  private IntensityPolicy policy;
 
   @Mixin SeedOption seed;
 
@@ -164,19 +200,50 @@ final class TrainCommand implements Callable<Integer> {
       Check.range("--patience", patience, 0, 100_000);
     }
     AnomalySynthesizer synth = synthesis == null ? null : Synth.create("--synthesis", synthesis);
-    dataset.validate();
+    Path masks = null;
+    if (VolumeLayoutOptions.isVolumes(dataset.layout)) {
+      selection = VolumeShots.parse(normalSlices);
+      if (intensityPolicy != null) {
+        try {
+          policy = IntensityPolicy.parse(intensityPolicy);
+        } catch (IllegalArgumentException e) {
+          throw new CliException(e.getMessage(), MediClipCli.EXIT_USAGE);
+        }
+      }
+      if (holdoutValidation) {
+        throw new CliException(
+            "--holdout-validation is not supported with --layout volumes; train on the k shots"
+                + " alone (the k-shot protocol)",
+            MediClipCli.EXIT_USAGE);
+      }
+      Check.directory("--data", dataset.data);
+      masks = volumeLayout.masks(dataset.data);
+    } else {
+      volumeLayout.checkUnused();
+      if (normalSlices != null || intensityPolicy != null) {
+        throw new CliException(
+            (normalSlices != null ? "--normal-slices" : "--intensity-policy")
+                + " is for --layout volumes only (images are already 0..255)",
+            MediClipCli.EXIT_USAGE);
+      }
+      dataset.validate();
+    }
     device.validate();
     Check.directory("--backbone", backbone);
     // The output is checked, probed and locked before anything else runs (docs/reliability.md).
-    SaveOptions saveOptions =
+    SaveOptions.Builder saveBuilder =
         SaveOptions.builder()
             .optOverwrite(overwrite)
             .addProtectedPath(dataset.data)
-            .addProtectedPath(backbone)
-            .build();
+            .addProtectedPath(backbone);
+    if (masks != null && !masks.equals(dataset.data)) {
+      saveBuilder.addProtectedPath(masks);
+    }
+    SaveOptions saveOptions = saveBuilder.build();
+    Path masksFolder = masks;
     try (BundleOutput reserved = reserve(out, saveOptions)) {
       reserved.recovered().forEach(note -> err.println("mediclip: " + note));
-      return train(err, saveOptions, synth);
+      return train(err, saveOptions, synth, masksFolder);
     } finally {
       // Only now, with the reservation (and its lock file) released, may a SIGINT hook let the JVM
       // halt.
@@ -192,7 +259,90 @@ final class TrainCommand implements Callable<Integer> {
     }
   }
 
-  private Integer train(PrintWriter err, SaveOptions saveOptions, AnomalySynthesizer synth) {
+  /**
+   * What one run trains on.
+   *
+   * @param pool what {@code MediClip.fit} takes: the normal image files, or the decoded shots
+   * @param shots the shots as paths (written to the shot file relative to --data)
+   * @param shotIds the ids the manifest must record for them
+   * @param poolSize the number of normal images or slices drawn from
+   * @param skipped files skipped (each reported)
+   * @param datasetName for the JSON line
+   * @param policy the intensity policy (volumes), or null
+   * @param extra further fields of the JSON line
+   */
+  private record Plan(
+      List<?> pool,
+      List<Path> shots,
+      List<String> shotIds,
+      int poolSize,
+      int skipped,
+      String datasetName,
+      IntensityPolicy policy,
+      Map<String, Object> extra) {}
+
+  private Integer train(
+      PrintWriter err, SaveOptions saveOptions, AnomalySynthesizer synth, Path masks) {
+    Plan plan = selection != null ? volumePlan(err, masks) : imagePlan(err);
+    return train(err, saveOptions, synth, plan);
+  }
+
+  /**
+   * Volumes: the pool of normal slices, the draw (or --shots), and the shots decoded with the
+   * policy. Only the k shots are given to {@code fit}, in the order drawn (k of k: the identity
+   * draw), so nothing else can be trained on.
+   */
+  private Plan volumePlan(PrintWriter err, Path masks) {
+    VolumeShots.Pool pool = VolumeShots.pool(dataset.data, masks, selection, err);
+    err.println(
+        "mediclip: volumes "
+            + dataset.data
+            + ": "
+            + pool.slices().size()
+            + " normal slices in "
+            + pool.volumes()
+            + " volumes (--normal-slices "
+            + selection.spec()
+            + ")");
+    err.flush();
+    if (pool.slices().size() < k) {
+      throw new CliException(
+          "--k "
+              + k
+              + " but --normal-slices "
+              + selection.spec()
+              + " selects only "
+              + pool.slices().size()
+              + " slices in "
+              + dataset.data);
+    }
+    // The one sampler: KShotSampler on the pool (volumes in path order, slices ascending).
+    List<VolumeShots.Slice> shots =
+        fixedShots != null
+            ? VolumeShots.fromShotFile(fixedShots, pool, dataset.data, shotsFile, selection)
+            : KShotSampler.sample(pool.slices(), k, seed.value);
+    VolumeShots.Decoded decoded = VolumeShots.decode(shots, policy);
+    List<String> ids = shots.stream().map(VolumeShots.Slice::id).toList();
+    Map<String, Object> extra = Json.object();
+    extra.put("layout", "volumes");
+    extra.put("normal_slices", selection.spec());
+    extra.put("volumes", pool.volumes());
+    extra.put("masks", masks.toString());
+    extra.put("intensity_policy", decoded.policy().spec());
+    return new Plan(
+        decoded.images(),
+        ids.stream().map(dataset.data::resolve).toList(),
+        ids,
+        pool.slices().size(),
+        pool.skipped(),
+        dataset.data.getFileName() == null
+            ? dataset.data.toString()
+            : dataset.data.getFileName().toString(),
+        decoded.policy(),
+        extra);
+  }
+
+  private Plan imagePlan(PrintWriter err) {
     // k-shot protocol: the pool is listed, not opened; only the shots are decoded (checkShots).
     // With hold-out
     // validation the other images are read too, so undecodable ones are skipped and reported first.
@@ -234,6 +384,20 @@ final class TrainCommand implements Callable<Integer> {
                       : "drawn for --k " + k + " --seed " + seed.value));
       dataset.checkShots(where, err);
     }
+    return new Plan(
+        normals,
+        shots,
+        shots.stream().map(p -> p.getFileName().toString()).toList(),
+        normals.size(),
+        read.skipped(),
+        ds.name(),
+        null,
+        Map.of());
+  }
+
+  private Integer train(
+      PrintWriter err, SaveOptions saveOptions, AnomalySynthesizer synth, Plan plan) {
+    List<Path> shots = plan.shots();
     Backbones.warnIfRandom(backbone, err);
     MediClip.Builder b =
         MediClip.builder()
@@ -260,7 +424,10 @@ final class TrainCommand implements Callable<Integer> {
     if (synth != null) {
       b.optSynthesis(synth);
     }
-    if (fixedShots != null) {
+    if (plan.policy() != null) {
+      b.optIntensityPolicy(plan.policy());
+    }
+    if (fixedShots != null && selection == null) {
       b.optShots(fixedShots);
     } else {
       b.optShots(k);
@@ -288,7 +455,7 @@ final class TrainCommand implements Callable<Integer> {
             },
             "mediclip-train-sigint");
     Runtime.getRuntime().addShutdownHook(hook);
-    try (MediClipDetector detector = mediclip.fit(normals)) {
+    try (MediClipDetector detector = fit(mediclip, plan.pool())) {
       boolean stopped =
           interrupted.get() | Thread.interrupted(); // clear the flag: file channels need it off
       BundleManifest m = detector.manifest();
@@ -297,7 +464,7 @@ final class TrainCommand implements Callable<Integer> {
         err.flush();
         return MediClipCli.EXIT_FAILURE;
       }
-      List<String> names = shots.stream().map(p -> p.getFileName().toString()).toList();
+      List<String> names = plan.shotIds();
       if (!names.equals(m.training().shotIds())) {
         throw new IllegalStateException(
             "internal error: the detector was trained on "
@@ -314,15 +481,15 @@ final class TrainCommand implements Callable<Integer> {
       ShotFile.write(shotFile, dataset.data, shots);
       Map<String, Object> o = Json.object();
       o.put("bundle", out.toString());
-      o.put("dataset", ds.name());
+      o.put("dataset", plan.datasetName());
       o.put("k", k);
       o.put("seed", seed.value);
-      o.put("train_pool", normals.size());
+      o.put("train_pool", plan.poolSize());
       o.put("shots", relative(dataset.data, shots));
       o.put("shot_file", shotFile.toString());
       o.put("normals_seen", m.training().summary().normalsSeen());
       o.put("validation_source", m.training().summary().validationSource().label());
-      o.put("skipped_files", read.skipped());
+      o.put("skipped_files", plan.skipped());
       o.put("epochs_run", m.training().summary().epochsRun());
       o.put("best_epoch", m.training().summary().bestEpoch());
       o.put("selection_metric", m.training().summary().selectionMetric());
@@ -331,6 +498,7 @@ final class TrainCommand implements Callable<Integer> {
       o.put("device", m.provenance().device());
       o.put("random_backbone", Backbones.isRandom(backbone));
       o.put("stop_reason", m.training().summary().stopReason().label());
+      o.putAll(plan.extra());
       spec.commandLine().getOut().println(Json.line(o));
       spec.commandLine().getOut().flush();
       if (stopped) {
@@ -350,6 +518,15 @@ final class TrainCommand implements Callable<Integer> {
       }
     }
     return MediClipCli.EXIT_OK;
+  }
+
+  /** Trains on image files (paths) or on decoded volume slices (labelled images). */
+  @SuppressWarnings("unchecked")
+  private static MediClipDetector fit(MediClip mediclip, List<?> pool) {
+    if (!pool.isEmpty() && pool.get(0) instanceof LabeledImage) {
+      return mediclip.fit((List<LabeledImage>) pool);
+    }
+    return mediclip.fit((List<Path>) pool);
   }
 
   /**
