@@ -146,7 +146,12 @@ final class EvaluateCommand implements Callable<Integer> {
       throw new CliException(e.getMessage());
     }
     PrintWriter err = spec.commandLine().getErr();
-    VolumeDataset ds = VolumeDataset.read(dataset.data, masks);
+    VolumeDataset ds;
+    try {
+      ds = VolumeDataset.read(dataset.data, masks);
+    } catch (io.github.mediclip.MediClipException e) {
+      throw new CliException(e.getMessage());
+    }
     List<String> skipped = new ArrayList<>(ds.skipped());
     for (String s : ds.skipped()) {
       err.println("mediclip: skipped: " + s);
@@ -164,6 +169,9 @@ final class EvaluateCommand implements Callable<Integer> {
                 err.println("mediclip: skipped: " + s);
                 err.flush();
               });
+    } catch (io.github.mediclip.MediClipException e) {
+      // a mask of another size than its volume, an unreadable mask, no readable volume: one line
+      throw new CliException(e.getMessage());
     }
     Map<String, Object> o = Json.object();
     o.put("layout", "volumes");

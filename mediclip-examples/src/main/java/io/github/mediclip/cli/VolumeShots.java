@@ -205,7 +205,7 @@ final class VolumeShots {
             "mediclip: skipped: skipping volume "
                 + item.name()
                 + ": "
-                + MediClipCli.oneLine(e)
+                + reason(e)
                 + "; none of its slices is in the pool");
         skipped++;
         continue;
@@ -356,8 +356,7 @@ final class VolumeShots {
       try {
         v = MedicalImages.read(e.getKey());
       } catch (MedicalFormatException | UncheckedIOException ex) {
-        throw new CliException(
-            "shot volume " + e.getKey() + " cannot be read: " + MediClipCli.oneLine(ex));
+        throw new CliException("shot volume " + e.getKey() + " cannot be read: " + reason(ex));
       }
       IntensityPolicy p = policy;
       if (p == null) {
@@ -383,15 +382,15 @@ final class VolumeShots {
           images[i] = LabeledImage.normal(s.id(), p.apply(v, s.index()));
         } catch (MedicalFormatException ex) {
           throw new CliException(
-              "--intensity-policy "
-                  + p.spec()
-                  + " cannot map "
-                  + e.getKey()
-                  + ": "
-                  + MediClipCli.oneLine(ex));
+              "--intensity-policy " + p.spec() + " cannot map " + e.getKey() + ": " + reason(ex));
         }
       }
     }
     return new Decoded(List.of(images), used);
+  }
+
+  /** The one-line reason (a format error's message already names the file). */
+  private static String reason(RuntimeException e) {
+    return e instanceof MedicalFormatException ? e.getMessage() : MediClipCli.oneLine(e);
   }
 }
