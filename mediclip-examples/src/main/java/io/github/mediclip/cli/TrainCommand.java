@@ -94,33 +94,7 @@ final class TrainCommand implements Callable<Integer> {
   /** The shots of --shots, or null when they are drawn. */
   private List<Path> fixedShots;
 
-  @Mixin VolumeLayoutOptions volumeLayout;
-
-  @Option(
-      names = "--normal-slices",
-      paramLabel = "SEL",
-      description =
-          "With --layout volumes (required there): which slices are normal. all = every slice of"
-              + " every volume (a mask marking one anomalous is an error); mask-free = the slices"
-              + " whose mask holds no non-zero voxel (volumes without a mask are skipped and"
-              + " reported); NAME:FROM-TO[,NAME:FROM-TO...] = these 0-based, inclusive slice ranges"
-              + " of the named volumes.")
-  String normalSlices;
-
-  @Option(
-      names = "--intensity-policy",
-      paramLabel = "SPEC",
-      description =
-          "With --layout volumes: maps volume values to 0..255 (file-window, window:C/W,"
-              + " preset:NAME, percentile:LOW/HIGH or minmax), recorded in the bundle so that"
-              + " inference maps alike. Default: the modality default of the shot volumes.")
-  String intensityPolicy;
-
-  /** The parsed --normal-slices, or null without --layout volumes. */
-  private VolumeShots.Selection selection;
-
-  /** The parsed --intensity-policy, or null. */
-  private IntensityPolicy policy;
+  @Mixin VolumeTrainOptions volumes;
 
   @Mixin SeedOption seed;
 
@@ -200,34 +174,10 @@ final class TrainCommand implements Callable<Integer> {
       Check.range("--patience", patience, 0, 100_000);
     }
     AnomalySynthesizer synth = synthesis == null ? null : Synth.create("--synthesis", synthesis);
-    Path masks = null;
-    if (VolumeLayoutOptions.isVolumes(dataset.layout)) {
-      selection = VolumeShots.parse(normalSlices);
-      if (intensityPolicy != null) {
-        try {
-          policy = IntensityPolicy.parse(intensityPolicy);
-        } catch (IllegalArgumentException e) {
-          throw new CliException(e.getMessage(), MediClipCli.EXIT_USAGE);
-        }
-      }
-      if (holdoutValidation) {
-        throw new CliException(
-            "--holdout-validation is not supported with --layout volumes; train on the k shots"
-                + " alone (the k-shot protocol)",
-            MediClipCli.EXIT_USAGE);
-      }
-      Check.directory("--data", dataset.data);
-      masks = volumeLayout.masks(dataset.data);
-    } else {
-      volumeLayout.checkUnused();
-      if (normalSlices != null || intensityPolicy != null) {
-        throw new CliException(
-            (normalSlices != null ? "--normal-slices" : "--intensity-policy")
-                + " is for --layout volumes only (images are already 0..255)",
-            MediClipCli.EXIT_USAGE);
-      }
+    if (!volumes.validate(dataset.layout, dataset.data, holdoutValidation)) {
       dataset.validate();
     }
+    Path masks = volumes.masks();
     device.validate();
     Check.directory("--backbone", backbone);
     // The output is checked, probed and locked before anything else runs (docs/reliability.md).
@@ -240,10 +190,9 @@ final class TrainCommand implements Callable<Integer> {
       saveBuilder.addProtectedPath(masks);
     }
     SaveOptions saveOptions = saveBuilder.build();
-    Path masksFolder = masks;
     try (BundleOutput reserved = reserve(out, saveOptions)) {
       reserved.recovered().forEach(note -> err.println("mediclip: " + note));
-      return train(err, saveOptions, synth, masksFolder);
+      return train(err, saveOptions, synth);
     } finally {
       // Only now, with the reservation (and its lock file) released, may a SIGINT hook let the JVM
       // halt.
@@ -281,9 +230,8 @@ final class TrainCommand implements Callable<Integer> {
       IntensityPolicy policy,
       Map<String, Object> extra) {}
 
-  private Integer train(
-      PrintWriter err, SaveOptions saveOptions, AnomalySynthesizer synth, Path masks) {
-    Plan plan = selection != null ? volumePlan(err, masks) : imagePlan(err);
+  private Integer train(PrintWriter err, SaveOptions saveOptions, AnomalySynthesizer synth) {
+    Plan plan = volumes.active() ? volumePlan(err) : imagePlan(err);
     return train(err, saveOptions, synth, plan);
   }
 
@@ -292,54 +240,19 @@ final class TrainCommand implements Callable<Integer> {
    * policy. Only the k shots are given to {@code fit}, in the order drawn (k of k: the identity
    * draw), so nothing else can be trained on.
    */
-  private Plan volumePlan(PrintWriter err, Path masks) {
-    VolumeShots.Pool pool = VolumeShots.pool(dataset.data, masks, selection, err);
-    err.println(
-        "mediclip: volumes "
-            + dataset.data
-            + ": "
-            + pool.slices().size()
-            + " normal slices in "
-            + pool.volumes()
-            + " volumes (--normal-slices "
-            + selection.spec()
-            + ")");
-    err.flush();
-    if (pool.slices().size() < k) {
-      throw new CliException(
-          "--k "
-              + k
-              + " but --normal-slices "
-              + selection.spec()
-              + " selects only "
-              + pool.slices().size()
-              + " slices in "
-              + dataset.data);
-    }
-    // The one sampler: KShotSampler on the pool (volumes in path order, slices ascending).
-    List<VolumeShots.Slice> shots =
-        fixedShots != null
-            ? VolumeShots.fromShotFile(fixedShots, pool, dataset.data, shotsFile, selection)
-            : KShotSampler.sample(pool.slices(), k, seed.value);
-    VolumeShots.Decoded decoded = VolumeShots.decode(shots, policy);
-    List<String> ids = shots.stream().map(VolumeShots.Slice::id).toList();
-    Map<String, Object> extra = Json.object();
-    extra.put("layout", "volumes");
-    extra.put("normal_slices", selection.spec());
-    extra.put("volumes", pool.volumes());
-    extra.put("masks", masks.toString());
-    extra.put("intensity_policy", decoded.policy().spec());
+  private Plan volumePlan(PrintWriter err) {
+    VolumeTrainOptions.Drawn d =
+        volumes.draw(dataset.data, k, seed.value, fixedShots, shotsFile, err);
+    Path name = dataset.data.toAbsolutePath().normalize().getFileName();
     return new Plan(
-        decoded.images(),
-        ids.stream().map(dataset.data::resolve).toList(),
-        ids,
-        pool.slices().size(),
-        pool.skipped(),
-        dataset.data.getFileName() == null
-            ? dataset.data.toString()
-            : dataset.data.getFileName().toString(),
-        decoded.policy(),
-        extra);
+        d.images(),
+        d.ids().stream().map(dataset.data::resolve).toList(),
+        d.ids(),
+        d.poolSize(),
+        d.skipped(),
+        name == null ? dataset.data.toString() : name.toString(),
+        d.policy(),
+        d.json());
   }
 
   private Plan imagePlan(PrintWriter err) {
@@ -427,7 +340,7 @@ final class TrainCommand implements Callable<Integer> {
     if (plan.policy() != null) {
       b.optIntensityPolicy(plan.policy());
     }
-    if (fixedShots != null && selection == null) {
+    if (fixedShots != null && !volumes.active()) {
       b.optShots(fixedShots);
     } else {
       b.optShots(k);
