@@ -74,6 +74,30 @@ class VolumeDicomLayoutTest {
   }
 
   @Test
+  void aMultiFrameDicomFileIsAVolumeOfTheLayout(@TempDir Path tmp) throws IOException {
+    Path lgg = lgg();
+    Path data = Files.createDirectories(tmp.resolve("data"));
+    String p = "TCGA_CS_4942_19970222";
+    Files.createSymbolicLink(
+        data.resolve(p + ".dcm"), lgg.resolve("dicom-multiframe/" + p + ".dcm"));
+    VolumeDataset ds = VolumeDataset.read(data, lgg.resolve("nifti"));
+    assertThat(ds.volumes()).singleElement().extracting(VolumeDataset.Entry::name).isEqualTo(p);
+    VolumeEvaluation d = VolumeEvaluator.evaluate(ds, VolumeEvaluatorTest.oracle(false), "max");
+    Path nifti = Files.createDirectories(tmp.resolve("nifti"));
+    for (String f : List.of(p + ".nii.gz", p + "_mask.nii.gz")) {
+      Files.createSymbolicLink(nifti.resolve(f), lgg.resolve("nifti/" + f));
+    }
+    VolumeEvaluation n =
+        VolumeEvaluator.evaluate(
+            VolumeDataset.read(nifti), VolumeEvaluatorTest.oracle(false), "max");
+    assertThat(d.perVolume().get(0).sliceLabels())
+        .containsExactly(n.perVolume().get(0).sliceLabels());
+    assertThat(d.perVolume().get(0).sliceScores())
+        .containsExactly(n.perVolume().get(0).sliceScores());
+    assertThat(d.anomalousSlices()).isEqualTo(6);
+  }
+
+  @Test
   void aMaskOfAnotherSizeThanItsSeriesIsAnErrorNamingBoth(@TempDir Path tmp) throws IOException {
     Path lgg = lgg();
     Path data = Files.createDirectories(tmp.resolve("data"));
@@ -92,7 +116,7 @@ class VolumeDicomLayoutTest {
   }
 
   @Test
-  void namesMatchMasksToVolumesAndClashesAndStrayMasksAreErrors(@TempDir Path tmp)
+  void namesMatchMasksToVolumesAndClashesAndStrayMasksNextToVolumesAreErrors(@TempDir Path tmp)
       throws IOException {
     Path data = Files.createDirectories(tmp.resolve("data"));
     Path masks = Files.createDirectories(tmp.resolve("masks"));
@@ -114,11 +138,16 @@ class VolumeDicomLayoutTest {
     assertThatThrownBy(() -> VolumeDataset.read(data))
         .isInstanceOf(MediClipException.class)
         .hasMessageStartingWith(data + ": no volume with a mask");
+    // a separate masks folder may hold masks of other volumes: ignored
     Files.copy(masks.resolve("a_mask.nii"), masks.resolve("b_mask.nii"));
-    assertThatThrownBy(() -> VolumeDataset.read(data, masks))
+    assertThat(VolumeDataset.read(data, masks).volumes()).hasSize(1);
+    // next to the volumes, a mask without its volume is an error
+    Files.copy(masks.resolve("a_mask.nii"), data.resolve("b_mask.nii"));
+    Files.copy(masks.resolve("a_mask.nii"), data.resolve("a_mask.nii"));
+    assertThatThrownBy(() -> VolumeDataset.read(data))
         .isInstanceOf(MediClipException.class)
-        .hasMessageStartingWith(masks.resolve("b_mask.nii") + ": mask without its volume");
-    Files.delete(masks.resolve("b_mask.nii"));
+        .hasMessageStartingWith(data.resolve("b_mask.nii") + ": mask without its volume");
+    Files.delete(data.resolve("b_mask.nii"));
     Files.copy(data.resolve("a.nii"), data.resolve("a.dcm"));
     assertThatThrownBy(() -> VolumeDataset.read(data, masks))
         .isInstanceOf(MediClipException.class)

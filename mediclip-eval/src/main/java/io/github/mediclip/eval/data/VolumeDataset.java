@@ -63,13 +63,15 @@ public record VolumeDataset(Path folder, List<Entry> volumes, List<String> skipp
 
   /**
    * Lists a folder of volumes whose masks {@code NAME_mask.nii[.gz]} are in another folder (files
-   * of that folder not named {@code *_mask.nii[.gz]} are ignored).
+   * of that folder not named {@code *_mask.nii[.gz]}, and masks of volumes that are not in {@code
+   * folder}, are ignored: the masks folder may serve a whole study).
    *
    * @param folder the volumes
    * @param masks the folder holding the masks
    * @return the pairs
    * @throws MediClipException naming the folder when it holds no volume with a mask, naming a mask
-   *     without its volume, or naming both entries when two volumes have the same name
+   *     next to the volumes without its volume, or naming both entries when two volumes have the
+   *     same name
    */
   public static VolumeDataset read(Path folder, Path masks) {
     Objects.requireNonNull(folder, "folder");

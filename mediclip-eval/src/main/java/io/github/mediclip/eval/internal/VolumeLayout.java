@@ -62,7 +62,8 @@ public final class VolumeLayout {
    * @param masks the folder holding {@code NAME_mask.nii[.gz]}; {@code null} = {@code folder}
    * @return the volumes sorted by name, each with its mask or {@code null}
    * @throws MediClipException naming the folder when it is not one, naming both entries when two
-   *     volumes have the same name, and naming a mask whose volume is not in {@code folder}
+   *     volumes have the same name, and naming a mask next to the volumes whose volume is missing
+   *     (a separate masks folder may hold masks of other volumes)
    */
   public static Listing list(Path folder, Path masks) {
     Objects.requireNonNull(folder, "folder");
@@ -113,7 +114,10 @@ public final class VolumeLayout {
                 + "); a mask NAME_mask.nii.gz must match one volume, rename one of them");
       }
     }
-    for (Path f : entries(maskDir)) {
+    // masks next to the volumes must each have one (a missing volume is a mistake); a separate
+    // masks folder may hold masks of other volumes too (a subset of a study is evaluated), and a
+    // volume without its mask is still reported by the callers
+    for (Path f : maskDir.equals(folder) ? entries(maskDir) : List.<Path>of()) {
       String stem = Files.isRegularFile(f) ? niftiStem(f) : null;
       if (stem == null || !stem.endsWith("_mask") || f.getFileName().toString().startsWith(".")) {
         continue;
