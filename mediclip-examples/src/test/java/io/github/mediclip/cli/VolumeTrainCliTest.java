@@ -70,6 +70,14 @@ class VolumeTrainCliTest {
     return CliTestSupport.run(args.toArray(String[]::new));
   }
 
+  /** {@code train --layout volumes --data DATA --normal-slices mask-free EXTRA...}. */
+  static CliTestSupport.Result maskFree(Path out, Path data, String... extra) {
+    List<String> args =
+        new ArrayList<>(List.of("--data", data.toString(), "--normal-slices", "mask-free"));
+    args.addAll(List.of(extra));
+    return train(out, args.toArray(String[]::new));
+  }
+
   static JsonObject json(CliTestSupport.Result r) {
     assertThat(r.exitCode()).as(r.err()).isZero();
     return JsonParser.parseString(r.lastLine()).getAsJsonObject();
@@ -91,18 +99,7 @@ class VolumeTrainCliTest {
       throws IOException {
     Path nifti = lgg.resolve("nifti");
     Path out1 = tmp.resolve("mf1");
-    JsonObject o =
-        json(
-            train(
-                out1,
-                "--data",
-                nifti.toString(),
-                "--normal-slices",
-                "mask-free",
-                "--k",
-                "3",
-                "--seed",
-                "3"));
+    JsonObject o = json(maskFree(out1, nifti, "--k", "3", "--seed", "3"));
     // the pool, independently: the tumour-free slices of labels.csv, volumes in path order
     List<String> pool = new ArrayList<>();
     labels.forEach(
@@ -133,18 +130,7 @@ class VolumeTrainCliTest {
     assertThat(m1.training().summary().normalsSeen()).isEqualTo(3);
     // same seed: same shots, same pixels (fingerprint) and bit-identical heads
     Path out2 = tmp.resolve("mf2");
-    JsonObject again =
-        json(
-            train(
-                out2,
-                "--data",
-                nifti.toString(),
-                "--normal-slices",
-                "mask-free",
-                "--k",
-                "3",
-                "--seed",
-                "3"));
+    JsonObject again = json(maskFree(out2, nifti, "--k", "3", "--seed", "3"));
     assertThat(strings(again, "shots")).isEqualTo(shots);
     try (MediClipDetector d = MediClip.load(out2)) {
       assertThat(d.manifest().training().trainingFingerprint())
@@ -154,18 +140,7 @@ class VolumeTrainCliTest {
         .isEqualTo(Files.readAllBytes(out1.resolve("heads.safetensors")));
     // --shots reads the shot file back: the same slices under another seed
     Path out3 = tmp.resolve("mf3");
-    JsonObject replay =
-        json(
-            train(
-                out3,
-                "--data",
-                nifti.toString(),
-                "--normal-slices",
-                "mask-free",
-                "--shots",
-                shotFile.toString(),
-                "--seed",
-                "3"));
+    JsonObject replay = json(maskFree(out3, nifti, "--shots", shotFile.toString(), "--seed", "3"));
     assertThat(strings(replay, "shots")).isEqualTo(shots);
     try (MediClipDetector d = MediClip.load(out3)) {
       assertThat(d.manifest().training().trainingFingerprint())
@@ -174,15 +149,7 @@ class VolumeTrainCliTest {
     // a shot file naming a tumour slice is refused under mask-free
     Path bad = tmp.resolve("bad-shots.txt");
     Files.writeString(bad, "TCGA_CS_4941_19960909.nii.gz#12\n");
-    CliTestSupport.Result r =
-        train(
-            tmp.resolve("mf4"),
-            "--data",
-            nifti.toString(),
-            "--normal-slices",
-            "mask-free",
-            "--shots",
-            bad.toString());
+    CliTestSupport.Result r = maskFree(tmp.resolve("mf4"), nifti, "--shots", bad.toString());
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.err())
         .contains("the slice TCGA_CS_4941_19960909.nii.gz#12 is not among the " + pool.size());
@@ -298,14 +265,7 @@ class VolumeTrainCliTest {
     CliTestSupport.Result syntax =
         train(tmp.resolve("x6"), "--data", nifti.toString(), "--normal-slices", "a:3-1");
     assertThat(syntax.exitCode()).isEqualTo(MediClipCli.EXIT_USAGE);
-    CliTestSupport.Result holdout =
-        train(
-            tmp.resolve("x7"),
-            "--data",
-            nifti.toString(),
-            "--normal-slices",
-            "mask-free",
-            "--holdout-validation");
+    CliTestSupport.Result holdout = maskFree(tmp.resolve("x7"), nifti, "--holdout-validation");
     assertThat(holdout.exitCode()).isEqualTo(MediClipCli.EXIT_USAGE);
     for (String name : List.of("x1", "x2", "x3", "x4", "x5", "x6", "x7")) {
       assertThat(Files.exists(tmp.resolve(name))).as(name).isFalse();
@@ -332,17 +292,7 @@ class VolumeTrainCliTest {
       }
     }
     Path model = tmp.resolve("eval-model");
-    json(
-        train(
-            model,
-            "--data",
-            nifti.toString(),
-            "--normal-slices",
-            "mask-free",
-            "--k",
-            "2",
-            "--seed",
-            "2"));
+    json(maskFree(model, nifti, "--k", "2", "--seed", "2"));
     Path nOut = tmp.resolve("eval-nifti");
     CliTestSupport.Result n =
         CliTestSupport.run(
