@@ -112,7 +112,7 @@ class VolumeDicomLayoutTest {
             () -> VolumeEvaluator.evaluate(ds, VolumeEvaluatorTest.oracle(false), "max", s -> {}))
         .isInstanceOf(MediClipException.class)
         .hasMessageStartingWith(masks.resolve(p + "_mask.nii.gz") + ": the mask is 256x256x24")
-        .hasMessageContaining("its volume " + data.resolve(p) + " is 256x256x20");
+        .hasMessageContaining("the volume " + data.resolve(p) + " is 256x256x20");
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.github.mediclip.eval.internal;
 import io.github.mediclip.MediClipException;
 import io.github.mediclip.formats.MedicalImages;
 import io.github.mediclip.formats.MedicalVolume;
+import io.github.mediclip.internal.VolumeMasks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -154,26 +155,9 @@ public final class VolumeLayout {
    * @throws MediClipException naming both files when the columns, rows or slices differ
    */
   public static void checkSameSize(MedicalVolume volume, MedicalVolume mask) {
-    if (volume.slices() != mask.slices()
-        || volume.rows() != mask.rows()
-        || volume.columns() != mask.columns()) {
-      throw new MediClipException(
-          mask.metadata().source()
-              + ": the mask is "
-              + mask.columns()
-              + "x"
-              + mask.rows()
-              + "x"
-              + mask.slices()
-              + " (columns x rows x slices) but its volume "
-              + volume.metadata().source()
-              + " is "
-              + volume.columns()
-              + "x"
-              + volume.rows()
-              + "x"
-              + volume.slices()
-              + "; give a mask of the volume's size");
+    String mismatch = VolumeMasks.sizeMismatch(volume, mask);
+    if (mismatch != null) {
+      throw new MediClipException(mismatch + "; give a mask of the volume's size");
     }
   }
 
@@ -184,16 +168,7 @@ public final class VolumeLayout {
    * @return one flag per slice
    */
   public static boolean[] anomalousSlices(MedicalVolume mask) {
-    boolean[] out = new boolean[mask.slices()];
-    for (int k = 0; k < out.length; k++) {
-      for (float v : mask.slice(k)) {
-        if (v != 0f) {
-          out[k] = true;
-          break;
-        }
-      }
-    }
-    return out;
+    return VolumeMasks.nonZeroSlices(mask);
   }
 
   private static List<Path> entries(Path folder) {
