@@ -231,7 +231,8 @@ class VolumeTrainCliTest {
   }
 
   @Test
-  void statementsContradictedByAMaskAndBadOptionsAreRefusedBeforeTraining() {
+  void statementsContradictedByAMaskAndBadOptionsAreRefusedBeforeTraining() throws IOException {
+    Files.createDirectories(tmp.resolve("masks-here"));
     Path nifti = lgg.resolve("nifti");
     CliTestSupport.Result all =
         train(tmp.resolve("x1"), "--data", nifti.toString(), "--normal-slices", "all");
@@ -267,6 +268,13 @@ class VolumeTrainCliTest {
     assertThat(syntax.exitCode()).isEqualTo(MediClipCli.EXIT_USAGE);
     CliTestSupport.Result holdout = maskFree(tmp.resolve("x7"), nifti, "--holdout-validation");
     assertThat(holdout.exitCode()).isEqualTo(MediClipCli.EXIT_USAGE);
+    // the masks folder is protected like --data: no output inside it
+    Path masks = tmp.resolve("masks-here");
+    CliTestSupport.Result intoMasks =
+        maskFree(masks.resolve("x8"), nifti, "--masks", masks.toString());
+    assertThat(intoMasks.exitCode()).isEqualTo(1);
+    assertThat(intoMasks.err()).contains("it lies inside the input " + masks);
+    assertThat(Files.exists(masks.resolve("x8"))).isFalse();
     for (String name : List.of("x1", "x2", "x3", "x4", "x5", "x6", "x7")) {
       assertThat(Files.exists(tmp.resolve(name))).as(name).isFalse();
     }
