@@ -7,6 +7,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.pytorch.jni.JniUtils;
+import io.github.mediclip.internal.TorchOwned;
 import java.util.Map;
 
 /**
@@ -88,7 +89,8 @@ final class ResidualBlock {
       h = layerNorm(y, ln2w, ln2b);
       h = Linear.linear(h, fcW, fcB).singletonOrThrow();
       if (quickGelu) {
-        NDArray s = Activation.sigmoid(h.mul(1.702f)); // QuickGELU: h * sigmoid(1.702 h)
+        // QuickGELU: h * sigmoid(1.702 h); autograd keeps the factor, so it must be torch-owned
+        NDArray s = Activation.sigmoid(TorchOwned.mul(h, 1.702f));
         h = grad ? h.mul(s) : s.muli(h);
       } else {
         h = Activation.gelu(h); // exact (erf) GELU

@@ -20,21 +20,18 @@ public final class TinyBackbone {
   }
 
   /**
-   * A frozen CLIP of the given architecture with seeded random weights, on the CPU.
-   *
-   * <p>The manager that holds the generated source weights is deliberately left open (garbage
-   * collected with the arrays): with DJL 0.36, arrays created from Java buffers may share memory
-   * with the copies that {@code ClipModel.fromWeights} makes on the same device, and closing it
-   * crashed the JVM (SIGSEGV in the token embedding lookup). Reported to the owner of {@code
-   * ClipModel}.
+   * A frozen CLIP of the given architecture with seeded random weights, on the CPU. The generated
+   * source weights are released before returning: {@code ClipModel.fromWeights} copies them into
+   * memory of its own (libtorch-owned clones), so nothing of the model refers to them.
    */
   public static ClipModel create(ClipConfig config, long seed) {
-    NDManager m = NDManager.newBaseManager(Device.cpu());
-    Map<String, NDArray> w = ClipWeights.randomInit(config, seed, m);
-    return ClipModel.loader()
-        .optDevice(Device.cpu())
-        .optTokenizer(ClipTokenizer.byteLevel())
-        .fromWeights(config, w);
+    try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+      Map<String, NDArray> w = ClipWeights.randomInit(config, seed, m);
+      return ClipModel.loader()
+          .optDevice(Device.cpu())
+          .optTokenizer(ClipTokenizer.byteLevel())
+          .fromWeights(config, w);
+    }
   }
 
   public static ClipModel create(long seed) {

@@ -3,6 +3,7 @@ package io.github.mediclip.internal.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.github.mediclip.internal.TorchOwned;
 import java.util.Objects;
 
 /**
@@ -69,7 +70,9 @@ public final class Losses {
     oneHot = oneHot.clip((float) (SMOOTH / (numClass - 1)), (float) (1.0 - SMOOTH));
     NDArray channelsLast = probs.transpose(0, 2, 3, 1); // (B, H, W, C)
     NDArray pt = channelsLast.mul(oneHot).sum(new int[] {3}).add((float) SMOOTH);
-    NDArray loss = pt.log().mul(pt.neg().add(1f).pow((float) GAMMA)).neg();
+    // Scalar factors and exponents that autograd keeps for backward are libtorch-owned
+    // (TorchOwned); DJL's mul/div/pow(Number) would leave backward reading freed memory.
+    NDArray loss = pt.log().mul(TorchOwned.pow(pt.neg().add(1f), (float) GAMMA)).neg();
     return loss.mean().reshape(1);
   }
 
@@ -98,8 +101,8 @@ public final class Losses {
     NDArray t = masks.stopGradient().reshape(n, -1);
     NDArray inter = p.mul(t).sum(new int[] {1});
     NDArray den = p.sum(new int[] {1}).add(t.sum(new int[] {1})).add((float) DICE_SMOOTH);
-    NDArray diceCoeff = inter.mul(2f).add((float) DICE_SMOOTH).div(den);
-    return diceCoeff.sum().div((float) n).neg().add(1f).reshape(1);
+    NDArray diceCoeff = TorchOwned.mul(inter, 2f).add((float) DICE_SMOOTH).div(den);
+    return TorchOwned.div(diceCoeff.sum(), (float) n).neg().add(1f).reshape(1);
   }
 
   /**

@@ -13,6 +13,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import io.github.mediclip.clip.ClipConfig;
 import io.github.mediclip.clip.ClipModel;
 import io.github.mediclip.clip.ClipTokenizer;
+import io.github.mediclip.internal.TorchOwned;
 import io.github.mediclip.model.ClassTokenPosition;
 import io.github.mediclip.model.HeadsConfig;
 import java.util.ArrayList;
@@ -703,7 +704,7 @@ public final class MediClipHeads implements AutoCloseable {
         NDArray sim = own(flat.matMul(t), m); // (B, G*G, 2)
         sum = sum == null ? sim : own(sum.add(sim), m);
       }
-      NDArray mean = own(sum.div((float) adapted.size()), m);
+      NDArray mean = own(TorchOwned.div(sum, (float) adapted.size()), m); // kept by autograd
       NDArray grid = own(own(mean.reshape(batch, target, target, 2), m).transpose(0, 3, 1, 2), m);
       NDArray up = target == imageSize ? grid : upsampleAlignCorners(grid, imageSize, m);
       NDArray map = up.softmax(1);
@@ -725,10 +726,13 @@ public final class MediClipHeads implements AutoCloseable {
     Shape s = x.getShape();
     int h = (int) s.get(s.dimension() - 2);
     int w = (int) s.get(s.dimension() - 1);
+    // libtorch-owned: autograd keeps both matrices for backward, after m is closed (TorchOwned)
     NDArray rh =
-        m.create(interpolationMatrix(h, size), new Shape(size, h)).toDevice(x.getDevice(), false);
+        TorchOwned.create(m, interpolationMatrix(h, size), new Shape(size, h))
+            .toDevice(x.getDevice(), false);
     NDArray rw =
-        m.create(interpolationMatrix(w, size), new Shape(size, w)).toDevice(x.getDevice(), false);
+        TorchOwned.create(m, interpolationMatrix(w, size), new Shape(size, w))
+            .toDevice(x.getDevice(), false);
     own(rh, m);
     own(rw, m);
     NDArray rwT = own(rw.transpose(), m);
