@@ -20,6 +20,7 @@ module io.github.mediclip.core {
   requires ai.djl.pytorch_engine;
   requires com.google.common;
   requires com.google.gson;
+  requires com.sun.jna;
   // Early release of memory-mapped safetensors regions (io.github.mediclip.internal.Unmapper);
   // without
   // it the mapping is released by the garbage collector instead.

@@ -7,11 +7,13 @@ import io.github.mediclip.clip.ClipConfig;
 import io.github.mediclip.clip.ClipModel;
 import io.github.mediclip.clip.ClipTokenizer;
 import io.github.mediclip.clip.ClipWeights;
+import io.github.mediclip.clip.ClipWeightsException;
 import java.nio.file.Path;
 
 /**
  * Opening backbones (used by fitting and by bundle loading): a model folder, or the random weights
- * of a preset, each with its weights hash for the provenance.
+ * of a preset, each with its weights hash for the provenance; and reading a backbone's
+ * configuration without its weights (for {@link MediClip.Builder#build()}).
  */
 final class Backbones {
 
@@ -31,6 +33,69 @@ final class Backbones {
       throw new MediClipException("Backbone has no weights hash; cannot record its provenance");
     }
     return s;
+  }
+
+  /**
+   * The configuration of the backbone a spec names, at the requested image size, read without
+   * loading weights (the cross-field checks of {@link MediClip.Builder#build()}).
+   *
+   * @param source the backbone source, or {@code null} when none was set
+   * @param imageSize the requested input size, or 0 for the backbone's own
+   * @return the configuration, with the image size applied
+   * @throws IllegalStateException when no backbone was set
+   * @throws IllegalArgumentException naming the field when the image size does not fit the backbone
+   */
+  static ClipConfig config(BackboneSource source, int imageSize) {
+    ClipConfig cfg;
+    if (source instanceof BackboneSource.Loaded loaded) {
+      cfg = loaded.model().config();
+      if (imageSize != 0 && imageSize != cfg.vision().imageSize()) {
+        throw new IllegalArgumentException(
+            "imageSize "
+                + imageSize
+                + " differs from the given ClipModel's "
+                + cfg.vision().imageSize()
+                + "; load the ClipModel at that size instead");
+      }
+    } else if (source instanceof BackboneSource.Folder folder) {
+      cfg = readConfig(folder.folder());
+    } else if (source instanceof BackboneSource.Random random) {
+      cfg = ClipConfig.preset(random.preset());
+    } else {
+      throw new IllegalStateException(
+          "backbone is required: call setBackbone(folder), setBackbone(ClipModel) or"
+              + " setRandomBackbone(preset, seed)");
+    }
+    if (imageSize != 0 && imageSize != cfg.vision().imageSize()) {
+      if (imageSize % cfg.vision().patchSize() != 0) {
+        throw new IllegalArgumentException(
+            "imageSize "
+                + imageSize
+                + " must be a multiple of the backbone's patch size "
+                + cfg.vision().patchSize());
+      }
+      cfg = cfg.withImageSize(imageSize);
+    }
+    return cfg;
+  }
+
+  /**
+   * Reads the configuration of a CLIP model folder without building the model ({@link
+   * ClipModel#readConfig}): {@code open_clip_config.json}, else {@code config.json}, else inferred
+   * from the tensor shapes of OpenAI-named weights (a config-less {@code ViT-L-14.pt} folder).
+   *
+   * @param folder the model folder
+   * @return the configuration
+   * @throws IllegalArgumentException naming the folder when it has no usable configuration or
+   *     weights
+   */
+  static ClipConfig readConfig(Path folder) {
+    try {
+      return ClipModel.readConfig(folder);
+    } catch (ClipWeightsException e) {
+      throw new IllegalArgumentException(
+          "backbone: " + e.getMessage() + "; see docs/weights.md for the model folder layout", e);
+    }
   }
 
   static ClipModel loadClip(Path folder, int imageSize, Device device, boolean half) {

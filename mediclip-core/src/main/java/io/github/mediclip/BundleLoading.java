@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import io.github.mediclip.bundle.BundleManifest;
 import io.github.mediclip.bundle.internal.BundleCodec;
 import io.github.mediclip.bundle.internal.BundleSource;
+import io.github.mediclip.internal.PyTorchEngines;
 import io.github.mediclip.internal.model.MediClipHeads;
 import io.github.mediclip.model.HeadsConfig;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ final class BundleLoading {
           src); // image size, layers and preset against the recorded configuration
       byte[] headsBytes = BundleCodec.readHeads(src); // bounded, content hashes checked
       HeadsConfig hc = BundleCodec.headsConfig(m.heads());
-      Device dev = device != null ? device : MediClip.defaultDevice();
+      Device dev = device != null ? device : PyTorchEngines.defaultDevice();
       BundleManifest.Backbone ref = m.backbone();
       Backbones.Opened backbone;
       if ("random".equals(ref.kind()) && backboneFolder == null) {

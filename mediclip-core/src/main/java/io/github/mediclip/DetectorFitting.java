@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import io.github.mediclip.bundle.BundleManifest;
 import io.github.mediclip.bundle.internal.BundleCodec;
+import io.github.mediclip.internal.LibraryVersion;
 import io.github.mediclip.internal.model.MediClipHeads;
 import io.github.mediclip.internal.train.FewShotTrainer;
 import io.github.mediclip.synth.AnomalySynthesizer;
@@ -91,7 +92,7 @@ final class DetectorFitting {
     Engine engine = Engine.getEngine("PyTorch");
     BundleManifest.Provenance prov =
         new BundleManifest.Provenance(
-            MediClip.libraryVersion(),
+            LibraryVersion.get(),
             Engine.getDjlVersion(),
             engine.getEngineName(),
             engine.getVersion(),

@@ -60,6 +60,6 @@ public final class DetectorLoader {
    * @throws BackboneMismatchException when the backbone's weights differ from the ones trained on
    */
   public MediClipDetector load(Path bundle) {
-    return MediClip.load(bundle, backboneFolder, device);
+    return BundleLoading.load(bundle, backboneFolder, device);
   }
 }

@@ -1,10 +1,11 @@
 package io.github.mediclip;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import io.github.mediclip.clip.ClipConfig;
 import io.github.mediclip.clip.ClipModel;
+import io.github.mediclip.internal.LibraryVersion;
 import io.github.mediclip.internal.PyTorchEngines;
+import io.github.mediclip.internal.model.HeadsRules;
 import io.github.mediclip.internal.train.FewShotTrainer;
 import io.github.mediclip.model.ClassTokenPosition;
 import io.github.mediclip.model.HeadsConfig;
@@ -16,20 +17,17 @@ import io.github.mediclip.train.FitListener;
 import io.github.mediclip.train.LabeledImage;
 import io.github.mediclip.train.ValidationSource;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
-import java.util.Properties;
 
-// Over 500 lines on purpose: the immutable spec and its Builder, whose ~25 options each carry their
-// validation and their documented default (the javadoc is the reference users read). Fit
-// orchestration
-// is in DetectorFitting, backbones in Backbones; bundle loading moves to the bundle codec (issue
-// 10).
+// Why this class is long (~790 lines, half javadoc): it holds only the immutable spec and its
+// Builder, and each of the Builder's ~25 options documents its range and default here, the
+// reference users read. The rules and defaults of the training options live in FitConfig.Builder
+// (the Builder delegates to it), fit orchestration in DetectorFitting, backbone configuration in
+// Backbones, bundle loading in DetectorLoader/BundleLoading, heads defaults in HeadsRules.
 /**
  * The entry point of MediCLIP for Java: configure with {@link #builder()}, train with {@link #fit},
  * or load a saved detector with {@link #load(Path)}.
@@ -141,7 +139,7 @@ public final class MediClip {
    * @return the configured device, else a GPU when DJL sees one, else the CPU
    */
   public Device device() {
-    return device != null ? device : defaultDevice();
+    return device != null ? device : PyTorchEngines.defaultDevice();
   }
 
   /**
@@ -245,13 +243,10 @@ public final class MediClip {
     return DetectorFitting.fit(this, TrainingInputs.inMemory(normalImages, "normals"));
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Loading.
-
   /**
    * Loads a detector bundle (folder or {@code .zip}) on the default device, with the backbone
    * recorded in its manifest (path relative to the bundle's parent folder, then the absolute path
-   * at save time).
+   * at save time). Short for {@code loader().load(bundle)}.
    *
    * @param bundle the bundle folder or zip
    * @return the detector
@@ -259,77 +254,17 @@ public final class MediClip {
    * @throws BackboneMismatchException when the backbone's weights differ from the ones trained on
    */
   public static MediClipDetector load(Path bundle) {
-    return load(bundle, null, null);
-  }
-
-  /**
-   * Loads a detector bundle with an explicit backbone folder.
-   *
-   * @param bundle the bundle folder or zip
-   * @param backboneFolder the CLIP model folder the detector was trained with ({@code null} = as
-   *     recorded in the manifest)
-   * @return the detector
-   * @throws BackboneMismatchException when the folder's weights differ from the ones trained on
-   */
-  static MediClipDetector load(Path bundle, Path backboneFolder) {
-    return load(bundle, backboneFolder, null);
-  }
-
-  /**
-   * Loads a detector bundle with an explicit backbone folder and device.
-   *
-   * @param bundle the bundle folder or zip
-   * @param backboneFolder the CLIP model folder ({@code null} = as recorded in the manifest)
-   * @param device the device ({@code null} = a GPU when DJL sees one, else the CPU)
-   * @return the detector
-   * @throws BackboneMismatchException when the folder's weights differ from the ones trained on
-   */
-  static MediClipDetector load(Path bundle, Path backboneFolder, Device device) {
-    return BundleLoading.load(bundle, backboneFolder, device);
-  }
-
-  /**
-   * Reads the configuration of a CLIP model folder without building the model ({@link
-   * ClipModel#readConfig}): {@code open_clip_config.json}, else {@code config.json}, else inferred
-   * from the tensor shapes of OpenAI-named weights (a config-less {@code ViT-L-14.pt} folder).
-   *
-   * @param folder the model folder
-   * @return the configuration
-   * @throws IllegalArgumentException naming the folder when it has no usable configuration or
-   *     weights
-   */
-  static ClipConfig readConfig(Path folder) {
-    try {
-      return ClipModel.readConfig(folder);
-    } catch (io.github.mediclip.clip.ClipWeightsException e) {
-      throw new IllegalArgumentException(
-          "backbone: " + e.getMessage() + "; see docs/weights.md for the model folder layout", e);
-    }
+    return loader().load(bundle);
   }
 
   /**
    * The library version, read from the Maven metadata in the jar ({@code pom.properties}); {@code
-   * "dev"} when running from classes (tests).
+   * "dev"} when running from classes (tests). Recorded in every bundle's provenance.
    *
    * @return the version string
    */
   public static String libraryVersion() {
-    try (InputStream is =
-        MediClip.class.getResourceAsStream(
-            "/META-INF/maven/io.github.mediclip/mediclip-core/pom.properties")) {
-      if (is != null) {
-        Properties p = new Properties();
-        p.load(is);
-        String v = p.getProperty("version");
-        if (v != null) {
-          return v;
-        }
-      }
-    } catch (IOException ignored) {
-      // fall through
-    }
-    String v = MediClip.class.getPackage().getImplementationVersion();
-    return v != null ? v : "dev";
+    return LibraryVersion.get();
   }
 
   /**
@@ -338,8 +273,7 @@ public final class MediClip {
    * @return the device
    */
   public static Device defaultDevice() {
-    Engine e = PyTorchEngines.get();
-    return e.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+    return PyTorchEngines.defaultDevice();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -360,25 +294,16 @@ public final class MediClip {
     private List<String> abnormalPrompts = HeadsConfig.REFERENCE_ABNORMAL_PROMPTS;
     private int nCtx = HeadsConfig.DEFAULT_N_CTX;
     private boolean fastPromptEncoder;
-    private AnomalySynthesizer synthesis = SynthesisMixture.reference();
-    private int epochs = FitConfig.DEFAULT_EPOCHS;
-    private int batchSize = FitConfig.DEFAULT_BATCH_SIZE;
-    private double learningRate = FitConfig.DEFAULT_LEARNING_RATE;
-    private int shots;
-    private int patience;
-    private int workers;
-    private Path checkpointDir;
+    // The training options, their validation and their defaults live in FitConfig.Builder; the
+    // opt* methods below delegate to it (only the shot files are MediClip's own).
+    private final FitConfig.Builder fit = FitConfig.builder();
+    private List<Path> shotFiles;
     private Device device;
     private boolean mixedPrecision = true;
-    private long seed;
     private FitListener listener;
     private List<LabeledImage> validation = List.of();
     private boolean legacyTestSet;
     private boolean userValidation;
-    private ThresholdPolicy thresholdPolicy = ThresholdPolicy.auto();
-    private int validationAnomalies = FitConfig.DEFAULT_VALIDATION_ANOMALIES;
-    private List<Path> shotFiles;
-    private boolean holdoutValidation;
     private io.github.mediclip.formats.IntensityPolicy intensityPolicy;
 
     Builder() {}
@@ -514,23 +439,11 @@ public final class MediClip {
      * @return this builder
      */
     public Builder optPrompts(List<String> normal, List<String> abnormal) {
-      checkPrompts("normalPrompts", normal);
-      checkPrompts("abnormalPrompts", abnormal);
+      HeadsRules.checkPrompts("normalPrompts", normal);
+      HeadsRules.checkPrompts("abnormalPrompts", abnormal);
       normalPrompts = List.copyOf(normal);
       abnormalPrompts = List.copyOf(abnormal);
       return this;
-    }
-
-    private static void checkPrompts(String field, List<String> p) {
-      Objects.requireNonNull(p, field);
-      if (p.isEmpty()) {
-        throw new IllegalArgumentException(field + " must not be empty");
-      }
-      for (int i = 0; i < p.size(); i++) {
-        if (p.get(i) == null || p.get(i).isBlank()) {
-          throw new IllegalArgumentException(field + "[" + i + "] must not be blank");
-        }
-      }
     }
 
     /**
@@ -567,7 +480,7 @@ public final class MediClip {
      * @return this builder
      */
     public Builder optSynthesis(AnomalySynthesizer synthesizer) {
-      synthesis = Objects.requireNonNull(synthesizer, "synthesis");
+      fit.optSynthesis(synthesizer);
       return this;
     }
 
@@ -578,10 +491,7 @@ public final class MediClip {
      * @return this builder
      */
     public Builder optEpochs(int n) {
-      if (n < 1) {
-        throw new IllegalArgumentException("epochs must be >= 1, got " + n);
-      }
-      epochs = n;
+      fit.optEpochs(n);
       return this;
     }
 
@@ -592,10 +502,7 @@ public final class MediClip {
      * @return this builder
      */
     public Builder optBatchSize(int n) {
-      if (n < 1 || n > 1024) {
-        throw new IllegalArgumentException("batchSize must be in [1, 1024], got " + n);
-      }
-      batchSize = n;
+      fit.optBatchSize(n);
       return this;
     }
 
@@ -606,10 +513,7 @@ public final class MediClip {
      * @return this builder
      */
     public Builder optLearningRate(double lr) {
-      if (!(lr > 0 && lr <= 1)) {
-        throw new IllegalArgumentException("learningRate must be in (0, 1], got " + lr);
-      }
-      learningRate = lr;
+      fit.optLearningRate(lr);
       return this;
     }
 
@@ -624,13 +528,10 @@ public final class MediClip {
      * @throws IllegalStateException when the shots were already given as files
      */
     public Builder optShots(int k) {
-      if (k < 0) {
-        throw new IllegalArgumentException("shots must be >= 0 (0 = all), got " + k);
-      }
       if (shotFiles != null) {
         throw new IllegalStateException("shots: the shots were already given as files");
       }
-      shots = k;
+      fit.optShots(k);
       return this;
     }
 
@@ -657,8 +558,9 @@ public final class MediClip {
           != files.size()) {
         throw new IllegalArgumentException("shots lists a file twice: " + files);
       }
-      if (shots != 0) {
-        throw new IllegalStateException("shots: k was already set to " + shots);
+      int k = fit.build().shots();
+      if (k != 0) {
+        throw new IllegalStateException("shots: k was already set to " + k);
       }
       shotFiles = List.copyOf(files);
       return this;
@@ -675,7 +577,7 @@ public final class MediClip {
      * @return this builder
      */
     public Builder optHoldoutValidation(boolean enabled) {
-      holdoutValidation = enabled;
+      fit.optHoldoutValidation(enabled);
       return this;
     }
 
@@ -687,11 +589,7 @@ public final class MediClip {
      * @return this builder
      */
     public Builder optPatience(int epochsWithoutImprovement) {
-      if (epochsWithoutImprovement < 0) {
-        throw new IllegalArgumentException(
-            "patience must be >= 0 (0 = off), got " + epochsWithoutImprovement);
-      }
-      patience = epochsWithoutImprovement;
+      fit.optPatience(epochsWithoutImprovement);
       return this;
     }
 
@@ -703,10 +601,7 @@ public final class MediClip {
      * @return this builder
      */
     public Builder optWorkers(int n) {
-      if (n < 0) {
-        throw new IllegalArgumentException("workers must be >= 0 (0 = automatic), got " + n);
-      }
-      workers = n;
+      fit.optWorkers(n);
       return this;
     }
 
@@ -718,7 +613,7 @@ public final class MediClip {
      * @return this builder
      */
     public Builder optCheckpointDir(Path dir) {
-      checkpointDir = Objects.requireNonNull(dir, "checkpointDir");
+      fit.optCheckpointDir(Objects.requireNonNull(dir, "checkpointDir"));
       return this;
     }
 
@@ -754,7 +649,7 @@ public final class MediClip {
      * @return this builder
      */
     public Builder optSeed(long s) {
-      seed = s;
+      fit.optSeed(s);
       return this;
     }
 
@@ -815,7 +710,7 @@ public final class MediClip {
      * @return this builder
      */
     public Builder optThresholdPolicy(ThresholdPolicy policy) {
-      thresholdPolicy = Objects.requireNonNull(policy, "thresholdPolicy");
+      fit.optThresholdPolicy(policy);
       return this;
     }
 
@@ -843,10 +738,7 @@ public final class MediClip {
      * @return this builder
      */
     public Builder optValidationAnomalies(int n) {
-      if (n < 1) {
-        throw new IllegalArgumentException("validationAnomalies must be >= 1, got " + n);
-      }
-      validationAnomalies = n;
+      fit.optValidationAnomalies(n);
       return this;
     }
 
@@ -859,38 +751,9 @@ public final class MediClip {
      * @throws IllegalArgumentException naming the field when a cross-field rule fails
      */
     public MediClip build() {
-      ClipConfig cfg;
-      if (backbone instanceof BackboneSource.Loaded loaded) {
-        cfg = loaded.model().config();
-        if (imageSize != 0 && imageSize != cfg.vision().imageSize()) {
-          throw new IllegalArgumentException(
-              "imageSize "
-                  + imageSize
-                  + " differs from the given ClipModel's "
-                  + cfg.vision().imageSize()
-                  + "; load the ClipModel at that size instead");
-        }
-      } else if (backbone instanceof BackboneSource.Folder folder) {
-        cfg = readConfig(folder.folder());
-      } else if (backbone instanceof BackboneSource.Random random) {
-        cfg = ClipConfig.preset(random.preset());
-      } else {
-        throw new IllegalStateException(
-            "backbone is required: call setBackbone(folder), setBackbone(ClipModel) or"
-                + " setRandomBackbone(preset, seed)");
-      }
-      if (imageSize != 0 && imageSize != cfg.vision().imageSize()) {
-        if (imageSize % cfg.vision().patchSize() != 0) {
-          throw new IllegalArgumentException(
-              "imageSize "
-                  + imageSize
-                  + " must be a multiple of the backbone's patch size "
-                  + cfg.vision().patchSize());
-        }
-        cfg = cfg.withImageSize(imageSize);
-      }
+      ClipConfig cfg = Backbones.config(backbone, imageSize);
       int depth = cfg.vision().layers();
-      int[] ls = layers != null ? layers : defaultLayers(depth);
+      int[] ls = layers != null ? layers : HeadsRules.defaultLayers(depth);
       for (int l : ls) {
         if (l > depth) {
           throw new IllegalArgumentException(
@@ -914,35 +777,10 @@ public final class MediClip {
               fastPromptEncoder,
               fastPromptEncoder);
       FitConfig tc =
-          FitConfig.builder()
-              .optEpochs(epochs)
-              .optBatchSize(batchSize)
-              .optLearningRate(learningRate)
-              .optSeed(seed)
-              .optPatience(patience)
-              .optSynthesis(synthesis)
-              .optThresholdPolicy(thresholdPolicy)
-              .optWorkers(workers)
-              .optCheckpointDir(checkpointDir)
-              .optValidationAnomalies(validationAnomalies)
-              .optShots(shotFiles != null ? shotFiles.size() : shots)
-              .optHoldoutValidation(holdoutValidation)
-              .build();
+          shotFiles == null
+              ? fit.build()
+              : fit.build().toBuilder().optShots(shotFiles.size()).build();
       return new MediClip(this, cfg, hc, tc);
-    }
-
-    /**
-     * The default adapter layers for a backbone depth.
-     *
-     * @param depth number of vision blocks L
-     * @return {@code L/2, 3L/4, L} when L % 4 == 0, else {@code L/3, 2L/3, L} (deduplicated)
-     */
-    static int[] defaultLayers(int depth) {
-      int[] l =
-          depth % 4 == 0
-              ? new int[] {depth / 2, 3 * depth / 4, depth}
-              : new int[] {Math.max(1, depth / 3), Math.max(1, 2 * depth / 3), depth};
-      return Arrays.stream(l).distinct().toArray();
     }
   }
 }

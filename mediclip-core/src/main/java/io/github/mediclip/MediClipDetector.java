@@ -23,6 +23,9 @@ import java.util.Objects;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
+// Why this class is long (~570 lines, over a third javadoc): it is the detector's public API
+// (image, file, batch and volume predictions, save, accessors), each method documented; the
+// forward pass is ~60 lines, volume scoring is in VolumeScoring, bundle writing in bundle.internal.
 /**
  * A trained MediCLIP anomaly detector: frozen CLIP backbone + trained heads + operating point.
  * Obtain one from {@link MediClip#fit} or {@link MediClip#load}.

@@ -1,6 +1,8 @@
 package io.github.mediclip;
 
+import io.github.mediclip.train.ValidationSource;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * How the detector's operating point (image and pixel thresholds) is chosen on the validation data.
@@ -101,5 +103,64 @@ public record ThresholdPolicy(Kind kind, double value) {
    */
   public static ThresholdPolicy targetSensitivity(double sensitivity) {
     return new ThresholdPolicy(Kind.TARGET_SENSITIVITY, sensitivity);
+  }
+
+  /**
+   * Chooses the operating point on validation outputs as this policy says: what training does with
+   * the validation outputs of the best heads ({@link
+   * io.github.mediclip.train.FitResult#operatingPoint()}). The image threshold comes from the image
+   * scores; the pixel threshold from the anomalous vs the other pixels when masks are given, else
+   * from the pixels of the normal images (their {@link #DEFAULT_NORMAL_QUANTILE} quantile, or this
+   * policy's quantile for {@link Kind#NORMAL_QUANTILE}). A policy that needs a class that is absent
+   * (F1 or sensitivity without anomalous images) falls back to the normal quantile, and the
+   * returned {@link OperatingPoint#method()} says which rule was used, e.g. {@code "f1-adaptive on
+   * synthesized-shots"}. The min/max statistics are those of all the scores and all the map values.
+   *
+   * @param imageScores raw image scores (N), N &gt;= 1
+   * @param anomalous the image labels (N), {@code true} = anomalous
+   * @param maps raw anomaly maps (N, S, S), row-major and flattened
+   * @param masks ground-truth masks (N, S, S) flattened, {@code true} = anomalous pixel, or {@code
+   *     null} when there are none
+   * @param mapSize S, the side of the square maps
+   * @param source where the validation data came from; recorded in {@link OperatingPoint#method()}
+   * @return the operating point
+   * @throws IllegalArgumentException when the lengths do not match N and S, or N is 0
+   */
+  public OperatingPoint calibrate(
+      double[] imageScores,
+      boolean[] anomalous,
+      float[] maps,
+      boolean[] masks,
+      int mapSize,
+      ValidationSource source) {
+    Objects.requireNonNull(imageScores, "imageScores");
+    Objects.requireNonNull(anomalous, "anomalous");
+    Objects.requireNonNull(maps, "maps");
+    Objects.requireNonNull(source, "source");
+    int n = anomalous.length;
+    if (n == 0 || imageScores.length != n) {
+      throw new IllegalArgumentException(
+          "calibrate: need one score per label and at least one image, got "
+              + imageScores.length
+              + " scores and "
+              + n
+              + " labels");
+    }
+    if (mapSize < 1 || (long) n * mapSize * mapSize != maps.length) {
+      throw new IllegalArgumentException(
+          "calibrate: maps must hold N x S x S = "
+              + n
+              + " x "
+              + mapSize
+              + " x "
+              + mapSize
+              + " values, got "
+              + maps.length);
+    }
+    if (masks != null && masks.length != maps.length) {
+      throw new IllegalArgumentException(
+          "calibrate: masks must be as long as maps (" + maps.length + "), got " + masks.length);
+    }
+    return Calibration.operatingPoint(imageScores, anomalous, maps, masks, mapSize, this, source);
   }
 }

@@ -61,6 +61,58 @@ class FirstHourTest {
     assertThat(p.exitValue()).isEqualTo(3);
   }
 
+  /**
+   * A consumer's first run, as the README sets it up (slf4j-simple at WARN, CudaUtils at ERROR):
+   * fit, then score one image, in a fresh JVM. Nothing may reach standard error: in particular not
+   * libtorch's {@code Could not initialize NNPACK! Reason: Unsupported hardware.}, which a
+   * single-image prediction printed three times on CPUs that NNPACK does not support (this
+   * machine's AMD EPYC among them) before {@code TorchFlags} turned NNPACK off.
+   */
+  @Test
+  void trainingAndOneSingleImagePredictionPrintNothingOnStandardError(@TempDir Path tmp)
+      throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-cp");
+    cmd.add(testClassPath());
+    cmd.add("-Xmx1g");
+    cmd.add("-Dai.djl.offline=true");
+    cmd.add("-Djava.io.tmpdir=" + tmp);
+    cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+    cmd.add("-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error");
+    cmd.add(FitAndPredictOneMain.class.getName());
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
+    pb.redirectOutput(tmp.resolve("out.txt").toFile());
+    pb.redirectError(tmp.resolve("err.txt").toFile());
+    Process p = pb.start();
+    assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
+    String out = Files.readString(tmp.resolve("out.txt"), StandardCharsets.UTF_8);
+    String err = Files.readString(tmp.resolve("err.txt"), StandardCharsets.UTF_8);
+    assertThat(p.exitValue()).as("exit status; stderr:%n%s", err).isZero();
+    assertThat(out).startsWith("score ");
+    assertThat(err).as("standard error of fit + one predict").isEmpty();
+  }
+
+  /** The child JVM's program: fit on two tiny images, then score one image on its own. */
+  static final class FitAndPredictOneMain {
+    private FitAndPredictOneMain() {}
+
+    public static void main(String[] args) {
+      MediClip mc =
+          MediClip.builder()
+              .setRandomBackbone("tiny", 1)
+              .optDevice(Device.cpu())
+              .optEpochs(1)
+              .optValidationAnomalies(2)
+              .optListener(io.github.mediclip.train.FitListener.silent())
+              .build();
+      try (MediClipDetector d = mc.fitGray(TinyData.normals(2, 64, 1))) {
+        System.out.println("score " + d.predict(TinyData.normals(1, 64, 2).get(0)).score());
+      }
+    }
+  }
+
   private static String testClassPath() {
     String cp = System.getProperty("surefire.test.class.path");
     return cp == null || cp.isBlank() ? System.getProperty("java.class.path") : cp;

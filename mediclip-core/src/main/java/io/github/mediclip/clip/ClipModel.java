@@ -1,7 +1,6 @@
 package io.github.mediclip.clip;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -17,30 +16,22 @@ import com.google.common.hash.Hashing;
 import com.google.common.io.ByteSource;
 import com.google.common.io.MoreFiles;
 import io.github.mediclip.internal.PosEmbedResize;
-import io.github.mediclip.internal.PyTorchEngines;
-import io.github.mediclip.internal.clip.HuggingFaceWeights;
 import io.github.mediclip.internal.clip.SafetensorsReader;
-import io.github.mediclip.internal.clip.TorchScriptWeights;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
-// Over 500 lines on purpose: the vision and text towers, their shared weights and the folder loader
-// are
-// one unit that mirrors open_clip's model.py; splitting it would spread one forward pass over
-// files.
+// Why this class is long (~800 lines, over a third javadoc): it is the documented public CLIP API
+// (the Loader's options, accessors, both encoders) plus the forward pass of the vision and text
+// towers, which mirrors open_clip's model.py and reads best in one place. Folder reading and
+// weight import are in ClipModelLoading.
 /**
  * A frozen CLIP (vision and text transformers) written with DJL NDArray operations, as open_clip's
  * OpenAI-style {@code CLIP}: patch convolution without bias, class token, positional embedding,
@@ -138,7 +129,8 @@ public final class ClipModel implements AutoCloseable {
   private final NDArray textProj; // (Wt, D)
   private final float logitScale;
 
-  private ClipModel(
+  /** Made by {@link ClipModelLoading} only: takes ownership of the manager and the weights. */
+  ClipModel(
       ClipConfig config,
       NDManager manager,
       DataType dataType,
@@ -226,62 +218,7 @@ public final class ClipModel implements AutoCloseable {
    *     folder and what to add)
    */
   public static ClipConfig readConfig(Path folder) {
-    Objects.requireNonNull(folder, "folder");
-    if (!Files.isDirectory(folder)) {
-      throw new ClipWeightsException(
-          "CLIP model folder " + folder + " does not exist or is not a folder");
-    }
-    Path openClipJson = folder.resolve(ClipWeights.CONFIG_FILE);
-    if (Files.isRegularFile(openClipJson)) {
-      return ClipConfig.fromOpenClipJson(openClipJson);
-    }
-    Path hfJson = folder.resolve("config.json");
-    if (Files.isRegularFile(hfJson)) {
-      return ClipConfig.fromHuggingFaceConfig(hfJson);
-    }
-    List<Path> safetensors = listFiles(folder, ".safetensors");
-    if (!safetensors.isEmpty()) {
-      List<Path> files = pickSafetensors(safetensors);
-      Map<String, long[]> shapes = new LinkedHashMap<>();
-      for (Path f : files) {
-        try (SafetensorsReader r = SafetensorsReader.open(f)) {
-          for (String name : r.names()) {
-            shapes.put(name, r.shape(name));
-          }
-        }
-      }
-      if (HuggingFaceWeights.isHuggingFace(shapes.keySet())) {
-        throw new ClipWeightsException(
-            "CLIP model folder "
-                + folder
-                + " holds Hugging Face weights but no "
-                + "config.json (or open_clip_config.json) to say the architecture; add the config.json that "
-                + "comes with them");
-      }
-      return TorchScriptWeights.inferConfig(
-          shapes, files.size() == 1 ? files.get(0).toString() : files.toString());
-    }
-    List<Path> pts = listFiles(folder, ".pt");
-    if (pts.size() > 1) {
-      throw new ClipWeightsException(
-          "CLIP model folder " + folder + " has several .pt files " + pts + "; keep one");
-    }
-    if (pts.size() == 1) {
-      try (NDManager staging = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-        Map<String, long[]> shapes = new LinkedHashMap<>();
-        TorchScriptWeights.readParameters(pts.get(0), staging)
-            .forEach((k, a) -> shapes.put(k, a.getShape().getShape()));
-        return TorchScriptWeights.inferConfig(shapes, pts.get(0).toString());
-      }
-    }
-    throw new ClipWeightsException(
-        "CLIP model folder "
-            + folder
-            + " has no "
-            + ClipWeights.CONFIG_FILE
-            + " or config.json and no weights to infer the architecture from: expected "
-            + ClipWeights.WEIGHTS_FILE
-            + " (or another *.safetensors) or an OpenAI *.pt archive");
+    return ClipModelLoading.readConfig(folder);
   }
 
   /**
@@ -311,11 +248,12 @@ public final class ClipModel implements AutoCloseable {
 
   /** Options for loading a {@link ClipModel}. Not thread-safe; reusable. */
   public static final class Loader {
-    private Device device;
-    private DataType dataType = DataType.FLOAT32;
-    private int imageSize;
-    private boolean strict = true;
-    private ClipTokenizer tokenizer;
+    // Read by ClipModelLoading, which does the loading with these options.
+    Device device;
+    DataType dataType = DataType.FLOAT32;
+    int imageSize;
+    boolean strict = true;
+    ClipTokenizer tokenizer;
 
     private Loader() {}
 
@@ -399,117 +337,7 @@ public final class ClipModel implements AutoCloseable {
      * @return the model
      */
     public ClipModel load(Path folder) {
-      Objects.requireNonNull(folder, "folder");
-      if (!Files.isDirectory(folder)) {
-        throw new ClipWeightsException(
-            "CLIP model folder " + folder + " does not exist or is not a folder");
-      }
-      List<Path> safetensors = listFiles(folder, ".safetensors");
-      List<Path> pts = listFiles(folder, ".pt");
-      ClipConfig cfg = null;
-      Path openClipJson = folder.resolve(ClipWeights.CONFIG_FILE);
-      Path hfJson = folder.resolve("config.json");
-      if (Files.isRegularFile(openClipJson)) {
-        cfg = ClipConfig.fromOpenClipJson(openClipJson);
-      } else if (Files.isRegularFile(hfJson)) {
-        cfg = ClipConfig.fromHuggingFaceConfig(hfJson);
-      }
-      ClipTokenizer tok =
-          tokenizer != null
-              ? tokenizer
-              : ClipTokenizer.existsIn(folder) ? ClipTokenizer.load(folder) : null;
-      Device dev = device();
-      if (!safetensors.isEmpty()) {
-        List<Path> files = pickSafetensors(safetensors);
-        String source = files.size() == 1 ? files.get(0).toString() : files.toString();
-        List<SafetensorsReader> readers = new ArrayList<>();
-        try {
-          Map<String, SafetensorsReader> byName = new LinkedHashMap<>();
-          Map<String, long[]> shapes = new LinkedHashMap<>();
-          for (Path f : files) {
-            SafetensorsReader r = SafetensorsReader.open(f);
-            readers.add(r);
-            for (String name : r.names()) {
-              if (byName.put(name, r) != null) {
-                throw new ClipWeightsException(
-                    "tensor '"
-                        + name
-                        + "' appears in more than one"
-                        + " safetensors file of "
-                        + folder
-                        + ": "
-                        + files);
-              }
-              shapes.put(name, r.shape(name));
-            }
-          }
-          if (HuggingFaceWeights.isHuggingFace(shapes.keySet())) {
-            if (cfg == null) {
-              throw new ClipWeightsException(
-                  "CLIP model folder "
-                      + folder
-                      + " holds Hugging Face "
-                      + "weights but no config.json (or open_clip_config.json) to say the architecture");
-            }
-            // The name mapping needs arrays (q/k/v concatenation, transposes): stage them on CPU.
-            try (NDManager staging = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-              Map<String, NDArray> hf = new LinkedHashMap<>();
-              for (Map.Entry<String, SafetensorsReader> e : byName.entrySet()) {
-                hf.put(e.getKey(), readFloat(e.getValue(), e.getKey(), staging));
-              }
-              Map<String, NDArray> tensors =
-                  HuggingFaceWeights.toOpenClip(cfg, hf, staging, source);
-              validateAndFix(cfg, tensors, source);
-              ClipConfig run = imageSize > 0 ? cfg.withImageSize(imageSize) : cfg;
-              return build(run, copyFrom(tensors, dev), dev, tok, files);
-            }
-          }
-          if (cfg == null) {
-            cfg = TorchScriptWeights.inferConfig(shapes, source);
-          }
-          // open_clip names: validate from the headers, then read every tensor straight into the
-          // model's manager (no staging copy: peak memory stays near the model size).
-          validateShapes(cfg, shapes, source);
-          ClipConfig run = imageSize > 0 ? cfg.withImageSize(imageSize) : cfg;
-          return build(
-              run,
-              (name, m) -> {
-                SafetensorsReader r = byName.get(name);
-                return r == null ? null : readFloat(r, name, m);
-              },
-              dev,
-              tok,
-              files);
-        } finally {
-          readers.forEach(SafetensorsReader::close);
-        }
-      }
-      if (!pts.isEmpty()) {
-        if (pts.size() > 1) {
-          throw new ClipWeightsException(
-              "CLIP model folder " + folder + " has several .pt files " + pts + "; keep one");
-        }
-        try (NDManager staging = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-          Map<String, NDArray> tensors = TorchScriptWeights.read(pts.get(0), cfg, staging);
-          if (cfg == null) {
-            cfg = TorchScriptWeights.inferConfig(tensors);
-          }
-          validateAndFix(cfg, tensors, pts.get(0).toString());
-          ClipConfig run = imageSize > 0 ? cfg.withImageSize(imageSize) : cfg;
-          return build(run, copyFrom(tensors, dev), dev, tok, pts);
-        }
-      }
-      throw new ClipWeightsException(
-          "CLIP model folder "
-              + folder
-              + " has no weights: expected "
-              + ClipWeights.WEIGHTS_FILE
-              + " (or another *.safetensors) or an OpenAI *.pt archive");
-    }
-
-    private static NDArray readFloat(SafetensorsReader r, String name, NDManager m) {
-      DataType stored = SafetensorsReader.toDataType(r.dtype(name));
-      return r.read(name, m, ClipWeights.isFloating(stored) ? DataType.FLOAT32 : null);
+      return ClipModelLoading.load(this, folder);
     }
 
     /**
@@ -520,12 +348,7 @@ public final class ClipModel implements AutoCloseable {
      * @return the model
      */
     public ClipModel fromWeights(ClipConfig config, Map<String, NDArray> tensors) {
-      Objects.requireNonNull(config, "config");
-      Objects.requireNonNull(tensors, "tensors");
-      ClipConfig run = imageSize > 0 ? config.withImageSize(imageSize) : config;
-      validateAndFix(run, tensors, "given to fromWeights");
-      Device dev = device();
-      return build(run, copyFrom(tensors, dev), dev, tokenizer, List.of());
+      return ClipModelLoading.fromWeights(this, config, tensors);
     }
 
     /**
@@ -546,108 +369,7 @@ public final class ClipModel implements AutoCloseable {
      * @return the model
      */
     public ClipModel fromWeightsTakingOwnership(ClipConfig config, Map<String, NDArray> tensors) {
-      Objects.requireNonNull(tensors, "tensors");
-      try {
-        Objects.requireNonNull(config, "config");
-        ClipConfig run = imageSize > 0 ? config.withImageSize(imageSize) : config;
-        validateAndFix(run, tensors, "given to fromWeightsTakingOwnership");
-        Device dev = device();
-        TensorSource copy = copyFrom(tensors, dev);
-        // An array given under several names is closed only at the end, once every copy is made.
-        Map<NDArray, Integer> uses = new IdentityHashMap<>();
-        tensors.values().forEach(a -> uses.merge(a, 1, Integer::sum));
-        return build(
-            run,
-            (name, owner) -> {
-              NDArray c = copy.take(name, owner);
-              NDArray source = tensors.get(name);
-              if (c != null && uses.get(source) == 1) {
-                source.close(); // the copy is made: free the caller's array now
-              }
-              return c;
-            },
-            dev,
-            tokenizer,
-            List.of());
-      } finally {
-        for (NDArray a : tensors.values()) {
-          if (a != null && !a.isReleased()) {
-            a.close();
-          }
-        }
-      }
-    }
-
-    private void validateAndFix(ClipConfig cfg, Map<String, NDArray> tensors, String source) {
-      Map<String, long[]> shapes = new LinkedHashMap<>();
-      tensors.forEach((k, a) -> shapes.put(k, a.getShape().getShape()));
-      validateShapes(cfg, shapes, source);
-    }
-
-    private void validateShapes(ClipConfig cfg, Map<String, long[]> shapes, String source) {
-      ClipConfig target = imageSize > 0 ? cfg.withImageSize(imageSize) : cfg;
-      ClipWeights.validate(target, shapes, source, strict);
-    }
-
-    /** Gives a fresh array owned by a manager for a tensor name, or null when absent. */
-    private interface TensorSource {
-      NDArray take(String name, NDManager owner);
-    }
-
-    /**
-     * Copies arrays of a map: a real copy (duplicate), since DJL's toDevice/toType(copy = true)
-     * alias the caller's memory when nothing changes, and the caller may close its arrays
-     * afterwards.
-     */
-    private static TensorSource copyFrom(Map<String, NDArray> tensors, Device dev) {
-      return (name, owner) -> {
-        NDArray a = tensors.get(name);
-        if (a == null) {
-          return null;
-        }
-        NDArray c = a.getDevice().equals(dev) ? a.duplicate() : a.toDevice(dev, true);
-        c.attach(owner);
-        return c;
-      };
-    }
-
-    private Device device() {
-      Engine engine = PyTorchEngines.get(); // a missing native library fails here, with what to add
-      return device != null ? device : engine.defaultDevice();
-    }
-
-    private ClipModel build(
-        ClipConfig cfg, TensorSource src, Device dev, ClipTokenizer tok, List<Path> files) {
-      NDManager m = NDManager.newBaseManager(dev, "PyTorch");
-      try {
-        Map<String, NDArray> w = new LinkedHashMap<>();
-        Map<String, long[]> expected = ClipWeights.expectedShapes(cfg);
-        for (String name : expected.keySet()) {
-          NDArray c = src.take(name, m);
-          if (c == null) { // only logit_scale may be absent (validated)
-            c = m.create((float) Math.log(1 / 0.07)).toDevice(dev, false);
-          }
-          if (name.equals("visual.positional_embedding")
-              && !Arrays.equals(c.getShape().getShape(), expected.get(name))) {
-            NDArray r =
-                resizePositionalEmbedding(c, cfg.vision().gridSize(), m).toDevice(dev, false);
-            c.close();
-            c = r;
-          }
-          if (c.getDataType() != dataType) {
-            NDArray t = c.toType(dataType, false);
-            c.close();
-            c = t;
-          }
-          c.setRequiresGradient(false);
-          c.setName(name);
-          w.put(name, c);
-        }
-        return new ClipModel(cfg, m, dataType, w, tok, files);
-      } catch (RuntimeException e) {
-        m.close();
-        throw e;
-      }
+      return ClipModelLoading.fromWeightsTakingOwnership(this, config, tensors);
     }
   }
 
@@ -686,31 +408,6 @@ public final class ClipModel implements AutoCloseable {
     try (NDArray wrapped = manager.create(out, new Shape(1L + (long) grid * grid, w))) {
       return wrapped.duplicate(); // libtorch-owned memory rather than a Java direct buffer
     }
-  }
-
-  private static List<Path> listFiles(Path folder, String suffix) {
-    try (Stream<Path> s = Files.list(folder)) {
-      return s.filter(p -> p.getFileName().toString().endsWith(suffix) && Files.isRegularFile(p))
-          .sorted()
-          .collect(Collectors.toList());
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "cannot list CLIP model folder " + folder + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static List<Path> pickSafetensors(List<Path> files) {
-    if (files.size() == 1) {
-      return files;
-    }
-    for (String preferred : List.of(ClipWeights.WEIGHTS_FILE, "model.safetensors")) {
-      for (Path p : files) {
-        if (p.getFileName().toString().equals(preferred)) {
-          return List.of(p);
-        }
-      }
-    }
-    return files; // shards
   }
 
   // ------------------------------------------------------------------------------------ accessors

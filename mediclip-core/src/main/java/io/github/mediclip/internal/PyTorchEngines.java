@@ -1,5 +1,6 @@
 package io.github.mediclip.internal;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
 import io.github.mediclip.MediClipException;
@@ -7,7 +8,8 @@ import io.github.mediclip.MediClipException;
 /**
  * The one place where the library asks DJL for its PyTorch engine, so that a missing native library
  * fails with one message that says what to add, instead of DJL's {@code Failed to save pytorch
- * index file ... UnknownHostException} or {@code Cannot download jni files ...}.
+ * index file ... UnknownHostException} or {@code Cannot download jni files ...}, and where the
+ * libtorch flags that DJL does not expose are set, once ({@link TorchFlags}).
  */
 public final class PyTorchEngines {
 
@@ -17,7 +19,8 @@ public final class PyTorchEngines {
   private PyTorchEngines() {}
 
   /**
-   * Returns DJL's PyTorch engine, loading the native library on the first call.
+   * Returns DJL's PyTorch engine, loading the native library and setting {@link TorchFlags} on the
+   * first call.
    *
    * @return the engine
    * @throws MediClipException when the native libtorch or DJL's JNI glue cannot be loaded; the
@@ -25,11 +28,25 @@ public final class PyTorchEngines {
    *     cause
    */
   public static Engine get() {
+    Engine engine;
     try {
-      return Engine.getEngine(ENGINE);
+      engine = Engine.getEngine(ENGINE);
     } catch (EngineException e) {
       throw explain(e);
     }
+    TorchFlags.applyOnce(); // libtorch is loaded now; quiets its NNPACK warning (see TorchFlags)
+    return engine;
+  }
+
+  /**
+   * The default device: the first GPU when DJL's PyTorch engine sees one, else the CPU.
+   *
+   * @return the device
+   * @throws MediClipException when the engine cannot be loaded (see {@link #get()})
+   */
+  public static Device defaultDevice() {
+    Engine e = get();
+    return e.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
   }
 
   /**

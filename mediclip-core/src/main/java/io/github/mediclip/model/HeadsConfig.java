@@ -1,5 +1,6 @@
 package io.github.mediclip.model;
 
+import io.github.mediclip.internal.model.HeadsRules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -117,8 +118,8 @@ public record HeadsConfig(
     if (nCtx < 1) {
       throw new IllegalArgumentException("nCtx must be >= 1, got: " + nCtx);
     }
-    checkPrompts("normalPrompts", normalPrompts);
-    checkPrompts("abnormalPrompts", abnormalPrompts);
+    HeadsRules.checkPrompts("normalPrompts", normalPrompts);
+    HeadsRules.checkPrompts("abnormalPrompts", abnormalPrompts);
     layers1Based = List.copyOf(layers1Based);
     normalPrompts = List.copyOf(normalPrompts);
     abnormalPrompts = List.copyOf(abnormalPrompts);
@@ -153,23 +154,6 @@ public record HeadsConfig(
         classSpecificContext,
         promptCausalMask,
         promptCausalMask);
-  }
-
-  private static void checkPrompts(String field, List<String> prompts) {
-    if (prompts.isEmpty()) {
-      throw new IllegalArgumentException(field + " must not be empty");
-    }
-    for (int i = 0; i < prompts.size(); i++) {
-      String p = prompts.get(i);
-      if (p == null || p.isBlank()) {
-        throw new IllegalArgumentException(
-            field
-                + "["
-                + i
-                + "] must not be null or blank, got: "
-                + (p == null ? "null" : "'" + p + "'"));
-      }
-    }
   }
 
   /**

@@ -244,7 +244,11 @@ public final class FitConfig {
         + "]";
   }
 
-  /** Builder of {@link FitConfig}; each setter rejects a bad value at once, naming the field. */
+  /**
+   * Builder of {@link FitConfig}; each setter rejects a bad value at once, naming the field. The
+   * one home of these rules and defaults: {@code MediClip.Builder} delegates its training options
+   * here.
+   */
   public static final class Builder {
     private int epochs = DEFAULT_EPOCHS;
     private int batchSize = DEFAULT_BATCH_SIZE;
@@ -262,7 +266,7 @@ public final class FitConfig {
     private Builder() {}
 
     /**
-     * Sets the maximum number of epochs. Default 200.
+     * Sets the maximum number of epochs. Default 200 (the reference's).
      *
      * @param n &gt;= 1
      * @return this builder
@@ -273,25 +277,28 @@ public final class FitConfig {
     }
 
     /**
-     * Sets the batch size. Default 8.
+     * Sets the batch size. Default 8 (the reference's).
      *
-     * @param n &gt;= 1
+     * @param n 1..1024
      * @return this builder
      */
     public Builder optBatchSize(int n) {
-      batchSize = positive("batchSize", n);
+      if (n < 1 || n > 1024) {
+        throw new IllegalArgumentException("batchSize must be in [1, 1024], got " + n);
+      }
+      batchSize = n;
       return this;
     }
 
     /**
-     * Sets the learning rate. Default 1e-3.
+     * Sets the Adam learning rate. Default 1e-3 (the reference's; betas (0.5, 0.999)).
      *
-     * @param lr &gt; 0 and finite
+     * @param lr in (0, 1]
      * @return this builder
      */
     public Builder optLearningRate(double lr) {
-      if (!(lr > 0) || !Double.isFinite(lr)) {
-        throw new IllegalArgumentException("learningRate must be > 0 and finite, got " + lr);
+      if (!(lr > 0 && lr <= 1)) {
+        throw new IllegalArgumentException("learningRate must be in (0, 1], got " + lr);
       }
       learningRate = lr;
       return this;
@@ -305,7 +312,7 @@ public final class FitConfig {
      */
     public Builder optShots(int k) {
       if (k < 0) {
-        throw new IllegalArgumentException("shots must be >= 0 (0 = all images), got " + k);
+        throw new IllegalArgumentException("shots must be >= 0 (0 = all), got " + k);
       }
       shots = k;
       return this;

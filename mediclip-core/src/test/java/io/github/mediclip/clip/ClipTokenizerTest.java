@@ -3,6 +3,7 @@ package io.github.mediclip.clip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.mediclip.clip.testing.ClipFixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -6,7 +6,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.github.mediclip.eval.data.Dataset;
 import io.github.mediclip.eval.data.ImageFiles;
-import io.github.mediclip.eval.data.Sample;
 import io.github.mediclip.eval.internal.ConsoleProgress;
 import io.github.mediclip.eval.internal.OutputFolders;
 import io.github.mediclip.eval.internal.report.AtomicFiles;
@@ -21,6 +20,7 @@ import io.github.mediclip.eval.metrics.Metrics;
 import io.github.mediclip.eval.metrics.PixelMetrics;
 import io.github.mediclip.eval.metrics.PrCurve;
 import io.github.mediclip.eval.metrics.RocCurve;
+import io.github.mediclip.train.LabeledImage;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,6 +28,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
+// Why this class is long (~760 lines): batched scoring, streaming pixel metrics, the best/worst
+// case keeper and the report files all work on one pass over the test split and share its state;
+// the metrics are in eval.metrics, the plots, CSV and HTML writers in eval.internal.report.
 /**
  * Runs a scorer (usually a trained {@code MediClipDetector}, see {@link ImageScorer#of}) over the
  * test split of a {@link Dataset} and computes image metrics (AUROC with a bootstrap interval, AP,
@@ -130,14 +133,14 @@ public final class DetectorEvaluator {
   public EvaluationResult evaluate(ImageScorer scorer, Dataset dataset, Path reportDir) {
     Objects.requireNonNull(scorer, "scorer");
     Objects.requireNonNull(dataset, "dataset");
-    List<Sample> all = dataset.test();
+    List<LabeledImage> all = dataset.test();
     if (all.isEmpty()) {
       throw new IllegalArgumentException("dataset " + dataset.name() + " has no test images");
     }
     if (reportDir != null) {
       checkReportDir(reportDir, all);
     }
-    List<Sample> test = new ArrayList<>(all.size()); // the samples that decode, in order
+    List<LabeledImage> test = new ArrayList<>(all.size()); // the samples that decode, in order
     long start = System.nanoTime();
     int n = all.size();
     double[] scores = new double[n];
@@ -153,7 +156,7 @@ public final class DetectorEvaluator {
               ? "no anomalous test images"
               : (dataset.testAnomalous()
                       - dataset.test().stream()
-                          .filter(s -> s.anomalous() && s.mask() != null)
+                          .filter(s -> s.anomalous() && s.maskFile() != null)
                           .count())
                   + " of "
                   + dataset.testAnomalous()
@@ -179,28 +182,28 @@ public final class DetectorEvaluator {
       // as the
       // dataset reader skips a file whose header is unreadable, and the run goes on
       List<BufferedImage> images = new ArrayList<>(batchSize);
-      List<Sample> batch = new ArrayList<>(batchSize);
+      List<LabeledImage> batch = new ArrayList<>(batchSize);
       List<byte[]> masks = new ArrayList<>(batchSize);
       int visited = 0;
       while (images.size() < batchSize && next < n) {
-        Sample sample = all.get(next++);
+        LabeledImage sample = all.get(next++);
         visited++;
         try {
-          BufferedImage img = ImageFiles.read(sample.image());
+          BufferedImage img = ImageFiles.read(sample.file());
           byte[] mask =
-              pm == null || sample.mask() == null
+              pm == null || sample.maskFile() == null
                   ? null
-                  : ImageFiles.readMask(sample.mask(), pixelSize, pixelSize);
+                  : ImageFiles.readMask(sample.maskFile(), pixelSize, pixelSize);
           images.add(img);
           batch.add(sample);
           masks.add(mask);
         } catch (java.io.UncheckedIOException e) {
           skipped++;
           String reason = oneLine(e);
-          String prefix = "cannot read image " + sample.image() + ": ";
+          String prefix = "cannot read image " + sample.file() + ": ";
           warn(
               "skipping "
-                  + sample.image()
+                  + sample.file()
                   + ": "
                   + (reason.startsWith(prefix) ? reason.substring(prefix.length()) : reason));
         }
@@ -219,11 +222,11 @@ public final class DetectorEvaluator {
         }
         for (int j = 0; j < batch.size(); j++) {
           int i = kept++;
-          Sample sample = batch.get(j);
+          LabeledImage sample = batch.get(j);
           test.add(sample);
           ScoredImage r = Objects.requireNonNull(results.get(j), "scorer result");
           scores[i] = r.score();
-          labels[i] = sample.label();
+          labels[i] = sample.anomalous() ? 1 : 0;
           if (r.hasMap()) {
             for (float v : r.anomalyMap().toArray()) {
               mapMin = Math.min(mapMin, v);
@@ -326,13 +329,13 @@ public final class DetectorEvaluator {
   // ------------------------------------------------------------------ report
 
   /** Refuses a report folder that would overwrite foreign files or land among the test images. */
-  private static void checkReportDir(Path reportDir, List<Sample> test) {
+  private static void checkReportDir(Path reportDir, List<LabeledImage> test) {
     OutputFolders.checkReplaceable(reportDir, REPORT);
     java.util.Set<Path> folders = new java.util.LinkedHashSet<>();
-    for (Sample s : test) {
-      folders.add(s.image().toAbsolutePath().getParent());
-      if (s.mask() != null) {
-        folders.add(s.mask().toAbsolutePath().getParent());
+    for (LabeledImage s : test) {
+      folders.add(s.file().toAbsolutePath().getParent());
+      if (s.maskFile() != null) {
+        folders.add(s.maskFile().toAbsolutePath().getParent());
       }
     }
     for (Path f : folders) {
@@ -379,14 +382,14 @@ public final class DetectorEvaluator {
     StringBuilder csv = new StringBuilder("index,image,label,score,mask\n");
     double[] scores = r.scores();
     for (int i = 0; i < r.samples().size(); i++) {
-      Sample s = r.samples().get(i);
+      LabeledImage s = r.samples().get(i);
       csv.append(
               Csv.line(
                   Integer.toString(i),
-                  s.image().toString(),
-                  Integer.toString(s.label()),
+                  s.file().toString(),
+                  s.anomalous() ? "1" : "0",
                   Double.toString(scores[i]),
-                  s.mask() == null ? "" : s.mask().toString()))
+                  s.maskFile() == null ? "" : s.maskFile().toString()))
           .append('\n');
     }
     AtomicFiles.writeString(dir.resolve("scores.csv"), csv.toString());
@@ -531,7 +534,7 @@ public final class DetectorEvaluator {
       this.size = size;
     }
 
-    void offer(int index, Sample sample, ScoredImage r, BufferedImage image) {
+    void offer(int index, LabeledImage sample, ScoredImage r, BufferedImage image) {
       if (perGroup == 0) {
         return;
       }
@@ -560,7 +563,7 @@ public final class DetectorEvaluator {
       }
     }
 
-    private Case thumbnail(int index, Sample sample, ScoredImage r, BufferedImage image) {
+    private Case thumbnail(int index, LabeledImage sample, ScoredImage r, BufferedImage image) {
       float[] lum = ImageFiles.luminance(image);
       float[] img = ImageFiles.resizeBilinear(lum, image.getWidth(), image.getHeight(), size, size);
       float[] map =
@@ -572,7 +575,8 @@ public final class DetectorEvaluator {
                   size,
                   size)
               : new float[size * size];
-      byte[] mask = sample.mask() == null ? null : ImageFiles.readMask(sample.mask(), size, size);
+      byte[] mask =
+          sample.maskFile() == null ? null : ImageFiles.readMask(sample.maskFile(), size, size);
       return new Case(index, sample, r.score(), img, map, mask);
     }
 
@@ -592,7 +596,7 @@ public final class DetectorEvaluator {
                   Locale.ROOT,
                   "%s: %s (%s) score %.4f",
                   names[g],
-                  c.sample.image().getFileName(),
+                  c.sample.file().getFileName(),
                   c.sample.anomalous() ? "anomalous" : "normal",
                   c.score);
           rows.add(
@@ -611,7 +615,7 @@ public final class DetectorEvaluator {
   }
 
   private record Case(
-      int index, Sample sample, double score, float[] image, float[] map, byte[] mask) {}
+      int index, LabeledImage sample, double score, float[] image, float[] map, byte[] mask) {}
 
   /** Builder of {@link DetectorEvaluator}; each setter validates its value at once. */
   public static final class Builder {

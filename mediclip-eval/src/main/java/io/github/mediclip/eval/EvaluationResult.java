@@ -1,8 +1,8 @@
 package io.github.mediclip.eval;
 
-import io.github.mediclip.eval.data.Sample;
 import io.github.mediclip.eval.metrics.BinaryMetrics;
 import io.github.mediclip.eval.metrics.ConfidenceInterval;
+import io.github.mediclip.train.LabeledImage;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -27,7 +27,7 @@ import java.util.Objects;
  */
 public record EvaluationResult(
     String dataset,
-    List<Sample> samples,
+    List<LabeledImage> samples,
     double[] scores,
     int[] labels,
     BinaryMetrics image,

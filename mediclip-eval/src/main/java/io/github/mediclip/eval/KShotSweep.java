@@ -3,10 +3,10 @@ package io.github.mediclip.eval;
 import io.github.mediclip.MediClip;
 import io.github.mediclip.MediClipDetector;
 import io.github.mediclip.eval.data.Dataset;
-import io.github.mediclip.eval.data.Sample;
 import io.github.mediclip.eval.internal.report.AtomicFiles;
 import io.github.mediclip.eval.internal.report.Csv;
 import io.github.mediclip.train.KShotSampler;
+import io.github.mediclip.train.LabeledImage;
 import io.github.mediclip.train.ShotFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +18,9 @@ import java.util.function.Consumer;
 import java.util.function.LongFunction;
 import java.util.function.ToDoubleFunction;
 
+// Why this class is long (~620 lines, 30 % javadoc): the sweep's public API (factory SPI, four
+// result records, builder) plus the run loop that writes shot files, runs.csv and the tables in
+// one pass; sampling is KShotSampler's and evaluation DetectorEvaluator's.
 /**
  * The few-shot protocol of the paper: for each k in a list and each of several seeds, draw k normal
  * training images from the normal images of the training split ({@link KShotSampler}, the library's
@@ -57,7 +60,7 @@ public final class KShotSweep {
      * @return the scorer
      * @throws Exception if training fails
      */
-    ImageScorer create(int k, long seed, List<Sample> shots) throws Exception;
+    ImageScorer create(int k, long seed, List<LabeledImage> shots) throws Exception;
   }
 
   /**
@@ -70,7 +73,7 @@ public final class KShotSweep {
   public static ScorerFactory mediClip(LongFunction<MediClip> perSeed) {
     Objects.requireNonNull(perSeed, "perSeed");
     return (k, seed, shots) -> {
-      MediClipDetector d = perSeed.apply(seed).fit(shots.stream().map(Sample::image).toList());
+      MediClipDetector d = perSeed.apply(seed).fit(shots.stream().map(LabeledImage::file).toList());
       return new DetectorScorer(d, d.manifest().training().summary().normalsSeen());
     };
   }
@@ -120,7 +123,7 @@ public final class KShotSweep {
   public record Run(
       int k,
       long seed,
-      List<Sample> shots,
+      List<LabeledImage> shots,
       int normalsSeen,
       EvaluationResult result,
       double fitSeconds) {}
@@ -293,7 +296,7 @@ public final class KShotSweep {
    * @throws IllegalStateException wrapping a factory failure, naming k and seed
    */
   public Result run(Path outDir) {
-    List<Sample> pool = normalPool(dataset);
+    List<LabeledImage> pool = normalPool(dataset);
     Path root = dataRoot != null ? dataRoot : commonRoot(pool);
     List<Run> runs = new ArrayList<>();
     for (int k : shots) {
@@ -308,7 +311,7 @@ public final class KShotSweep {
                 + " normal images");
       }
       for (long seed : seeds) {
-        List<Sample> chosen =
+        List<LabeledImage> chosen =
             fixedShots != null ? pick(pool, fixedShots) : KShotSampler.sample(pool, k, seed);
         long t0 = System.nanoTime();
         EvaluationResult result;
@@ -333,7 +336,7 @@ public final class KShotSweep {
           ShotFile.write(
               outDir.resolve("shots").resolve(runName(k, seed) + ShotFile.EXTENSION),
               root,
-              chosen.stream().map(Sample::image).toList());
+              chosen.stream().map(LabeledImage::file).toList());
         }
         if (listener != null) {
           listener.accept(run);
@@ -400,19 +403,19 @@ public final class KShotSweep {
    * The normal images of the training split in path order ({@link KShotSampler#inPathOrder}): the
    * pool.
    */
-  static List<Sample> normalPool(Dataset d) {
+  static List<LabeledImage> normalPool(Dataset d) {
     return KShotSampler.inPathOrder(
-        d.train().stream().filter(s -> !s.anomalous()).toList(), Sample::image);
+        d.train().stream().filter(s -> !s.anomalous()).toList(), LabeledImage::file);
   }
 
   /** The pool's samples for the given shot files, in the file's order. */
-  private static List<Sample> pick(List<Sample> pool, List<Path> files) {
-    List<Sample> out = new ArrayList<>();
+  private static List<LabeledImage> pick(List<LabeledImage> pool, List<Path> files) {
+    List<LabeledImage> out = new ArrayList<>();
     for (Path f : files) {
       Path want = f.toAbsolutePath().normalize();
-      Sample s =
+      LabeledImage s =
           pool.stream()
-              .filter(p -> p.image().toAbsolutePath().normalize().equals(want))
+              .filter(p -> p.file().toAbsolutePath().normalize().equals(want))
               .findFirst()
               .orElseThrow(
                   () ->
@@ -428,11 +431,11 @@ public final class KShotSweep {
     return out;
   }
 
-  private static Path commonRoot(List<Sample> pool) {
-    Path first = pool.get(0).image().toAbsolutePath().getParent();
+  private static Path commonRoot(List<LabeledImage> pool) {
+    Path first = pool.get(0).file().toAbsolutePath().getParent();
     Path root = first;
-    for (Sample s : pool) {
-      while (root != null && !s.image().toAbsolutePath().startsWith(root)) {
+    for (LabeledImage s : pool) {
+      while (root != null && !s.file().toAbsolutePath().startsWith(root)) {
         root = root.getParent();
       }
     }

@@ -1,6 +1,8 @@
 package io.github.mediclip.eval;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Metrics of a detector on a {@link io.github.mediclip.eval.data.VolumeDataset}. A metric that is
@@ -65,5 +67,93 @@ public record VolumeEvaluation(
       int label,
       String intensityPolicy,
       double[] sliceScores,
-      int[] sliceLabels) {}
+      int[] sliceLabels) {
+
+    /**
+     * Copies the arrays, so that the result cannot be changed through them.
+     *
+     * @param name the volume's name
+     * @param score the volume score
+     * @param label 1 when its mask has an anomalous voxel
+     * @param intensityPolicy the policy that mapped it
+     * @param sliceScores one score per slice
+     * @param sliceLabels one label per slice (from the mask)
+     * @throws IllegalArgumentException when the two arrays differ in length
+     */
+    public VolumeResult {
+      if (sliceScores.length != sliceLabels.length) {
+        throw new IllegalArgumentException(
+            "volume "
+                + name
+                + ": "
+                + sliceScores.length
+                + " slice scores but "
+                + sliceLabels.length
+                + " slice labels");
+      }
+      sliceScores = sliceScores.clone();
+      sliceLabels = sliceLabels.clone();
+    }
+
+    /**
+     * Returns the slice scores.
+     *
+     * @return a copy of the scores, one per slice
+     */
+    @Override
+    public double[] sliceScores() {
+      return sliceScores.clone();
+    }
+
+    /**
+     * Returns the slice labels.
+     *
+     * @return a copy of the labels, one per slice
+     */
+    @Override
+    public int[] sliceLabels() {
+      return sliceLabels.clone();
+    }
+
+    /** Value equality: arrays are compared by content. */
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof VolumeResult o
+          && Objects.equals(name, o.name)
+          && Double.compare(score, o.score) == 0
+          && label == o.label
+          && Objects.equals(intensityPolicy, o.intensityPolicy)
+          && Arrays.equals(sliceScores, o.sliceScores)
+          && Arrays.equals(sliceLabels, o.sliceLabels);
+    }
+
+    @Override
+    public int hashCode() {
+      int h = 1;
+      h = 31 * h + Objects.hashCode(name);
+      h = 31 * h + Double.hashCode(score);
+      h = 31 * h + label;
+      h = 31 * h + Objects.hashCode(intensityPolicy);
+      h = 31 * h + Arrays.hashCode(sliceScores);
+      h = 31 * h + Arrays.hashCode(sliceLabels);
+      return h;
+    }
+
+    @Override
+    public String toString() {
+      return "VolumeResult[name="
+          + name
+          + ", score="
+          + score
+          + ", label="
+          + label
+          + ", intensityPolicy="
+          + intensityPolicy
+          + ", sliceScores="
+          + Arrays.toString(sliceScores)
+          + ", sliceLabels="
+          + Arrays.toString(sliceLabels)
+          + "]";
+    }
+  }
 }

@@ -9,10 +9,10 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.mediclip.eval.data.Dataset;
 import io.github.mediclip.eval.data.ImageFiles;
-import io.github.mediclip.eval.data.Sample;
 import io.github.mediclip.eval.metrics.Metrics;
 import io.github.mediclip.eval.metrics.PixelMetrics;
 import io.github.mediclip.eval.phantom.PhantomDataset;
+import io.github.mediclip.train.LabeledImage;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,8 +64,8 @@ class DetectorEvaluatorTest {
 
       // the pixel metrics equal an independent accumulation of the same resized maps and masks
       PixelMetrics check = new PixelMetrics();
-      for (Sample s : dataset.test()) {
-        BufferedImage img = ImageFiles.read(s.image());
+      for (LabeledImage s : dataset.test()) {
+        BufferedImage img = ImageFiles.read(s.file());
         ScoredImage si = scorer.score(img);
         float[] map =
             ImageFiles.resizeBilinear(
@@ -74,7 +74,8 @@ class DetectorEvaluatorTest {
                 si.anomalyMap().height(),
                 48,
                 48);
-        byte[] mask = s.mask() == null ? new byte[48 * 48] : ImageFiles.readMask(s.mask(), 48, 48);
+        byte[] mask =
+            s.maskFile() == null ? new byte[48 * 48] : ImageFiles.readMask(s.maskFile(), 48, 48);
         check.add(map, mask, 48, 48);
       }
       assertThat(r.pixel().auroc()).isEqualTo(check.auroc());
@@ -204,14 +205,14 @@ class DetectorEvaluatorTest {
     // order
     KShotSweep.Run run =
         result.runs().stream().filter(r -> r.k() == 4 && r.seed() == 1).findFirst().orElseThrow();
-    List<Sample> pool =
+    List<LabeledImage> pool =
         io.github.mediclip.train.KShotSampler.inPathOrder(
-            dataset.train().stream().filter(x -> !x.anomalous()).toList(), Sample::image);
+            dataset.train().stream().filter(x -> !x.anomalous()).toList(), LabeledImage::file);
     assertThat(run.shots()).isEqualTo(io.github.mediclip.train.KShotSampler.sample(pool, 4, 1));
     assertThat(
             io.github.mediclip.train.ShotFile.read(
                 out.resolve("shots/k4_seed1.txt"), shotRoot(pool)))
-        .isEqualTo(run.shots().stream().map(Sample::image).toList());
+        .isEqualTo(run.shots().stream().map(LabeledImage::file).toList());
   }
 
   @Test
@@ -234,10 +235,10 @@ class DetectorEvaluatorTest {
   /**
    * The deepest folder holding every image of the pool (KShotSweep's default root for shot files).
    */
-  private static Path shotRoot(List<Sample> pool) {
-    Path root = pool.get(0).image().toAbsolutePath().getParent();
-    for (Sample x : pool) {
-      while (!x.image().toAbsolutePath().startsWith(root)) {
+  private static Path shotRoot(List<LabeledImage> pool) {
+    Path root = pool.get(0).file().toAbsolutePath().getParent();
+    for (LabeledImage x : pool) {
+      while (!x.file().toAbsolutePath().startsWith(root)) {
         root = root.getParent();
       }
     }

@@ -291,6 +291,6 @@ class InputSafetyTest {
     Dataset ds =
         DatasetReader.read(
             root, Layout.AUTO, DatasetReader.Options.strict().withPathsOutsideRoot(true));
-    assertThat(ds.test().get(1).mask()).isEqualTo(outsideImage.toAbsolutePath().normalize());
+    assertThat(ds.test().get(1).maskFile()).isEqualTo(outsideImage.toAbsolutePath().normalize());
   }
 }

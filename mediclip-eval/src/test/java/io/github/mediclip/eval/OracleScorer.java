@@ -2,7 +2,7 @@ package io.github.mediclip.eval;
 
 import io.github.mediclip.eval.data.Dataset;
 import io.github.mediclip.eval.data.ImageFiles;
-import io.github.mediclip.eval.data.Sample;
+import io.github.mediclip.train.LabeledImage;
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -26,13 +26,13 @@ final class OracleScorer implements ImageScorer {
   OracleScorer(Dataset dataset, double noise, long seed) {
     this.noise = noise;
     this.seed = seed;
-    for (Sample s : dataset.test()) {
-      BufferedImage img = ImageFiles.read(s.image());
+    for (LabeledImage s : dataset.test()) {
+      BufferedImage img = ImageFiles.read(s.file());
       int w = img.getWidth();
       int h = img.getHeight();
       float[] map = new float[w * h];
-      if (s.mask() != null) {
-        byte[] m = ImageFiles.readMask(s.mask(), w, h);
+      if (s.maskFile() != null) {
+        byte[] m = ImageFiles.readMask(s.maskFile(), w, h);
         for (int i = 0; i < map.length; i++) {
           map[i] = m[i];
         }

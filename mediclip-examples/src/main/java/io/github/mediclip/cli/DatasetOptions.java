@@ -4,9 +4,9 @@ import io.github.mediclip.eval.data.Dataset;
 import io.github.mediclip.eval.data.DatasetException;
 import io.github.mediclip.eval.data.DatasetReader;
 import io.github.mediclip.eval.data.Layout;
-import io.github.mediclip.eval.data.Sample;
 import io.github.mediclip.eval.internal.OutputFolders;
 import io.github.mediclip.synth.internal.ImageIo;
+import io.github.mediclip.train.LabeledImage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -70,15 +70,15 @@ final class DatasetOptions {
    * unreadable, and counted.
    */
   Read decodableTrain(Read read, PrintWriter err) {
-    List<Sample> ok = new ArrayList<>();
+    List<LabeledImage> ok = new ArrayList<>();
     int skipped = read.skipped();
-    for (Sample s : read.dataset().train()) {
-      String reason = ImageIo.problem(s.image(), true);
+    for (LabeledImage s : read.dataset().train()) {
+      String reason = ImageIo.problem(s.file(), true);
       if (reason == null) {
         ok.add(s);
       } else {
         skipped++;
-        err.println("mediclip: skipped: skipping " + s.image() + ": " + reason);
+        err.println("mediclip: skipped: skipping " + s.file() + ": " + reason);
       }
     }
     err.flush();

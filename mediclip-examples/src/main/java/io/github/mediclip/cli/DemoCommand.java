@@ -6,9 +6,9 @@ import io.github.mediclip.eval.DetectorEvaluator;
 import io.github.mediclip.eval.EvaluationResult;
 import io.github.mediclip.eval.ImageScorer;
 import io.github.mediclip.eval.data.Dataset;
-import io.github.mediclip.eval.data.Sample;
 import io.github.mediclip.eval.phantom.PhantomDataset;
 import io.github.mediclip.train.FitListener;
+import io.github.mediclip.train.LabeledImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -118,7 +118,7 @@ final class DemoCommand implements Callable<Integer> {
     Backbones.writeRandom("tiny", seed, size, backbone, null);
 
     List<Path> normals =
-        ds.train().stream().filter(s -> !s.anomalous()).map(Sample::image).toList();
+        ds.train().stream().filter(s -> !s.anomalous()).map(LabeledImage::file).toList();
     DetectorEvaluator quick = DetectorEvaluator.builder().optBootstrap(0, 0).build();
 
     step(err, t0, "3/5 baseline: untrained heads on the test set");

@@ -4,10 +4,10 @@ import ai.djl.Device;
 import io.github.mediclip.MediClip;
 import io.github.mediclip.eval.KShotSweep;
 import io.github.mediclip.eval.data.Dataset;
-import io.github.mediclip.eval.data.Sample;
 import io.github.mediclip.eval.internal.OutputFolders;
 import io.github.mediclip.train.FitListener;
 import io.github.mediclip.train.KShotSampler;
+import io.github.mediclip.train.LabeledImage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -135,7 +135,8 @@ final class SweepCommand implements Callable<Integer> {
     Dataset ds = dataset.read(err, true).dataset();
     List<Path> pool =
         KShotSampler.inPathOrder(
-            ds.train().stream().filter(s -> !s.anomalous()).map(Sample::image).toList(), p -> p);
+            ds.train().stream().filter(s -> !s.anomalous()).map(LabeledImage::file).toList(),
+            p -> p);
     Map<Path, String> where = new java.util.LinkedHashMap<>();
     if (fixedShots != null) {
       fixedShots.forEach(p -> where.putIfAbsent(p, "from --shots " + shotsFile));
@@ -186,7 +187,7 @@ final class SweepCommand implements Callable<Integer> {
                   o.put(
                       "shots",
                       TrainCommand.relative(
-                          dataset.data, run.shots().stream().map(Sample::image).toList()));
+                          dataset.data, run.shots().stream().map(LabeledImage::file).toList()));
                   stdout.println(Json.line(o));
                   stdout.flush();
                 });

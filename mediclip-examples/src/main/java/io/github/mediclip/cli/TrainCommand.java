@@ -7,7 +7,6 @@ import io.github.mediclip.bundle.BundleManifest;
 import io.github.mediclip.bundle.BundleOutput;
 import io.github.mediclip.bundle.SaveOptions;
 import io.github.mediclip.eval.data.Dataset;
-import io.github.mediclip.eval.data.Sample;
 import io.github.mediclip.formats.IntensityPolicy;
 import io.github.mediclip.synth.AnomalySynthesizer;
 import io.github.mediclip.train.KShotSampler;
@@ -265,9 +264,9 @@ final class TrainCommand implements Callable<Integer> {
             : dataset.read(err, true);
     Dataset ds = read.dataset();
     List<Path> normals = new ArrayList<>();
-    for (Sample s : ds.train()) {
+    for (LabeledImage s : ds.train()) {
       if (!s.anomalous()) {
-        normals.add(s.image());
+        normals.add(s.file());
       }
     }
     if (normals.size() < k) {

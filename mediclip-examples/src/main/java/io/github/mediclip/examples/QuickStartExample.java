@@ -5,8 +5,8 @@ import io.github.mediclip.MediClipDetector;
 import io.github.mediclip.Prediction;
 import io.github.mediclip.clip.ImagePreprocessor;
 import io.github.mediclip.eval.data.Dataset;
-import io.github.mediclip.eval.data.Sample;
 import io.github.mediclip.eval.phantom.PhantomDataset;
+import io.github.mediclip.train.LabeledImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,7 +40,7 @@ public final class QuickStartExample {
 
     // 1. Data: 8 normal training images, 4 normal and 4 abnormal test images, 64 x 64 pixels.
     Dataset data = PhantomDataset.generate(out.resolve("data"), 8, 4, 4, 64, 42);
-    List<Path> normals = data.train().stream().map(Sample::image).toList();
+    List<Path> normals = data.train().stream().map(LabeledImage::file).toList();
 
     // 2. Configure: backbone, shots, epochs, seed. Everything else has the paper's defaults.
     MediClip mediclip =
@@ -53,21 +53,21 @@ public final class QuickStartExample {
 
     // 3. Train, score, save.
     try (MediClipDetector detector = mediclip.fit(normals)) {
-      for (Sample s : data.test()) {
-        Prediction p = detector.predict(s.image());
+      for (LabeledImage s : data.test()) {
+        Prediction p = detector.predict(s.file());
         System.out.printf(
             Locale.ROOT,
             "%-20s label %d  score %.4f  normalized %.3f  anomalous %s%n",
-            s.image().getFileName(),
-            s.label(),
+            s.file().getFileName(),
+            s.anomalous() ? 1 : 0,
             p.score(),
             p.normalizedScore(),
             p.anomalous());
       }
-      Sample first = data.test().get(data.test().size() - 1);
+      LabeledImage first = data.test().get(data.test().size() - 1);
       detector
-          .predict(first.image())
-          .writeOverlayPng(ImagePreprocessor.read(first.image()), out.resolve("heatmap.png"));
+          .predict(first.file())
+          .writeOverlayPng(ImagePreprocessor.read(first.file()), out.resolve("heatmap.png"));
       detector.save(out.resolve("detector"));
     }
 

@@ -25,6 +25,9 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.LongAccumulator;
 
+// Why this class is long (~590 lines, a third javadoc): a Spark ML Transformer declares each of
+// its 13 Params with a documented getter and setter; the scoring itself is in spark.internal
+// (PartitionScorer, DetectorCache).
 /**
  * A Spark ML {@link Transformer} that scores an image column with a MediCLIP detector bundle
  * (MediCLIP, MICCAI 2024), usable from Java and Scala:

@@ -5,9 +5,9 @@ import io.github.mediclip.MediClip;
 import io.github.mediclip.MediClipDetector;
 import io.github.mediclip.Prediction;
 import io.github.mediclip.eval.data.Dataset;
-import io.github.mediclip.eval.data.Sample;
 import io.github.mediclip.eval.phantom.PhantomDataset;
 import io.github.mediclip.train.FitListener;
+import io.github.mediclip.train.LabeledImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,8 +62,8 @@ final class SparkFixture {
     }
     // the reference: the saved bundle loaded and scored in this JVM, one image per predict call
     try (MediClipDetector d = MediClip.loader().optDevice(Device.cpu()).load(bundle)) {
-      for (Sample sm : data.test()) {
-        Path p = sm.image().toAbsolutePath().normalize();
+      for (LabeledImage sm : data.test()) {
+        Path p = sm.file().toAbsolutePath().normalize();
         reference.put(p, d.predict(p));
         truth.put(p, sm.anomalous() ? 1 : 0);
       }

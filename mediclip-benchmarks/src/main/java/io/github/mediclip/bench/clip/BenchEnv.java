@@ -188,14 +188,4 @@ public final class BenchEnv {
     }
     return -1024;
   }
-
-  /** Reads {@code --name value} from args, else the default. */
-  static String arg(String[] args, String name, String def) {
-    for (int i = 0; i + 1 < args.length; i++) {
-      if (args[i].equals("--" + name)) {
-        return args[i + 1];
-      }
-    }
-    return def;
-  }
 }

@@ -5,7 +5,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
+import io.github.mediclip.bench.BenchArgs;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Matrix-multiply micro-benchmark on DJL's PyTorch engine: the machine's practical fp32 ceiling
@@ -29,12 +31,14 @@ public final class MatmulBench {
    * @param args {@code --threads n --size n --seconds s --fp16 true|false}
    */
   public static void main(String[] args) {
-    int threads = Integer.parseInt(BenchEnv.arg(args, "threads", "2"));
-    int size = Integer.parseInt(BenchEnv.arg(args, "size", "2048"));
-    double seconds = Double.parseDouble(BenchEnv.arg(args, "seconds", "3"));
+    Map<String, String> a =
+        BenchArgs.parse(args, "threads", "2", "size", "2048", "seconds", "3", "fp16", "false");
+    int threads = Integer.parseInt(a.get("threads"));
+    int size = Integer.parseInt(a.get("size"));
+    double seconds = Double.parseDouble(a.get("seconds"));
     // No bf16 option: creating a BFLOAT16 array aborts the JVM with DJL 0.36's PyTorch JNI
     // (docs/performance.md).
-    boolean fp16 = Boolean.parseBoolean(BenchEnv.arg(args, "fp16", "false"));
+    boolean fp16 = Boolean.parseBoolean(a.get("fp16"));
     BenchEnv.configureThreads(threads);
     try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
       BenchEnv.printSettings();

@@ -5,9 +5,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.github.mediclip.bench.BenchArgs;
 import io.github.mediclip.clip.ClipConfig;
 import io.github.mediclip.clip.ClipModel;
-import io.github.mediclip.clip.ClipWeights;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,7 +21,7 @@ import java.util.Map;
  * <pre>
  * java -cp mediclip-benchmarks/target/mediclip-benchmarks-0.1.0-SNAPSHOT.jar \
  *     io.github.mediclip.bench.clip.VisionBench [--models ViT-B-16,ViT-L-14] [--batches 1,8] [--threads 2]
- *     [--seconds 20] [--dtype float32|bfloat16]
+ *     [--seconds 20] [--dtype float32|bfloat16] [--profile FILE-PREFIX]
  * </pre>
  *
  * For each model and batch size: one warm-up call, then calls until {@code --seconds} have passed
@@ -46,29 +46,33 @@ public final class VisionBench {
     }
   }
 
-  /** MediCLIP's layers: the 1/2, 3/4 and last block. */
-  static int[] layers(ClipConfig cfg) {
-    int n = cfg.vision().layers();
-    return new int[] {n / 2, 3 * n / 4, n};
-  }
-
   /**
    * Entry point.
    *
    * @param args see the class documentation
    */
   public static void main(String[] args) {
-    List<String> models =
-        Arrays.asList(BenchEnv.arg(args, "models", "ViT-B-16,ViT-L-14").split(","));
-    int[] batches =
-        Arrays.stream(BenchEnv.arg(args, "batches", "1,8").split(","))
-            .mapToInt(Integer::parseInt)
-            .toArray();
-    int threads = Integer.parseInt(BenchEnv.arg(args, "threads", "2"));
-    double seconds = Double.parseDouble(BenchEnv.arg(args, "seconds", "20"));
-    DataType dtype =
-        DataType.valueOf(BenchEnv.arg(args, "dtype", "float32").toUpperCase(Locale.ROOT));
-    String profile = BenchEnv.arg(args, "profile", null);
+    Map<String, String> a =
+        BenchArgs.parse(
+            args,
+            "models",
+            "ViT-B-16,ViT-L-14",
+            "batches",
+            "1,8",
+            "threads",
+            "2",
+            "seconds",
+            "20",
+            "dtype",
+            "float32",
+            "profile",
+            null);
+    List<String> models = Arrays.asList(a.get("models").split(","));
+    int[] batches = BenchArgs.ints(a.get("batches"));
+    int threads = Integer.parseInt(a.get("threads"));
+    double seconds = Double.parseDouble(a.get("seconds"));
+    DataType dtype = DataType.valueOf(a.get("dtype").toUpperCase(Locale.ROOT));
+    String profile = a.get("profile");
     BenchEnv.configureThreads(threads);
     List<String> rows = new ArrayList<>();
     try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
@@ -85,7 +89,7 @@ public final class VisionBench {
           BenchEnv.loadAverage());
       for (String model : models) {
         ClipConfig cfg = ClipConfig.preset(model);
-        int[] layers = layers(cfg);
+        int[] layers = BenchArgs.mediclipLayers(cfg);
         // Random weights in libtorch-owned memory (not Java buffers), handed over to the loader: it
         // frees
         // each one as soon as its copy is made, so that RSS counts the weights once.
@@ -95,7 +99,7 @@ public final class VisionBench {
               ClipModel.loader()
                   .optDevice(Device.cpu())
                   .optDataType(dtype)
-                  .fromWeightsTakingOwnership(cfg, randomWeights(cfg, init));
+                  .fromWeightsTakingOwnership(cfg, BenchArgs.randomWeights(cfg, init));
         }
         System.gc();
         System.out.printf(
@@ -150,32 +154,6 @@ public final class VisionBench {
     }
     System.out.println();
     rows.forEach(System.out::println);
-  }
-
-  /**
-   * Random float32 weights with CLIP's names and shapes, created by libtorch (N(0, 0.02), LayerNorm
-   * weights 1, biases 0, logit scale ln(1/0.07)); the values do not matter for speed, only that
-   * they stay finite.
-   */
-  static Map<String, NDArray> randomWeights(ClipConfig cfg, NDManager m) {
-    Map<String, NDArray> w = new java.util.LinkedHashMap<>();
-    for (Map.Entry<String, long[]> e : ClipWeights.expectedShapes(cfg).entrySet()) {
-      String n = e.getKey();
-      Shape shape = new Shape(e.getValue());
-      NDArray a;
-      if (n.equals("logit_scale")) {
-        a = m.full(shape, (float) Math.log(1 / 0.07));
-      } else if (n.matches(".*(ln_1|ln_2|ln_pre|ln_post|ln_final)\\.weight")) {
-        a = m.ones(shape);
-      } else if (n.endsWith("bias")) {
-        a = m.zeros(shape);
-      } else {
-        a = m.randomNormal(0, 0.02f, shape, DataType.FLOAT32);
-      }
-      a.setName(n);
-      w.put(n, a);
-    }
-    return w;
   }
 
   /**

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.github.mediclip.bench.BenchArgs;
 import io.github.mediclip.cli.parity.BackboneParity;
 import io.github.mediclip.cli.parity.HeadsParity;
 import io.github.mediclip.clip.ClipConfig;
@@ -48,7 +49,7 @@ public final class CudaParityBench {
    * @param args see the class documentation
    */
   public static void main(String[] args) throws Exception {
-    Map<String, String> a = GpuBenchArgs.parse(args, "fixture", "", "device", "gpu");
+    Map<String, String> a = BenchArgs.parse(args, "fixture", "", "device", "gpu");
     Path dir = Path.of(a.get("fixture"));
     if (!Files.isRegularFile(dir.resolve("meta.json"))) {
       throw new IllegalArgumentException(

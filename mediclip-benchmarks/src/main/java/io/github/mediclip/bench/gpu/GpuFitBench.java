@@ -5,6 +5,7 @@ import ai.djl.engine.Engine;
 import io.github.mediclip.MediClip;
 import io.github.mediclip.MediClipDetector;
 import io.github.mediclip.Prediction;
+import io.github.mediclip.bench.BenchArgs;
 import io.github.mediclip.bench.train.TrainStepBench;
 import io.github.mediclip.synth.GrayImage;
 import io.github.mediclip.train.FitListener;
@@ -42,7 +43,7 @@ public final class GpuFitBench {
    */
   public static void main(String[] args) {
     Map<String, String> a =
-        GpuBenchArgs.parse(
+        BenchArgs.parse(
             args,
             "model",
             "ViT-L-14",

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.github.mediclip.bench.BenchArgs;
 import io.github.mediclip.clip.ClipConfig;
 import io.github.mediclip.clip.ClipModel;
 import java.util.Arrays;
@@ -41,7 +42,7 @@ public final class GpuVisionBench {
    */
   public static void main(String[] args) {
     Map<String, String> a =
-        GpuBenchArgs.parse(
+        BenchArgs.parse(
             args,
             "model",
             "ViT-L-14",
@@ -67,12 +68,8 @@ public final class GpuVisionBench {
       cfg = cfg.withImageSize(imageSize);
     }
     int[] layers =
-        a.get("layers").isEmpty()
-            ? new int[] {
-              cfg.vision().layers() / 2, 3 * cfg.vision().layers() / 4, cfg.vision().layers()
-            }
-            : GpuBenchArgs.ints(a.get("layers"));
-    int[] batches = GpuBenchArgs.ints(a.get("batches"));
+        a.get("layers").isEmpty() ? BenchArgs.mediclipLayers(cfg) : BenchArgs.ints(a.get("layers"));
+    int[] batches = BenchArgs.ints(a.get("batches"));
     double seconds = Double.parseDouble(a.get("seconds"));
     int warmup = Integer.parseInt(a.get("warmup"));
     Engine engine = Engine.getEngine("PyTorch");
@@ -89,7 +86,7 @@ public final class GpuVisionBench {
     try (NDManager weights = NDManager.newBaseManager(device, "PyTorch")) {
       // float32 random weights made by libtorch on the device once; each dtype's model copies (and
       // casts) them
-      Map<String, NDArray> w = GpuBenchArgs.randomWeights(cfg, weights);
+      Map<String, NDArray> w = BenchArgs.randomWeights(cfg, weights);
       for (String dt : a.get("dtypes").split(",")) {
         runDtype(model, cfg, w, device, dt.trim(), batches, layers, warmup, seconds);
       }

@@ -29,6 +29,9 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
+// Why this class is long (~550 lines): the save protocol (check the target, reserve and lock it,
+// recover an interrupted save, write a hidden sibling, move it into place) is one sequence over
+// the same temporary and old names; its guarantees (docs/reliability.md) are checked in one file.
 /**
  * Writes bundles under the output-folder rules (see {@link SaveOptions}): checks the target before
  * anything is written (and, through {@link #reserve}, before training starts), locks it, recovers

@@ -14,6 +14,9 @@ import java.util.Set;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
+// Why this class is long (~500 lines): one bounded pass over a DICOM Part 10 byte stream (meta
+// group, data set, nested sequences, encapsulated fragments, deflate); the element, sequence and
+// fragment readers recurse into each other and share the position and byte limit they check.
 /**
  * A defensive DICOM Part 10 parser: preamble, File Meta Information, then the data set in the
  * transfer syntax the meta group declares (implicit/explicit VR, little/big endian, deflated).

@@ -14,6 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+// Why this class is long (~520 lines): series selection, slice ordering along the normal, frame
+// decoding under a memory budget and the volume metadata are the steps of one read over the same
+// per-file entries; parsing is in DicomParser and pixel decoding in PixelData.
 /**
  * Reads a DICOM file (single- or multi-frame) or a folder holding one series. Frames are ordered
  * along the slice normal (ImageOrientationPatient row × column direction) by ImagePositionPatient;

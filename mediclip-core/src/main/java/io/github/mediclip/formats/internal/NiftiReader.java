@@ -12,6 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 
+// Why this class is long (~720 lines): NIfTI-1 and NIfTI-2, single files and .hdr/.img pairs,
+// each plain or gzipped (streamed, trailer checked), with per-datatype voxel conversion; the
+// nested Header alone is ~180 lines of field decoding and checks.
 /**
  * Reads NIfTI-1 and NIfTI-2 files ({@code .nii}, {@code .nii.gz}, and {@code .hdr}/{@code .img}
  * pairs, each optionally gzipped), written from the NIfTI-1 header definition (nifti1.h) and the

@@ -8,6 +8,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+// Why this class is long (~560 lines): it is the case analysis PS3.5 requires for Pixel Data
+// (native and encapsulated frames, bit masking and sign extension, planar and interleaved colour,
+// YBR, modality LUT), kept together so that each frame's byte-count checks are in one place.
 /**
  * Turns the Pixel Data of one parsed DICOM file into gray modality values per frame: native or
  * encapsulated frames, BitsStored/HighBit masking, sign extension, planar configuration, color to

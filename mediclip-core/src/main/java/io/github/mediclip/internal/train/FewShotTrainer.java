@@ -67,7 +67,7 @@ import java.util.SplittableRandom;
  * </ol>
  *
  * <p>Finally the heads are set to the best state and the operating point is calibrated on the
- * validation outputs of the best heads ({@code Calibration}).
+ * validation outputs of the best heads ({@link io.github.mediclip.ThresholdPolicy#calibrate}).
  *
  * <p>Tensor shapes: training batch images (B, 3, S, S) normalised, masks (B, S, S) in [0, 1]; the
  * heads' anomaly map (B, 2, S, S) (softmax, channel 1 = anomaly), image scores (B).
@@ -75,10 +75,10 @@ import java.util.SplittableRandom;
  * <p>Not thread-safe; one trainer runs one training at a time (DJL's PyTorch engine allows only one
  * gradient collector per JVM at a time).
  *
- * <p>Length (about 650 lines, half of it documentation): the three phases, the optimizer step and
+ * <p>Length (about 700 lines, a sixth of them comments): the three phases, the optimizer step and
  * the validation pass share the run's settings and tensors; the parts that stand alone are in their
- * own files ({@link KShotSampler}, {@code Calibration}, {@code SampleProducer}, {@code
- * ValidationData}).
+ * own files ({@link KShotSampler}, {@code SampleProducer}, {@code ValidationData}), and threshold
+ * calibration lives with the policy ({@link io.github.mediclip.ThresholdPolicy#calibrate}).
  */
 public final class FewShotTrainer {
 
@@ -193,14 +193,15 @@ public final class FewShotTrainer {
       restore(heads, loop.bestState, manager);
       ValidationData val = plan.data();
       OperatingPoint op =
-          Calibration.operatingPoint(
-              loop.bestEval.scores(),
-              val.labels,
-              loop.bestEval.maps(),
-              val.masks,
-              val.imageSize,
-              config.thresholdPolicy(),
-              plan.source());
+          config
+              .thresholdPolicy()
+              .calibrate(
+                  loop.bestEval.scores(),
+                  val.labels,
+                  loop.bestEval.maps(),
+                  val.masks,
+                  val.imageSize,
+                  plan.source());
       double seconds = (System.nanoTime() - start) / 1e9;
       FitSummary summary =
           new FitSummary(

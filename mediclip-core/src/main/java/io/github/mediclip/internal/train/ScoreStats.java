@@ -4,11 +4,12 @@ import io.github.mediclip.internal.metrics.Auroc;
 import java.util.function.IntToDoubleFunction;
 
 /**
- * Small exact metrics used for model selection and threshold choice inside core (the eval module
- * holds the full metric suite; core must not depend on it). All methods are exact, with ties
- * handled like scikit-learn: a tied positive/negative pair counts one half in the AUROC.
+ * Small exact metrics used for model selection inside core (the eval module holds the full metric
+ * suite; core must not depend on it), and the split by label that threshold calibration ({@code
+ * io.github.mediclip.Calibration}) shares. All methods are exact, with ties handled like
+ * scikit-learn: a tied positive/negative pair counts one half in the AUROC.
  */
-final class ScoreStats {
+public final class ScoreStats {
 
   private ScoreStats() {}
 
@@ -58,7 +59,7 @@ final class ScoreStats {
    * @param pos the values with label true
    * @param neg the values with label false
    */
-  record Split(double[] pos, double[] neg) {}
+  public record Split(double[] pos, double[] neg) {}
 
   /**
    * Splits values by label.
@@ -67,7 +68,7 @@ final class ScoreStats {
    * @param value the value at index i, for 0 &lt;= i &lt; labels.length
    * @return positives and negatives, each array exactly as long as its class
    */
-  static Split split(boolean[] labels, IntToDoubleFunction value) {
+  public static Split split(boolean[] labels, IntToDoubleFunction value) {
     int nPos = 0;
     for (boolean l : labels) {
       if (l) {
@@ -86,68 +87,5 @@ final class ScoreStats {
       }
     }
     return new Split(pos, neg);
-  }
-
-  /**
-   * The threshold t (one of the positive or negative values) that maximises F1 of the rule {@code
-   * score >= t}. Inputs must be sorted ascending.
-   *
-   * @return the best threshold; NaN when there are no positives
-   */
-  static double f1Threshold(double[] posAsc, int nPos, double[] negAsc, int nNeg) {
-    if (nPos == 0) {
-      return Double.NaN;
-    }
-    int i = nPos - 1;
-    int j = nNeg - 1;
-    double bestF1 = -1;
-    double bestT = posAsc[nPos - 1];
-    while (i >= 0 || j >= 0) {
-      double t;
-      if (j < 0 || (i >= 0 && posAsc[i] >= negAsc[j])) {
-        t = posAsc[i];
-      } else {
-        t = negAsc[j];
-      }
-      while (i >= 0 && posAsc[i] >= t) {
-        i--;
-      }
-      while (j >= 0 && negAsc[j] >= t) {
-        j--;
-      }
-      int tp = nPos - 1 - i;
-      int fp = nNeg - 1 - j;
-      double f1 = 2.0 * tp / (2.0 * tp + fp + (nPos - tp));
-      if (f1 > bestF1) {
-        bestF1 = f1;
-        bestT = t;
-      }
-    }
-    return bestT;
-  }
-
-  /**
-   * The highest threshold that keeps recall at least {@code sensitivity}: sorted ascending
-   * positives.
-   */
-  static double sensitivityThreshold(double[] posAsc, int nPos, double sensitivity) {
-    if (nPos == 0) {
-      return Double.NaN;
-    }
-    int needed = (int) Math.ceil(sensitivity * nPos - 1e-9);
-    needed = Math.max(1, Math.min(nPos, needed));
-    return posAsc[nPos - needed];
-  }
-
-  /** Quantile with linear interpolation (numpy's default) of ascending sorted values. */
-  static double quantile(double[] asc, int n, double q) {
-    if (n == 0) {
-      return Double.NaN;
-    }
-    double pos = q * (n - 1);
-    int lo = (int) Math.floor(pos);
-    int hi = Math.min(n - 1, lo + 1);
-    double frac = pos - lo;
-    return asc[lo] + (asc[hi] - asc[lo]) * frac;
   }
 }

@@ -44,13 +44,13 @@ final class ValidationData {
     int px = size * size;
     float[] chw = new float[n * 3 * px];
     boolean[] labels = new boolean[n];
-    boolean anyMask = data.stream().anyMatch(d -> d.mask() != null);
+    boolean anyMask = data.stream().anyMatch(LabeledImage::hasMask);
     boolean[] masks = anyMask ? new boolean[n * px] : null;
     for (int i = 0; i < n; i++) {
       LabeledImage d = data.get(i);
       GrayTensors.writeChw(GrayTensors.toSize(d.image(), size), chw, i * 3 * px);
       labels[i] = d.anomalous();
-      if (anyMask && d.mask() != null) {
+      if (anyMask && d.hasMask()) {
         float[] m = GrayTensors.maskToSize(d.mask(), size).toArray();
         for (int j = 0; j < px; j++) {
           masks[i * px + j] = m[j] > 0.5f;

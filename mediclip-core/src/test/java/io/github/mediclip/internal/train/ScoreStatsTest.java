@@ -3,7 +3,6 @@ package io.github.mediclip.internal.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -51,61 +50,6 @@ class ScoreStatsTest {
                 new double[] {0.1, 0.4, 0.35, 0.8}, new boolean[] {false, false, true, true}))
         .isEqualTo(0.75);
     assertThat(ScoreStats.auroc(new double[] {1, 2}, new boolean[] {true, true})).isNaN();
-  }
-
-  @Test
-  void f1ThresholdMaximisesF1OverAllCandidates() {
-    SplittableRandom r = new SplittableRandom(2);
-    for (int trial = 0; trial < 50; trial++) {
-      int np = 1 + r.nextInt(20);
-      int nn = r.nextInt(20);
-      double[] pos = new double[np];
-      double[] neg = new double[nn];
-      for (int i = 0; i < np; i++) {
-        pos[i] = r.nextInt(10) / 10.0 + 0.2;
-      }
-      for (int i = 0; i < nn; i++) {
-        neg[i] = r.nextInt(10) / 10.0;
-      }
-      Arrays.sort(pos);
-      Arrays.sort(neg);
-      double t = ScoreStats.f1Threshold(pos, np, neg, nn);
-      double best = -1;
-      double[] all = new double[np + nn];
-      System.arraycopy(pos, 0, all, 0, np);
-      System.arraycopy(neg, 0, all, np, nn);
-      for (double c : all) {
-        best = Math.max(best, f1(pos, neg, c));
-      }
-      assertThat(f1(pos, neg, t)).isEqualTo(best);
-    }
-  }
-
-  private static double f1(double[] pos, double[] neg, double t) {
-    int tp = 0;
-    int fp = 0;
-    for (double p : pos) {
-      if (p >= t) {
-        tp++;
-      }
-    }
-    for (double n : neg) {
-      if (n >= t) {
-        fp++;
-      }
-    }
-    return 2.0 * tp / (2.0 * tp + fp + (pos.length - tp));
-  }
-
-  @Test
-  void quantileAndSensitivity() {
-    double[] v = {1, 2, 3, 4, 5};
-    // numpy.quantile([1,2,3,4,5], 0.9) == 4.6
-    assertThat(ScoreStats.quantile(v, 5, 0.9)).isCloseTo(4.6, within(1e-12));
-    assertThat(ScoreStats.quantile(v, 5, 1.0)).isEqualTo(5.0);
-    // recall >= 0.8 of 5 positives needs 4 of them: threshold = 2nd smallest
-    assertThat(ScoreStats.sensitivityThreshold(v, 5, 0.8)).isEqualTo(2.0);
-    assertThat(ScoreStats.sensitivityThreshold(v, 5, 1.0)).isEqualTo(1.0);
   }
 
   @Test

@@ -1,16 +1,18 @@
 package io.github.mediclip.eval.data;
 
+import io.github.mediclip.train.LabeledImage;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * A few-shot anomaly-detection dataset: a pool of normal training images and a labelled test set.
+ * A few-shot anomaly-detection dataset: a pool of normal training images and a labelled test set,
+ * both lists of image files ({@link LabeledImage#ofFile}).
  *
  * @param name dataset name (the folder name, or the single {@code clsname} of a MediCLIP layout)
  * @param train normal images to draw the k shots from
  * @param test normal and anomalous test images, some with masks
  */
-public record Dataset(String name, List<Sample> train, List<Sample> test) {
+public record Dataset(String name, List<LabeledImage> train, List<LabeledImage> test) {
 
   /**
    * Copies the lists.
@@ -18,11 +20,31 @@ public record Dataset(String name, List<Sample> train, List<Sample> test) {
    * @param name dataset name (the folder name, or the single {@code clsname} of a MediCLIP layout)
    * @param train normal images to draw the k shots from
    * @param test normal and anomalous test images, some with masks
+   * @throws IllegalArgumentException when an entry is an image in memory instead of a file
    */
   public Dataset {
     Objects.requireNonNull(name, "name");
     train = List.copyOf(train);
     test = List.copyOf(test);
+    requireFiles(name, "train", train);
+    requireFiles(name, "test", test);
+  }
+
+  private static void requireFiles(String name, String split, List<LabeledImage> images) {
+    for (int i = 0; i < images.size(); i++) {
+      if (images.get(i).file() == null) {
+        throw new IllegalArgumentException(
+            "dataset "
+                + name
+                + ": "
+                + split
+                + "["
+                + i
+                + "] ("
+                + images.get(i).id()
+                + ") is an image in memory; a Dataset holds image files (LabeledImage.ofFile)");
+      }
+    }
   }
 
   /**
@@ -31,7 +53,7 @@ public record Dataset(String name, List<Sample> train, List<Sample> test) {
    * @return the number of anomalous test images
    */
   public long testAnomalous() {
-    return test.stream().filter(Sample::anomalous).count();
+    return test.stream().filter(LabeledImage::anomalous).count();
   }
 
   /**
@@ -49,7 +71,7 @@ public record Dataset(String name, List<Sample> train, List<Sample> test) {
    * @return the number of test images with a mask
    */
   public long testMasks() {
-    return test.stream().filter(s -> s.mask() != null).count();
+    return test.stream().filter(s -> s.maskFile() != null).count();
   }
 
   /**
@@ -59,7 +81,7 @@ public record Dataset(String name, List<Sample> train, List<Sample> test) {
    */
   public boolean hasPixelGroundTruth() {
     return testAnomalous() > 0
-        && test.stream().filter(Sample::anomalous).allMatch(s -> s.mask() != null);
+        && test.stream().filter(LabeledImage::anomalous).allMatch(s -> s.maskFile() != null);
   }
 
   /**

@@ -3,6 +3,7 @@ package io.github.mediclip.eval.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.mediclip.train.LabeledImage;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,11 +45,12 @@ class DatasetReaderTest {
     png("ground_truth/abnormal/a2_mask.png");
     Dataset d = DatasetReader.read(root, Layout.AUTO);
     assertThat(d.train())
-        .extracting(s -> s.image().getFileName().toString())
+        .extracting(s -> s.file().getFileName().toString())
         .containsExactly("img2.png", "img9.png", "img10.png");
     assertThat(d.test()).hasSize(3);
-    assertThat(d.test().get(1).mask()).isEqualTo(root.resolve("ground_truth/abnormal/a1.png"));
-    assertThat(d.test().get(2).mask()).isEqualTo(root.resolve("ground_truth/abnormal/a2_mask.png"));
+    assertThat(d.test().get(1).maskFile()).isEqualTo(root.resolve("ground_truth/abnormal/a1.png"));
+    assertThat(d.test().get(2).maskFile())
+        .isEqualTo(root.resolve("ground_truth/abnormal/a2_mask.png"));
     assertThat(d.hasPixelGroundTruth()).isTrue();
     assertThat(d.describe()).endsWith("train 3 normal, test 1 normal + 2 anomalous, 2 masks");
   }
@@ -89,8 +91,8 @@ class DatasetReaderTest {
     Dataset d = DatasetReader.read(root, Layout.AUTO);
     assertThat(d.name()).isEqualTo("brainmri");
     assertThat(d.train()).hasSize(2);
-    assertThat(d.test()).extracting(Sample::label).containsExactly(0, 1);
-    assertThat(d.test().get(1).mask())
+    assertThat(d.test()).extracting(LabeledImage::anomalous).containsExactly(false, true);
+    assertThat(d.test().get(1).maskFile())
         .isEqualTo(root.resolve("images/test/ground_true/mask_3.jpg"));
   }
 
@@ -160,7 +162,7 @@ class DatasetReaderTest {
                 .withWarnings(warnings::add)
                 .withTrainListedOnly(true));
     assertThat(d.train())
-        .extracting(s -> s.image().getFileName().toString())
+        .extracting(s -> s.file().getFileName().toString())
         .containsExactly("a.png", "b.png");
     assertThat(d.test()).hasSize(2);
     assertThat(warnings)
@@ -191,7 +193,7 @@ class DatasetReaderTest {
                 .withWarnings(warnings::add)
                 .withTrainListedOnly(true));
     assertThat(m.train())
-        .extracting(s -> s.image().getFileName().toString())
+        .extracting(s -> s.file().getFileName().toString())
         .containsExactly("a.png", "b.png");
     assertThat(warnings)
         .containsExactly("skipping " + root.resolve("m/images/gone.png") + ": no such file");
@@ -235,5 +237,18 @@ class DatasetReaderTest {
     assertThat(DatasetReader.naturalCompare("a2", "a10")).isNegative();
     assertThat(DatasetReader.naturalCompare("Y10", "Y9")).isPositive();
     assertThat(DatasetReader.naturalCompare("a01", "a1")).isNotZero();
+  }
+
+  @Test
+  void aDatasetHoldsImageFilesOnly() {
+    LabeledImage file = LabeledImage.ofFile(Path.of("n.png"), false, null);
+    LabeledImage inMemory =
+        LabeledImage.normal("mem", io.github.mediclip.synth.GrayImage.of(1, 1, new float[1]));
+    assertThat(new Dataset("d", List.of(file), List.of(file)).train()).containsExactly(file);
+    assertThatThrownBy(() -> new Dataset("d", List.of(file), List.of(file, inMemory)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "dataset d: test[1] (mem) is an image in memory; a Dataset holds image files"
+                + " (LabeledImage.ofFile)");
   }
 }

@@ -6,6 +6,7 @@ import io.github.mediclip.eval.DetectorEvaluator;
 import io.github.mediclip.eval.EvaluationResult;
 import io.github.mediclip.eval.ImageScorer;
 import io.github.mediclip.eval.ScoredImage;
+import io.github.mediclip.train.LabeledImage;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,11 +57,11 @@ class RealDataTest {
     assertThat(d.testMasks()).isEqualTo(masks);
     // every file decodes (JPEG, PNG gray/RGB/RGBA/palette behind lying extensions, TIFF) and has a
     // luminance
-    Sample first = d.test().get(d.test().size() - 1);
-    BufferedImage img = ImageFiles.read(first.image());
+    LabeledImage first = d.test().get(d.test().size() - 1);
+    BufferedImage img = ImageFiles.read(first.file());
     assertThat(ImageFiles.luminance(img)).hasSize(img.getWidth() * img.getHeight());
-    if (first.mask() != null) {
-      byte[] mask = ImageFiles.readMask(first.mask(), 224, 224);
+    if (first.maskFile() != null) {
+      byte[] mask = ImageFiles.readMask(first.maskFile(), 224, 224);
       int on = 0;
       for (byte b : mask) {
         on += b;

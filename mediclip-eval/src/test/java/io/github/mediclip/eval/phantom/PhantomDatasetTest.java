@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.mediclip.eval.data.Dataset;
 import io.github.mediclip.eval.data.ImageFiles;
-import io.github.mediclip.eval.data.Sample;
 import io.github.mediclip.synth.GrayImage;
+import io.github.mediclip.train.LabeledImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
@@ -24,14 +24,14 @@ class PhantomDatasetTest {
     assertThat(d.testNormal()).isEqualTo(3);
     assertThat(d.testAnomalous()).isEqualTo(5);
     assertThat(d.hasPixelGroundTruth()).isTrue();
-    for (Sample s : d.test()) {
+    for (LabeledImage s : d.test()) {
       if (s.anomalous()) {
-        byte[] mask = ImageFiles.readMask(s.mask(), 64, 64);
+        byte[] mask = ImageFiles.readMask(s.maskFile(), 64, 64);
         int on = 0;
         for (byte b : mask) {
           on += b;
         }
-        assertThat(on).as("lesion pixels of %s", s.image()).isBetween(10, 64 * 64 / 3);
+        assertThat(on).as("lesion pixels of %s", s.file()).isBetween(10, 64 * 64 / 3);
       }
     }
     assertThat(Files.readString(tmp.resolve("ph/phantom.json"))).contains("\"seed\": 7");

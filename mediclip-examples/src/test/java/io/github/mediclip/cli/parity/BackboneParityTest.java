@@ -10,6 +10,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.mediclip.clip.ClipTokenizer;
+import io.github.mediclip.clip.testing.ClipFixtures;
 import io.github.mediclip.internal.clip.SafetensorsReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ class BackboneParityTest {
 
   @Test
   void backboneOutputsMatchReferenceWithin1e4() throws Exception {
-    Path dir = ParityFixtures.parityDir();
+    Path dir = ClipFixtures.parityDir();
     try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch");
         SafetensorsReader expected = SafetensorsReader.open(dir.resolve("expected.safetensors"))) {
       Map<String, NDArray> got = BackboneParity.compute(dir, m);
@@ -50,8 +51,8 @@ class BackboneParityTest {
 
   @Test
   void tokenizerReproducesEveryFixtureCase() throws Exception {
-    Path dir = ParityFixtures.parityDir();
-    ClipTokenizer tok = ClipTokenizer.fromBpeFile(ParityFixtures.bpeFile(dir));
+    Path dir = ClipFixtures.parityDir();
+    ClipTokenizer tok = ClipTokenizer.fromBpeFile(ClipFixtures.bpeFile(dir));
     assertThat(tok.sotToken()).isEqualTo(49406);
     assertThat(tok.eotToken()).isEqualTo(49407);
     int cases = 0;

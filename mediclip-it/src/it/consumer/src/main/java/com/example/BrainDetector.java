@@ -8,7 +8,7 @@ import io.github.mediclip.eval.DetectorEvaluator;
 import io.github.mediclip.eval.data.Dataset;
 import io.github.mediclip.eval.data.DatasetReader;
 import io.github.mediclip.eval.data.Layout;
-import io.github.mediclip.eval.data.Sample;
+import io.github.mediclip.train.LabeledImage;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -25,8 +25,8 @@ public final class BrainDetector {
   public static void main(String[] args) {
     Dataset data = DatasetReader.read(Path.of(args[0]), Layout.AUTO);
     Path out = Path.of(args[1]);
-    List<Path> normals = data.train().stream().map(Sample::image).toList();
-    List<Path> tests = data.test().stream().map(Sample::image).toList();
+    List<Path> normals = data.train().stream().map(LabeledImage::file).toList();
+    List<Path> tests = data.test().stream().map(LabeledImage::file).toList();
 
     MediClip.Builder builder = MediClip.builder()
         .optShots(Math.min(16, normals.size()))   // k normal images; the rest validate

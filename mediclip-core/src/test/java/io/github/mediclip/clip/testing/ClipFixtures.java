@@ -1,12 +1,17 @@
-package io.github.mediclip.clip;
+package io.github.mediclip.clip.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.github.mediclip.clip.ClipTokenizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 
-/** Locates the shared parity fixtures; skips (or fails under CI=true) when they are absent. */
+/**
+ * Locates the shared parity fixtures; skips (or fails under CI=true) when they are absent. Shipped
+ * in core's test-jar and reused by mediclip-examples' parity tests (a package of its own, so that
+ * it does not split {@code io.github.mediclip.clip} on the examples' test compile).
+ */
 public final class ClipFixtures {
 
   private ClipFixtures() {}

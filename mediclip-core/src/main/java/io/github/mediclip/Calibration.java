@@ -1,15 +1,16 @@
-package io.github.mediclip.internal.train;
+package io.github.mediclip;
 
-import io.github.mediclip.OperatingPoint;
-import io.github.mediclip.ThresholdPolicy;
+import io.github.mediclip.internal.train.ScoreStats;
 import io.github.mediclip.train.ValidationSource;
 import java.util.Arrays;
 import java.util.Locale;
 
 /**
  * Chooses the operating point ({@link OperatingPoint}: image and pixel thresholds plus the score
- * ranges used for normalisation) from the validation outputs of the selected heads, as a {@link
- * ThresholdPolicy} says. Kept apart from the trainer: it is plain statistics over scores and maps.
+ * ranges used for normalisation) from validation outputs, as a {@link ThresholdPolicy} says: the
+ * implementation of {@link ThresholdPolicy#calibrate}. It lives next to the policy and the
+ * operating point, not in the trainer, which only calls it: it is plain statistics over scores and
+ * maps.
  */
 final class Calibration {
 
@@ -93,7 +94,7 @@ final class Calibration {
         policy.kind() == ThresholdPolicy.Kind.NORMAL_QUANTILE
             ? policy.value()
             : ThresholdPolicy.DEFAULT_NORMAL_QUANTILE;
-    return c == 0 ? imageThr : ScoreStats.quantile(pn, c, q);
+    return c == 0 ? imageThr : quantile(pn, c, q);
   }
 
   /** Applies the policy to positive and negative values (sorted here). */
@@ -109,7 +110,7 @@ final class Calibration {
       case TARGET_SENSITIVITY:
         if (np > 0) {
           return new Threshold(
-              ScoreStats.sensitivityThreshold(pos, np, policy.value()),
+              sensitivityThreshold(pos, np, policy.value()),
               String.format(Locale.ROOT, "target-sensitivity:%s", policy.value()));
         }
         break;
@@ -117,21 +118,84 @@ final class Calibration {
         q = policy.value();
         if (nn > 0) {
           return new Threshold(
-              ScoreStats.quantile(neg, nn, q), String.format(Locale.ROOT, "normal-quantile:%s", q));
+              quantile(neg, nn, q), String.format(Locale.ROOT, "normal-quantile:%s", q));
         }
         break;
       case AUTO:
       case F1_ADAPTIVE:
       default:
         if (np > 0) {
-          return new Threshold(ScoreStats.f1Threshold(pos, np, neg, nn), "f1-adaptive");
+          return new Threshold(f1Threshold(pos, np, neg, nn), "f1-adaptive");
         }
         break;
     }
     if (nn > 0) {
       return new Threshold(
-          ScoreStats.quantile(neg, nn, q), String.format(Locale.ROOT, "normal-quantile:%s", q));
+          quantile(neg, nn, q), String.format(Locale.ROOT, "normal-quantile:%s", q));
     }
-    return new Threshold(ScoreStats.f1Threshold(pos, np, neg, nn), "f1-adaptive");
+    return new Threshold(f1Threshold(pos, np, neg, nn), "f1-adaptive");
+  }
+
+  /**
+   * The threshold t (one of the positive or negative values) that maximises F1 of the rule {@code
+   * score >= t}. Inputs must be sorted ascending.
+   *
+   * @return the best threshold; NaN when there are no positives
+   */
+  static double f1Threshold(double[] posAsc, int nPos, double[] negAsc, int nNeg) {
+    if (nPos == 0) {
+      return Double.NaN;
+    }
+    int i = nPos - 1;
+    int j = nNeg - 1;
+    double bestF1 = -1;
+    double bestT = posAsc[nPos - 1];
+    while (i >= 0 || j >= 0) {
+      double t;
+      if (j < 0 || (i >= 0 && posAsc[i] >= negAsc[j])) {
+        t = posAsc[i];
+      } else {
+        t = negAsc[j];
+      }
+      while (i >= 0 && posAsc[i] >= t) {
+        i--;
+      }
+      while (j >= 0 && negAsc[j] >= t) {
+        j--;
+      }
+      int tp = nPos - 1 - i;
+      int fp = nNeg - 1 - j;
+      double f1 = 2.0 * tp / (2.0 * tp + fp + (nPos - tp));
+      if (f1 > bestF1) {
+        bestF1 = f1;
+        bestT = t;
+      }
+    }
+    return bestT;
+  }
+
+  /**
+   * The highest threshold that keeps recall at least {@code sensitivity}: sorted ascending
+   * positives.
+   */
+  static double sensitivityThreshold(double[] posAsc, int nPos, double sensitivity) {
+    if (nPos == 0) {
+      return Double.NaN;
+    }
+    int needed = (int) Math.ceil(sensitivity * nPos - 1e-9);
+    needed = Math.max(1, Math.min(nPos, needed));
+    return posAsc[nPos - needed];
+  }
+
+  /** Quantile with linear interpolation (numpy's default) of ascending sorted values. */
+  static double quantile(double[] asc, int n, double q) {
+    if (n == 0) {
+      return Double.NaN;
+    }
+    double pos = q * (n - 1);
+    int lo = (int) Math.floor(pos);
+    int hi = Math.min(n - 1, lo + 1);
+    double frac = pos - lo;
+    return asc[lo] + (asc[hi] - asc[lo]) * frac;
   }
 }
