@@ -1,5 +1,6 @@
 package io.github.mediclip.formats;
 
+import io.github.mediclip.internal.VolumeMasks;
 import io.github.mediclip.synth.GrayImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,38 +68,15 @@ public final class NormalSlices {
       MedicalVolume volume, MedicalVolume mask, IntensityPolicy policy) {
     Objects.requireNonNull(volume, "volume");
     Objects.requireNonNull(mask, "mask");
-    if (volume.slices() != mask.slices()
-        || volume.rows() != mask.rows()
-        || volume.columns() != mask.columns()) {
-      throw new IllegalArgumentException(
-          mask.metadata().source()
-              + ": the mask is "
-              + mask.columns()
-              + "x"
-              + mask.rows()
-              + "x"
-              + mask.slices()
-              + " but the volume "
-              + volume.metadata().source()
-              + " is "
-              + volume.columns()
-              + "x"
-              + volume.rows()
-              + "x"
-              + volume.slices()
-              + " (columns x rows x slices)");
+    String mismatch = VolumeMasks.sizeMismatch(volume, mask);
+    if (mismatch != null) {
+      throw new IllegalArgumentException(mismatch);
     }
     List<GrayImage> images = all(volume, policy);
     List<GrayImage> out = new ArrayList<>();
+    boolean[] anomalous = VolumeMasks.nonZeroSlices(mask);
     for (int k = 0; k < volume.slices(); k++) {
-      boolean clean = true;
-      for (float v : mask.slice(k)) {
-        if (v != 0f) {
-          clean = false;
-          break;
-        }
-      }
-      if (clean) {
+      if (!anomalous[k]) {
         out.add(images.get(k));
       }
     }

@@ -5,13 +5,17 @@ import io.github.mediclip.MediClipException;
 import io.github.mediclip.VolumePrediction;
 import io.github.mediclip.VolumeScoring;
 import io.github.mediclip.eval.data.VolumeDataset;
+import io.github.mediclip.eval.internal.VolumeLayout;
 import io.github.mediclip.eval.metrics.Metrics;
 import io.github.mediclip.eval.metrics.PixelMetrics;
+import io.github.mediclip.formats.MedicalFormatException;
 import io.github.mediclip.formats.MedicalImages;
 import io.github.mediclip.formats.MedicalVolume;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -34,10 +38,35 @@ public final class VolumeEvaluator {
    */
   public static VolumeEvaluation evaluate(
       MediClipDetector detector, VolumeDataset data, VolumeScoring scoring) {
+    return evaluate(detector, data, scoring, null);
+  }
+
+  /**
+   * Evaluates a detector with its recorded (or modality default) intensity policy, skipping the
+   * volumes that cannot be read.
+   *
+   * @param detector the detector
+   * @param data the volumes and masks
+   * @param scoring how slice scores make the volume score
+   * @param skipped receives one line per volume that cannot be read (e.g. a DICOM transfer syntax
+   *     without a decoder), naming it and the reason; the volume is then left out of every metric.
+   *     {@code null} = such a volume is an error
+   * @return the metrics
+   * @throws MediClipException naming the files when a mask's size differs from its volume's, or a
+   *     mask cannot be read
+   */
+  public static VolumeEvaluation evaluate(
+      MediClipDetector detector,
+      VolumeDataset data,
+      VolumeScoring scoring,
+      Consumer<String> skipped) {
     Objects.requireNonNull(detector, "detector");
     Objects.requireNonNull(scoring, "scoring");
     return evaluate(
-        data, v -> detector.predictVolume(v, detector.defaultPolicy(v), scoring), scoring.spec());
+        data,
+        v -> detector.predictVolume(v, detector.defaultPolicy(v), scoring),
+        scoring.spec(),
+        skipped);
   }
 
   /**
@@ -52,6 +81,27 @@ public final class VolumeEvaluator {
    */
   public static VolumeEvaluation evaluate(
       VolumeDataset data, Function<MedicalVolume, VolumePrediction> scorer, String scoring) {
+    return evaluate(data, scorer, scoring, null);
+  }
+
+  /**
+   * Evaluates any volume scorer, skipping the volumes that cannot be read.
+   *
+   * @param data the volumes and masks
+   * @param scorer scores one volume (one prediction per slice, maps at the slice size)
+   * @param scoring the scoring rule's spec, recorded in the result
+   * @param skipped receives one line per volume that cannot be read ({@link MedicalFormatException}
+   *     or an I/O error while reading it), naming it and the reason; {@code null} = such a volume
+   *     is an error. Masks are always required to read.
+   * @return the metrics of the volumes read
+   * @throws MediClipException naming the files when a mask's size differs from its volume's or the
+   *     scorer returns another number of slices, or when no volume can be read
+   */
+  public static VolumeEvaluation evaluate(
+      VolumeDataset data,
+      Function<MedicalVolume, VolumePrediction> scorer,
+      String scoring,
+      Consumer<String> skipped) {
     Objects.requireNonNull(data, "data");
     Objects.requireNonNull(scorer, "scorer");
     PixelMetrics pixels = new PixelMetrics();
@@ -59,27 +109,19 @@ public final class VolumeEvaluator {
     List<Integer> sliceLabels = new ArrayList<>();
     List<VolumeEvaluation.VolumeResult> results = new ArrayList<>();
     for (VolumeDataset.Entry e : data.volumes()) {
-      MedicalVolume v = MedicalImages.read(e.volume());
-      MedicalVolume m = MedicalImages.read(e.mask());
-      if (v.slices() != m.slices() || v.rows() != m.rows() || v.columns() != m.columns()) {
-        throw new MediClipException(
-            e.mask()
-                + ": the mask is "
-                + m.columns()
-                + "x"
-                + m.rows()
-                + "x"
-                + m.slices()
-                + " (columns x rows x slices) but its volume "
-                + e.volume()
-                + " is "
-                + v.columns()
-                + "x"
-                + v.rows()
-                + "x"
-                + v.slices()
-                + "; give a mask of the volume's size");
+      MedicalVolume v;
+      try {
+        v = MedicalImages.read(e.volume());
+      } catch (MedicalFormatException | UncheckedIOException ex) {
+        if (skipped == null) {
+          throw ex;
+        }
+        skipped.accept(
+            "skipping volume " + e.name() + ": " + ex.getMessage() + "; left out of every metric");
+        continue;
       }
+      MedicalVolume m = MedicalImages.read(e.mask());
+      VolumeLayout.checkSameSize(v, m);
       VolumePrediction vp = scorer.apply(v);
       if (vp.slices().size() != v.slices()) {
         throw new MediClipException(
@@ -111,6 +153,10 @@ public final class VolumeEvaluator {
       results.add(
           new VolumeEvaluation.VolumeResult(
               e.name(), vp.score(), label, vp.intensityPolicy(), ss, sl));
+    }
+    if (results.isEmpty()) {
+      throw new MediClipException(
+          data.folder() + ": none of the " + data.volumes().size() + " volumes can be read");
     }
     double[] s = sliceScores.stream().mapToDouble(Double::doubleValue).toArray();
     int[] l = sliceLabels.stream().mapToInt(Integer::intValue).toArray();

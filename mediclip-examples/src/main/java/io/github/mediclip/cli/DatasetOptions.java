@@ -27,7 +27,9 @@ final class DatasetOptions {
   @Option(
       names = "--layout",
       defaultValue = "auto",
-      description = "mediclip, mvtec, plain or auto (default: ${DEFAULT-VALUE}).")
+      description =
+          "mediclip, mvtec, plain or auto (default: ${DEFAULT-VALUE}); train and evaluate also"
+              + " take volumes (a folder of NIfTI files and DICOM series, see --masks).")
   String layout;
 
   @Option(

@@ -12,6 +12,8 @@ import io.github.mediclip.eval.data.VolumeDataset;
 import io.github.mediclip.eval.internal.OutputFolders;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,10 +37,13 @@ import picocli.CommandLine.Spec;
           + "a report, and --out must lie outside --data. Prints one JSON line with "
           + "the metrics: image_auroc (with a bootstrap 95 %% interval), image_ap, image_f1max and, when "
           + "every anomalous test image has a mask, pixel_auroc, pixel_ap, pixel_f1max, pixel_aupro.",
-      "--layout volumes: --data is a folder of NIfTI volumes NAME.nii[.gz] with masks NAME_mask.nii[.gz]; "
-          + "slice labels come from the masks. The report folder holds metrics.json, slices.csv and volumes.csv; "
-          + "the JSON line has slice_auroc, slice_ap, pixel_auroc, pixel_aupro and volume_auroc (left out when "
-          + "undefined, e.g. every volume has a lesion)."
+      "--layout volumes: --data is a folder of volumes (NIfTI files NAME.nii[.gz], DICOM files NAME.dcm, "
+          + "DICOM series folders NAME/) with masks NAME_mask.nii[.gz] next to them or in --masks DIR; slice "
+          + "labels come from the masks (matched by NAME, same columns x rows x slices). A volume that cannot "
+          + "be read (e.g. a DICOM transfer syntax without a decoder) is skipped and reported on standard "
+          + "error. The report folder holds metrics.json, slices.csv and volumes.csv; the JSON line has "
+          + "slice_auroc, slice_ap, pixel_auroc, pixel_aupro and volume_auroc (left out when undefined, e.g. "
+          + "every volume has a lesion)."
     })
 final class EvaluateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -64,6 +69,8 @@ final class EvaluateCommand implements Callable<Integer> {
               + "from the slice scores, max (default) or top-k-mean:K.")
   String volumeScoring = "max";
 
+  @Mixin VolumeLayoutOptions volumeLayout;
+
   static final OutputFolders.Kind VOLUME_REPORT =
       new OutputFolders.Kind(
           "volume evaluation report",
@@ -73,9 +80,10 @@ final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Check.range("--batch-size", batchSize, 1, 4096);
-    if (dataset.layout != null && dataset.layout.strip().equalsIgnoreCase("volumes")) {
+    if (VolumeLayoutOptions.isVolumes(dataset.layout)) {
       return evaluateVolumes();
     }
+    volumeLayout.checkUnused();
     dataset.validate();
     bundle.validate();
     dataset.checkOutside("--out", out);
@@ -126,21 +134,44 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     bundle.validate();
     Check.directory("--data", dataset.data);
+    Path masks = volumeLayout.masks(dataset.data);
     dataset.checkOutside("--out", out);
+    if (OutputFolders.overlaps(out, masks)) {
+      throw new CliException(
+          "--out " + out + " overlaps --masks " + masks + "; choose a folder outside the masks");
+    }
     try {
       OutputFolders.checkReplaceable(out, VOLUME_REPORT);
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage());
     }
     PrintWriter err = spec.commandLine().getErr();
-    VolumeDataset ds = VolumeDataset.read(dataset.data);
+    VolumeDataset ds;
+    try {
+      ds = VolumeDataset.read(dataset.data, masks);
+    } catch (io.github.mediclip.MediClipException e) {
+      throw new CliException(e.getMessage());
+    }
+    List<String> skipped = new ArrayList<>(ds.skipped());
     for (String s : ds.skipped()) {
       err.println("mediclip: skipped: " + s);
     }
     err.flush();
     VolumeEvaluation r;
     try (MediClipDetector detector = bundle.load()) {
-      r = VolumeEvaluator.evaluate(detector, ds, rule);
+      r =
+          VolumeEvaluator.evaluate(
+              detector,
+              ds,
+              rule,
+              s -> {
+                skipped.add(s);
+                err.println("mediclip: skipped: " + s);
+                err.flush();
+              });
+    } catch (io.github.mediclip.MediClipException e) {
+      // a mask of another size than its volume, an unreadable mask, no readable volume: one line
+      throw new CliException(e.getMessage());
     }
     Map<String, Object> o = Json.object();
     o.put("layout", "volumes");
@@ -154,7 +185,8 @@ final class EvaluateCommand implements Callable<Integer> {
     o.put("volume_auroc", finite(r.volumeAuroc()));
     o.put("scoring", r.scoring());
     o.put("model", bundle.model.toString());
-    o.put("skipped_files", ds.skipped().size());
+    o.put("masks", masks.toString());
+    o.put("skipped_files", skipped.size());
     StringBuilder slices = new StringBuilder("volume,slice,label,score\n");
     StringBuilder volumes = new StringBuilder("volume,label,score,intensity_policy\n");
     for (VolumeEvaluation.VolumeResult v : r.perVolume()) {
@@ -179,7 +211,10 @@ final class EvaluateCommand implements Callable<Integer> {
             .append('\n');
       }
     }
-    String json = Json.pretty(o);
+    Map<String, Object> report = Json.object();
+    report.putAll(o);
+    report.put("skipped", skipped);
+    String json = Json.pretty(report);
     OutputFolders.write(
         out,
         VOLUME_REPORT,

@@ -7,6 +7,7 @@ import io.github.mediclip.bundle.BundleManifest;
 import io.github.mediclip.bundle.BundleOutput;
 import io.github.mediclip.bundle.SaveOptions;
 import io.github.mediclip.eval.data.Dataset;
+import io.github.mediclip.formats.IntensityPolicy;
 import io.github.mediclip.synth.AnomalySynthesizer;
 import io.github.mediclip.train.KShotSampler;
 import io.github.mediclip.train.LabeledImage;
@@ -37,7 +38,13 @@ import picocli.CommandLine.Spec;
           + "--data). k-shot protocol: only the k shots are used (validation on anomalies synthesized on "
           + "them); --holdout-validation also validates on the other normal training images. Unreadable "
           + "images are skipped, each reported on standard error with its path and reason. Prints one JSON "
-          + "line."
+          + "line.",
+      "--layout volumes: --data is a folder of volumes (NIfTI files NAME.nii[.gz], DICOM files NAME.dcm, "
+          + "DICOM series folders NAME/) with optional masks NAME_mask.nii[.gz] (next to them or in --masks "
+          + "DIR), and --normal-slices states the normal slices: all, mask-free or NAME:FROM-TO[,...]. The k "
+          + "shots are drawn from those slices; each is named VOLUME#k (0-based slice index) in the manifest "
+          + "and the shot file, and --shots reads such a file back. The slices are mapped to 0..255 by "
+          + "--intensity-policy (recorded in the bundle)."
     })
 final class TrainCommand implements Callable<Integer> {
   /** How long a SIGINT waits for the best heads to be saved before the JVM exits. */
@@ -85,6 +92,8 @@ final class TrainCommand implements Callable<Integer> {
 
   /** The shots of --shots, or null when they are drawn. */
   private List<Path> fixedShots;
+
+  @Mixin VolumeTrainOptions volumes;
 
   @Mixin SeedOption seed;
 
@@ -164,16 +173,22 @@ final class TrainCommand implements Callable<Integer> {
       Check.range("--patience", patience, 0, 100_000);
     }
     AnomalySynthesizer synth = synthesis == null ? null : Synth.create("--synthesis", synthesis);
-    dataset.validate();
+    if (!volumes.validate(dataset.layout, dataset.data, holdoutValidation)) {
+      dataset.validate();
+    }
+    Path masks = volumes.masks();
     device.validate();
     Check.directory("--backbone", backbone);
     // The output is checked, probed and locked before anything else runs (docs/reliability.md).
-    SaveOptions saveOptions =
+    SaveOptions.Builder saveBuilder =
         SaveOptions.builder()
             .optOverwrite(overwrite)
             .addProtectedPath(dataset.data)
-            .addProtectedPath(backbone)
-            .build();
+            .addProtectedPath(backbone);
+    if (masks != null && !masks.equals(dataset.data)) {
+      saveBuilder.addProtectedPath(masks);
+    }
+    SaveOptions saveOptions = saveBuilder.build();
     try (BundleOutput reserved = reserve(out, saveOptions)) {
       reserved.recovered().forEach(note -> err.println("mediclip: " + note));
       return train(err, saveOptions, synth);
@@ -192,7 +207,54 @@ final class TrainCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * What one run trains on.
+   *
+   * @param pool what {@code MediClip.fit} takes: the normal image files, or the decoded shots
+   * @param shots the shots as paths (written to the shot file relative to --data)
+   * @param shotIds the ids the manifest must record for them
+   * @param poolSize the number of normal images or slices drawn from
+   * @param skipped files skipped (each reported)
+   * @param datasetName for the JSON line
+   * @param policy the intensity policy (volumes), or null
+   * @param extra further fields of the JSON line
+   */
+  private record Plan(
+      List<?> pool,
+      List<Path> shots,
+      List<String> shotIds,
+      int poolSize,
+      int skipped,
+      String datasetName,
+      IntensityPolicy policy,
+      Map<String, Object> extra) {}
+
   private Integer train(PrintWriter err, SaveOptions saveOptions, AnomalySynthesizer synth) {
+    Plan plan = volumes.active() ? volumePlan(err) : imagePlan(err);
+    return train(err, saveOptions, synth, plan);
+  }
+
+  /**
+   * Volumes: the pool of normal slices, the draw (or --shots), and the shots decoded with the
+   * policy. Only the k shots are given to {@code fit}, in the order drawn (k of k: the identity
+   * draw), so nothing else can be trained on.
+   */
+  private Plan volumePlan(PrintWriter err) {
+    VolumeTrainOptions.Drawn d =
+        volumes.draw(dataset.data, k, seed.value, fixedShots, shotsFile, err);
+    Path name = dataset.data.toAbsolutePath().normalize().getFileName();
+    return new Plan(
+        d.images(),
+        d.ids().stream().map(dataset.data::resolve).toList(),
+        d.ids(),
+        d.poolSize(),
+        d.skipped(),
+        name == null ? dataset.data.toString() : name.toString(),
+        d.policy(),
+        d.json());
+  }
+
+  private Plan imagePlan(PrintWriter err) {
     // k-shot protocol: the pool is listed, not opened; only the shots are decoded (checkShots).
     // With hold-out
     // validation the other images are read too, so undecodable ones are skipped and reported first.
@@ -234,6 +296,20 @@ final class TrainCommand implements Callable<Integer> {
                       : "drawn for --k " + k + " --seed " + seed.value));
       dataset.checkShots(where, err);
     }
+    return new Plan(
+        normals,
+        shots,
+        shots.stream().map(p -> p.getFileName().toString()).toList(),
+        normals.size(),
+        read.skipped(),
+        ds.name(),
+        null,
+        Map.of());
+  }
+
+  private Integer train(
+      PrintWriter err, SaveOptions saveOptions, AnomalySynthesizer synth, Plan plan) {
+    List<Path> shots = plan.shots();
     Backbones.warnIfRandom(backbone, err);
     MediClip.Builder b =
         MediClip.builder()
@@ -260,7 +336,10 @@ final class TrainCommand implements Callable<Integer> {
     if (synth != null) {
       b.optSynthesis(synth);
     }
-    if (fixedShots != null) {
+    if (plan.policy() != null) {
+      b.optIntensityPolicy(plan.policy());
+    }
+    if (fixedShots != null && !volumes.active()) {
       b.optShots(fixedShots);
     } else {
       b.optShots(k);
@@ -288,7 +367,7 @@ final class TrainCommand implements Callable<Integer> {
             },
             "mediclip-train-sigint");
     Runtime.getRuntime().addShutdownHook(hook);
-    try (MediClipDetector detector = mediclip.fit(normals)) {
+    try (MediClipDetector detector = fit(mediclip, plan.pool())) {
       boolean stopped =
           interrupted.get() | Thread.interrupted(); // clear the flag: file channels need it off
       BundleManifest m = detector.manifest();
@@ -297,7 +376,7 @@ final class TrainCommand implements Callable<Integer> {
         err.flush();
         return MediClipCli.EXIT_FAILURE;
       }
-      List<String> names = shots.stream().map(p -> p.getFileName().toString()).toList();
+      List<String> names = plan.shotIds();
       if (!names.equals(m.training().shotIds())) {
         throw new IllegalStateException(
             "internal error: the detector was trained on "
@@ -314,15 +393,15 @@ final class TrainCommand implements Callable<Integer> {
       ShotFile.write(shotFile, dataset.data, shots);
       Map<String, Object> o = Json.object();
       o.put("bundle", out.toString());
-      o.put("dataset", ds.name());
+      o.put("dataset", plan.datasetName());
       o.put("k", k);
       o.put("seed", seed.value);
-      o.put("train_pool", normals.size());
+      o.put("train_pool", plan.poolSize());
       o.put("shots", relative(dataset.data, shots));
       o.put("shot_file", shotFile.toString());
       o.put("normals_seen", m.training().summary().normalsSeen());
       o.put("validation_source", m.training().summary().validationSource().label());
-      o.put("skipped_files", read.skipped());
+      o.put("skipped_files", plan.skipped());
       o.put("epochs_run", m.training().summary().epochsRun());
       o.put("best_epoch", m.training().summary().bestEpoch());
       o.put("selection_metric", m.training().summary().selectionMetric());
@@ -331,6 +410,7 @@ final class TrainCommand implements Callable<Integer> {
       o.put("device", m.provenance().device());
       o.put("random_backbone", Backbones.isRandom(backbone));
       o.put("stop_reason", m.training().summary().stopReason().label());
+      o.putAll(plan.extra());
       spec.commandLine().getOut().println(Json.line(o));
       spec.commandLine().getOut().flush();
       if (stopped) {
@@ -350,6 +430,15 @@ final class TrainCommand implements Callable<Integer> {
       }
     }
     return MediClipCli.EXIT_OK;
+  }
+
+  /** Trains on image files (paths) or on decoded volume slices (labelled images). */
+  @SuppressWarnings("unchecked")
+  private static MediClipDetector fit(MediClip mediclip, List<?> pool) {
+    if (!pool.isEmpty() && pool.get(0) instanceof LabeledImage) {
+      return mediclip.fit((List<LabeledImage>) pool);
+    }
+    return mediclip.fit((List<Path>) pool);
   }
 
   /**

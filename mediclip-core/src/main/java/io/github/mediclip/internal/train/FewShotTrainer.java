@@ -75,7 +75,7 @@ import java.util.SplittableRandom;
  * <p>Not thread-safe; one trainer runs one training at a time (DJL's PyTorch engine allows only one
  * gradient collector per JVM at a time).
  *
- * <p>Length (about 650 lines, half of it documentation): the three phases, the optimizer step and
+ * <p>Length (about 700 lines, a sixth of them comments): the three phases, the optimizer step and
  * the validation pass share the run's settings and tensors; the parts that stand alone are in their
  * own files ({@link KShotSampler}, {@code SampleProducer}, {@code ValidationData}), and threshold
  * calibration lives with the policy ({@link io.github.mediclip.ThresholdPolicy#calibrate}).
