@@ -36,7 +36,8 @@ module io.github.mediclip.core {
 
   // Implementation packages, shared with our own modules only (not API; see docs/architecture.md).
   exports io.github.mediclip.internal to
-      io.github.mediclip.eval;
+      io.github.mediclip.eval,
+      io.github.mediclip.examples;
   exports io.github.mediclip.internal.metrics to
       io.github.mediclip.eval;
   exports io.github.mediclip.internal.clip to

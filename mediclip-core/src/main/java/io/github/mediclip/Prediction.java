@@ -1,15 +1,12 @@
 package io.github.mediclip;
 
+import io.github.mediclip.internal.AtomicFiles;
 import io.github.mediclip.internal.Colormap;
 import io.github.mediclip.synth.GrayImage;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Objects;
-import javax.imageio.ImageIO;
 
 /**
  * The result of one prediction. Holds only Java arrays (no native memory), so it can be kept,
@@ -111,19 +108,10 @@ public record Prediction(
     BufferedImage img = overlay(original);
     Path abs = pngFile.toAbsolutePath();
     try {
-      Path dir = abs.getParent();
-      Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
-      try {
-        if (!ImageIO.write(img, "png", tmp.toFile())) {
-          throw new IOException("no PNG writer available");
-        }
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write overlay PNG " + abs + ": " + e.getMessage(), e);
+      AtomicFiles.writePng(abs, img);
+    } catch (UncheckedIOException e) {
+      throw new UncheckedIOException(
+          "Cannot write overlay PNG " + abs + ": " + e.getCause().getMessage(), e.getCause());
     }
   }
 

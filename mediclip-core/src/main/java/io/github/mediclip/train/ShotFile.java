@@ -1,12 +1,12 @@
 package io.github.mediclip.train;
 
+import io.github.mediclip.internal.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -51,22 +51,11 @@ public final class ShotFile {
           base != null && abs.startsWith(base) ? base.relativize(abs).toString() : p.toString();
       text.append(line.replace('\\', '/')).append('\n');
     }
-    Path parent = file.toAbsolutePath().getParent();
-    Path tmp = null;
     try {
-      Files.createDirectories(parent);
-      tmp = Files.createTempFile(parent, "." + file.getFileName(), ".tmp");
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // the original error is the one to report
-        }
-      }
-      throw new UncheckedIOException("Cannot write shot file " + file + ": " + e.getMessage(), e);
+      AtomicFiles.writeString(file, text);
+    } catch (UncheckedIOException e) {
+      throw new UncheckedIOException(
+          "Cannot write shot file " + file + ": " + e.getCause().getMessage(), e.getCause());
     }
   }
 

@@ -8,7 +8,7 @@ import io.github.mediclip.eval.data.Dataset;
 import io.github.mediclip.eval.data.ImageFiles;
 import io.github.mediclip.eval.internal.ConsoleProgress;
 import io.github.mediclip.eval.internal.OutputFolders;
-import io.github.mediclip.eval.internal.report.AtomicFiles;
+import io.github.mediclip.internal.AtomicFiles;
 import io.github.mediclip.eval.internal.report.Csv;
 import io.github.mediclip.eval.internal.report.HtmlReport;
 import io.github.mediclip.eval.internal.report.OverlayGrid;

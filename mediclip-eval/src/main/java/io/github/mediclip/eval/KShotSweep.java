@@ -3,7 +3,7 @@ package io.github.mediclip.eval;
 import io.github.mediclip.MediClip;
 import io.github.mediclip.MediClipDetector;
 import io.github.mediclip.eval.data.Dataset;
-import io.github.mediclip.eval.internal.report.AtomicFiles;
+import io.github.mediclip.internal.AtomicFiles;
 import io.github.mediclip.eval.internal.report.Csv;
 import io.github.mediclip.train.KShotSampler;
 import io.github.mediclip.train.LabeledImage;

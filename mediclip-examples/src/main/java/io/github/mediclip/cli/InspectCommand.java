@@ -6,18 +6,15 @@ import io.github.mediclip.formats.MedicalImages;
 import io.github.mediclip.formats.MedicalVolume;
 import io.github.mediclip.formats.ReadOptions;
 import io.github.mediclip.formats.VolumeMetadata;
-import java.io.BufferedOutputStream;
+import io.github.mediclip.internal.AtomicFiles;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -152,11 +149,6 @@ final class InspectCommand implements Callable<Integer> {
 
   /** Writes [slices, rows, columns] float32 little endian, C order, via a temp file then a move. */
   static void writeNpy(Path file, MedicalVolume v) throws IOException {
-    Path abs = file.toAbsolutePath();
-    Path dir = abs.getParent();
-    if (dir != null) {
-      Files.createDirectories(dir);
-    }
     StringBuilder header =
         new StringBuilder(
             String.format(
@@ -170,32 +162,29 @@ final class InspectCommand implements Callable<Integer> {
     }
     header.append('\n');
     byte[] h = header.toString().getBytes(StandardCharsets.ISO_8859_1);
-    Path tmp = Files.createTempFile(dir, abs.getFileName().toString(), ".tmp");
     try {
-      try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-        ByteBuffer pre = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
-        pre.put((byte) 0x93)
-            .put("NUMPY".getBytes(StandardCharsets.ISO_8859_1))
-            .put((byte) 1)
-            .put((byte) 0)
-            .putShort((short) h.length);
-        os.write(pre.array());
-        os.write(h);
-        ByteBuffer bb =
-            ByteBuffer.allocate(4 * v.rows() * v.columns()).order(ByteOrder.LITTLE_ENDIAN);
-        for (int k = 0; k < v.slices(); k++) {
-          bb.clear();
-          bb.asFloatBuffer().put(v.slice(k));
-          os.write(bb.array());
-        }
-      }
-      try {
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
+      AtomicFiles.write(
+          file,
+          os -> {
+            ByteBuffer pre = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
+            pre.put((byte) 0x93)
+                .put("NUMPY".getBytes(StandardCharsets.ISO_8859_1))
+                .put((byte) 1)
+                .put((byte) 0)
+                .putShort((short) h.length);
+            os.write(pre.array());
+            os.write(h);
+            ByteBuffer bb =
+                ByteBuffer.allocate(4 * v.rows() * v.columns()).order(ByteOrder.LITTLE_ENDIAN);
+            for (int k = 0; k < v.slices(); k++) {
+              bb.clear();
+              bb.asFloatBuffer().put(v.slice(k));
+              os.write(bb.array());
+            }
+          });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
     }
   }
+
 }

@@ -1,5 +1,6 @@
 package io.github.mediclip.cli;
 
+import io.github.mediclip.internal.AtomicFiles;
 import io.github.mediclip.synth.AnomalySynthesizer;
 import io.github.mediclip.synth.GrayImage;
 import io.github.mediclip.synth.SynthesizedSample;
@@ -7,16 +8,15 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -103,28 +103,13 @@ final class SynthPreviewCommand implements Callable<Integer> {
    * on failure.
    */
   static void writeAtomically(Path out, BufferedImage image) {
-    Path abs = out.toAbsolutePath();
-    Path tmp = null;
     try {
-      Files.createDirectories(abs.getParent());
-      tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".tmp");
-      if (!ImageIO.write(image, "png", tmp.toFile())) {
-        throw new IOException("no PNG writer available");
-      }
-      Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      tmp = null;
-    } catch (IOException e) {
-      throw new CliException("cannot write --out " + out + ": " + MediClipCli.oneLine(e));
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // the write failure is reported
-        }
-      }
+      AtomicFiles.writePng(out.toAbsolutePath(), image);
+    } catch (UncheckedIOException e) {
+      throw new CliException("cannot write --out " + out + ": " + MediClipCli.oneLine(e.getCause()));
     }
   }
+
 
   @Override
   public Integer call() throws IOException {

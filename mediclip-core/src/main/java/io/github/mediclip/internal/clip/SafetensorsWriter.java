@@ -3,19 +3,15 @@ package io.github.mediclip.internal.clip;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import com.google.gson.Gson;
+import io.github.mediclip.internal.AtomicFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,8 +23,6 @@ import java.util.Objects;
  * move), tensor by tensor so that no more than one tensor's bytes are held at a time.
  */
 public final class SafetensorsWriter {
-
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private SafetensorsWriter() {}
 
@@ -54,44 +48,22 @@ public final class SafetensorsWriter {
     Objects.requireNonNull(file, "file");
     List<NDArray> order = new ArrayList<>();
     ByteBuffer head = header(tensors, metadata, order);
-    Path dir = file.toAbsolutePath().getParent();
-    Path tmp = null;
     try {
-      Files.createDirectories(dir);
-      // Files.createFile (not createTempFile) so that the file gets the umask's permissions, as
-      // users expect of shared models, instead of createTempFile's owner-only 0600.
-      tmp =
-          dir.resolve(
-              "." + file.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
-      Files.createFile(tmp);
-      try (FileChannel ch =
-          FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        writeFully(ch, head);
-        for (NDArray a : order) {
-          if (a.getShape().size() == 0) {
-            continue;
-          }
-          ByteBuffer data = a.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-          writeFully(ch, data);
-        }
-      }
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
-      tmp = null;
-    } catch (IOException e) {
+      AtomicFiles.writeChannel(
+          file,
+          ch -> {
+            writeFully(ch, head);
+            for (NDArray a : order) {
+              if (a.getShape().size() == 0) {
+                continue;
+              }
+              writeFully(ch, a.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN));
+            }
+          });
+    } catch (UncheckedIOException e) {
       throw new UncheckedIOException(
-          "cannot write safetensors file " + file + ": " + e.getMessage(), e);
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // best effort
-        }
-      }
+          "cannot write safetensors file " + file + ": " + e.getCause().getMessage(),
+          e.getCause());
     }
   }
 
@@ -192,7 +164,7 @@ public final class SafetensorsWriter {
     }
   }
 
-  private static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
+  private static void writeFully(WritableByteChannel ch, ByteBuffer buf) throws IOException {
     while (buf.hasRemaining()) {
       ch.write(buf);
     }

@@ -3,19 +3,17 @@ package io.github.mediclip.eval.phantom;
 import io.github.mediclip.eval.data.Dataset;
 import io.github.mediclip.eval.data.DatasetReader;
 import io.github.mediclip.eval.data.Layout;
+import io.github.mediclip.internal.AtomicFiles;
 import io.github.mediclip.synth.GrayImage;
 import java.awt.image.BufferedImage;
 import java.awt.image.WritableRaster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 
 /**
  * A synthetic, brain-slice-like dataset for tests and demos, written in the {@link Layout#PLAIN
@@ -72,15 +70,17 @@ public final class PhantomDataset {
       Path gt = Files.createDirectories(out.resolve("ground_truth").resolve("abnormal"));
       SplittableRandom root = new SplittableRandom(seed);
       for (int i = 0; i < trainNormals; i++) {
-        writePng(render(size, root.split(), false).image, trainDir.resolve(name("normal", i)));
+        AtomicFiles.writePng(
+            trainDir.resolve(name("normal", i)), render(size, root.split(), false).image);
       }
       for (int i = 0; i < testNormals; i++) {
-        writePng(render(size, root.split(), false).image, testNormal.resolve(name("normal", i)));
+        AtomicFiles.writePng(
+            testNormal.resolve(name("normal", i)), render(size, root.split(), false).image);
       }
       for (int i = 0; i < testAbnormals; i++) {
         Slice slice = render(size, root.split(), true);
-        writePng(slice.image, testAbnormal.resolve(name("lesion", i)));
-        writePng(slice.mask, gt.resolve(name("lesion", i)));
+        AtomicFiles.writePng(testAbnormal.resolve(name("lesion", i)), slice.image);
+        AtomicFiles.writePng(gt.resolve(name("lesion", i)), slice.mask);
       }
       String meta =
           String.format(
@@ -93,10 +93,13 @@ public final class PhantomDataset {
               trainNormals,
               testNormals,
               testAbnormals);
-      Files.writeString(out.resolve("phantom.json"), meta, StandardCharsets.UTF_8);
+      AtomicFiles.writeString(out.resolve("phantom.json"), meta);
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot write phantom dataset to " + out + ": " + e.getMessage(), e);
+    } catch (UncheckedIOException e) {
+      throw new UncheckedIOException(
+          "cannot write phantom dataset to " + out + ": " + e.getMessage(), e.getCause());
     }
     return DatasetReader.read(out, Layout.PLAIN);
   }
@@ -269,11 +272,4 @@ public final class PhantomDataset {
     return t * t * (3 - 2 * t);
   }
 
-  private static void writePng(BufferedImage image, Path file) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    if (!ImageIO.write(image, "png", tmp.toFile())) {
-      throw new IOException("no PNG writer available");
-    }
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-  }
 }
