@@ -159,8 +159,7 @@ class AtomicFilesTest {
     Path probe = Files.createFile(tmp.resolve("probe"));
     Path f = tmp.resolve("shared.txt");
     AtomicFiles.writeString(f, "z");
-    assertThat(Files.getPosixFilePermissions(f))
-        .isEqualTo(Files.getPosixFilePermissions(probe));
+    assertThat(Files.getPosixFilePermissions(f)).isEqualTo(Files.getPosixFilePermissions(probe));
   }
 
   private static List<String> names(Path dir) throws IOException {

@@ -186,5 +186,4 @@ final class InspectCommand implements Callable<Integer> {
       throw e.getCause();
     }
   }
-
 }

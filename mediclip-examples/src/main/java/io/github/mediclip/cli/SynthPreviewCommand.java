@@ -106,10 +106,10 @@ final class SynthPreviewCommand implements Callable<Integer> {
     try {
       AtomicFiles.writePng(out.toAbsolutePath(), image);
     } catch (UncheckedIOException e) {
-      throw new CliException("cannot write --out " + out + ": " + MediClipCli.oneLine(e.getCause()));
+      throw new CliException(
+          "cannot write --out " + out + ": " + MediClipCli.oneLine(e.getCause()));
     }
   }
-
 
   @Override
   public Integer call() throws IOException {

@@ -62,8 +62,7 @@ public final class SafetensorsWriter {
           });
     } catch (UncheckedIOException e) {
       throw new UncheckedIOException(
-          "cannot write safetensors file " + file + ": " + e.getCause().getMessage(),
-          e.getCause());
+          "cannot write safetensors file " + file + ": " + e.getCause().getMessage(), e.getCause());
     }
   }
 

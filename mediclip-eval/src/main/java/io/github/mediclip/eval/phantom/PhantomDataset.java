@@ -271,5 +271,4 @@ public final class PhantomDataset {
     double t = Math.max(0, Math.min(1, (x - e0) / (e1 - e0)));
     return t * t * (3 - 2 * t);
   }
-
 }
