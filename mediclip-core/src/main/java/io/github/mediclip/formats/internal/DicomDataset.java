@@ -216,24 +216,10 @@ public final class DicomDataset {
   }
 
   private static int u16(Element e, int at) {
-    byte[] b = e.buf();
-    int o = e.offset() + at;
-    return e.bigEndian()
-        ? ((b[o] & 0xFF) << 8) | (b[o + 1] & 0xFF)
-        : (b[o] & 0xFF) | ((b[o + 1] & 0xFF) << 8);
+    return DicomParser.u16(e.buf(), e.offset() + at, e.bigEndian());
   }
 
   private static int s32(Element e, int at) {
-    byte[] b = e.buf();
-    int o = e.offset() + at;
-    return e.bigEndian()
-        ? ((b[o] & 0xFF) << 24)
-            | ((b[o + 1] & 0xFF) << 16)
-            | ((b[o + 2] & 0xFF) << 8)
-            | (b[o + 3] & 0xFF)
-        : (b[o] & 0xFF)
-            | ((b[o + 1] & 0xFF) << 8)
-            | ((b[o + 2] & 0xFF) << 16)
-            | ((b[o + 3] & 0xFF) << 24);
+    return (int) DicomParser.u32(e.buf(), e.offset() + at, e.bigEndian());
   }
 }

@@ -451,10 +451,7 @@ final class PixelData {
             break;
           }
           for (int i = 0, o = off; i < pixels; i++, o += 2) {
-            int raw =
-                be
-                    ? ((b[o] & 0xFF) << 8) | (b[o + 1] & 0xFF)
-                    : (b[o] & 0xFF) | ((b[o + 1] & 0xFF) << 8);
+            int raw = DicomParser.u16(b, o, be);
             int v = (raw >>> shift) & mask;
             if (signed && (v & signBit) != 0) {
               v -= signBit << 1;
@@ -464,16 +461,7 @@ final class PixelData {
           break;
         default:
           for (int i = 0, o = off; i < pixels; i++, o += 4) {
-            long raw =
-                be
-                    ? ((long) (b[o] & 0xFF) << 24)
-                        | ((b[o + 1] & 0xFF) << 16)
-                        | ((b[o + 2] & 0xFF) << 8)
-                        | (b[o + 3] & 0xFF)
-                    : (b[o] & 0xFF)
-                        | ((b[o + 1] & 0xFF) << 8)
-                        | ((b[o + 2] & 0xFF) << 16)
-                        | ((long) (b[o + 3] & 0xFF) << 24);
+            long raw = DicomParser.u32(b, o, be);
             long v = (raw >>> shift) & (bs == 32 ? 0xFFFFFFFFL : (1L << bs) - 1);
             if (signed && (v & (1L << (bs - 1))) != 0) {
               v -= 1L << bs;
@@ -511,19 +499,9 @@ final class PixelData {
       return b[o] & 0xFF;
     }
     if (bps == 2) {
-      return be
-          ? ((b[o] & 0xFF) << 8) | (b[o + 1] & 0xFF)
-          : (b[o] & 0xFF) | ((b[o + 1] & 0xFF) << 8);
+      return DicomParser.u16(b, o, be);
     }
-    return be
-        ? ((b[o] & 0xFF) << 24)
-            | ((b[o + 1] & 0xFF) << 16)
-            | ((b[o + 2] & 0xFF) << 8)
-            | (b[o + 3] & 0xFF)
-        : (b[o] & 0xFF)
-            | ((b[o + 1] & 0xFF) << 8)
-            | ((b[o + 2] & 0xFF) << 16)
-            | ((b[o + 3] & 0xFF) << 24);
+    return (int) DicomParser.u32(b, o, be);
   }
 
   /** Pixel-interleaved decoded samples: mask, sign-extend, color to gray, rescale. */
