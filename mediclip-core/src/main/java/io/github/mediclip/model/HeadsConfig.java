@@ -182,15 +182,7 @@ public record HeadsConfig(
    * @return a copy with {@code promptCausalMask} and {@code truncatePrompts} set
    */
   public HeadsConfig withFastPromptEncoder() {
-    return new HeadsConfig(
-        layers1Based,
-        nCtx,
-        normalPrompts,
-        abnormalPrompts,
-        position,
-        classSpecificContext,
-        true,
-        true);
+    return withPromptEncoder(true, true);
   }
 
   /**

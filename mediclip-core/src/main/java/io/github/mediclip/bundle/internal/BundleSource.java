@@ -157,17 +157,8 @@ public final class BundleSource implements AutoCloseable {
           || name.contains("\\")
           || name.startsWith(".")
           || name.contains(":")
-          || name.indexOf('\0') >= 0) {
-        throw new MediClipException(
-            "Bundle zip "
-                + file
-                + " holds an unexpected entry '"
-                + printable(name)
-                + "' (a bundle zip holds the flat files "
-                + FILES
-                + " only)");
-      }
-      if (!FILES.contains(name)) {
+          || name.indexOf('\0') >= 0
+          || !FILES.contains(name)) {
         throw new MediClipException(
             "Bundle zip "
                 + file
