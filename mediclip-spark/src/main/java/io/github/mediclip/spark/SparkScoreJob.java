@@ -3,6 +3,7 @@ package io.github.mediclip.spark;
 import com.google.gson.GsonBuilder;
 import io.github.mediclip.eval.metrics.Metrics;
 import io.github.mediclip.spark.internal.JobOptions;
+import io.github.mediclip.spark.internal.Messages;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -72,7 +73,7 @@ public final class SparkScoreJob {
       out.flush();
       return 0;
     } catch (RuntimeException e) {
-      err.println("mediclip: " + oneLine(e));
+      err.println("mediclip: " + Messages.oneLine(e));
       if (Boolean.getBoolean("mediclip.debug")) {
         e.printStackTrace(err);
       }
@@ -234,18 +235,5 @@ public final class SparkScoreJob {
 
   private static double round(double v) {
     return Math.round(v * 1000.0) / 1000.0;
-  }
-
-  static String oneLine(Throwable e) {
-    Throwable t = e;
-    String msg = t.getMessage();
-    while ((msg == null || msg.isBlank()) && t.getCause() != null) {
-      t = t.getCause();
-      msg = t.getMessage();
-    }
-    if (msg == null || msg.isBlank()) {
-      msg = t.getClass().getSimpleName();
-    }
-    return msg.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
   }
 }

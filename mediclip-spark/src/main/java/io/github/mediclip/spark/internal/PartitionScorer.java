@@ -262,15 +262,7 @@ public final class PartitionScorer implements MapPartitionsFunction<Row, Row> {
    */
   static String oneLine(Throwable e) {
     // an UncheckedIOException's own message is "java.io.IOException: <message>": take the cause's
-    Throwable t = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
-    String msg = t.getMessage();
-    while ((msg == null || msg.isBlank()) && t.getCause() != null) {
-      t = t.getCause();
-      msg = t.getMessage();
-    }
-    if (msg == null || msg.isBlank()) {
-      msg = t.getClass().getSimpleName();
-    }
-    return msg.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
+    return Messages.oneLine(
+        e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e);
   }
 }
